@@ -1,0 +1,96 @@
+//! Benchmark of `brief build` on the example brief: the median wall time in a fresh process
+//! (what a user waits for) and in-process (cold caches, and a rebuild with warm caches).
+//!
+//! Run with `cargo bench`; `BRIEF_BENCH_RUNS` sets the number of runs (default 30).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use brief::diag::Files;
+use brief::fonts::Fonts;
+use brief::pipeline;
+use brief::world::{Compiled, Engine};
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
+    let start = Instant::now();
+    let value = f();
+    (start.elapsed(), value)
+}
+
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn build_in_process(engine: &Engine, brief: &Path) -> usize {
+    let mut files = Files::default();
+    let loaded = pipeline::load(brief, &mut files).unwrap_or_else(|_| panic!("the example checks"));
+    let compiled = Compiled::new(&loaded.template);
+    let output = pipeline::typeset(engine, &compiled, &loaded, &mut files)
+        .unwrap_or_else(|_| panic!("it typesets"));
+    std::hint::black_box(&output.pdf);
+    output.pdf.len()
+}
+
+fn main() {
+    let runs: usize = std::env::var("BRIEF_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let brief = root.join("briefs/canada-korea-defence-2025.yaml");
+    let out = std::env::temp_dir().join("brief-bench.pdf");
+    let binary = env!("CARGO_BIN_EXE_brief");
+
+    // A fresh process per build: start-up, font indexing, check, typeset, PDF, atomic write.
+    let mut fresh = Vec::new();
+    for _ in 0..runs {
+        let (elapsed, status) = time(|| {
+            Command::new(binary)
+                .args(["build", "--quiet", "-o"])
+                .arg(&out)
+                .arg(&brief)
+                .status()
+                .expect("the brief binary runs")
+        });
+        assert!(status.success());
+        fresh.push(elapsed);
+    }
+
+    // In-process, caches emptied before each build: what one `brief build` does after start-up.
+    let (fonts_time, engine) = time(|| Engine::new(Fonts::embedded()));
+    let mut cold = Vec::new();
+    for _ in 0..runs {
+        typst::comemo::evict(0);
+        cold.push(time(|| build_in_process(&engine, &brief)).0);
+    }
+
+    // In-process with warm caches: a rebuild of the unchanged brief, as a watch loop sees it.
+    let mut warm = Vec::new();
+    for _ in 0..runs {
+        warm.push(time(|| build_in_process(&engine, &brief)).0);
+    }
+
+    println!("brief build of briefs/canada-korea-defence-2025.yaml, median of {runs} runs");
+    println!("  fresh process (whole command)   {}", ms(median(fresh)));
+    println!("  in-process, cold caches         {}", ms(median(cold)));
+    println!("  in-process, warm caches         {}", ms(median(warm)));
+    println!("  font index at start-up (once)   {}", ms(fonts_time));
+    if let Some(kib) = peak_rss_kib() {
+        println!(
+            "  peak memory of this bench       {:.1} MiB",
+            kib as f64 / 1024.0
+        );
+    }
+}

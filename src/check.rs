@@ -1,0 +1,467 @@
+//! The checker: walks a brief's tree against the template's declared fields, reports every
+//! problem at once with its place and field path, and produces the normalized data (JSON) that
+//! is all a template ever sees.
+
+use serde_json::{Map as JsonMap, Value as Json, json};
+
+use crate::dates::{self, PartialDate};
+use crate::diag::{Diagnostic, Span, did_you_mean};
+use crate::loader::{self, Node, Value};
+use crate::template::{Field, Kind, Manifest};
+
+/// Top-level keys that belong to `brief` itself rather than to the template.
+pub const RESERVED: &[&str] = &["template"];
+
+/// The result of a check: the data for the template, and what was found on the way.
+#[derive(Debug)]
+pub struct Checked {
+    /// The normalized data; meaningful only when `problems` holds no error.
+    pub data: Json,
+    /// Errors and warnings, in the order of the brief.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks a brief's root node against a manifest. `defaults_at` is where defaults come from.
+pub fn check(root: &Node, manifest: &Manifest, defaults_at: Span) -> Checked {
+    let mut checker = Checker {
+        problems: Vec::new(),
+        defaults_at,
+    };
+    let data = match &root.value {
+        Value::Map(_) => checker.record(root, &manifest.fields, "", RESERVED),
+        _ => {
+            checker.problems.push(
+                Diagnostic::error(
+                    Some(root.span),
+                    format!(
+                        "a brief is a map of fields, but this file holds {}",
+                        root.describe()
+                    ),
+                )
+                .with_hint("start each line with a field name, such as `title: ...`"),
+            );
+            Json::Null
+        }
+    };
+    let mut problems = checker.problems;
+    // In the order of the brief, as a reader goes through it.
+    problems.sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
+    Checked { data, problems }
+}
+
+struct Checker {
+    problems: Vec<Diagnostic>,
+    defaults_at: Span,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl Checker {
+    fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
+        self.problems
+            .push(Diagnostic::error(Some(span), message).with_field(path));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn mismatch(&mut self, node: &Node, path: &str, field: &Field) -> Json {
+        let hint = match field.kind {
+            Kind::List => Some("write each item on its own line, starting with `- `"),
+            Kind::Record | Kind::Map => {
+                Some("write the fields indented below this key, as `name: value`")
+            }
+            Kind::Text | Kind::Rich if matches!(node.value, Value::List(_)) => Some(
+                "a list is not text; join the items into one text, or use a `|` block for several paragraphs",
+            ),
+            _ => None,
+        };
+        let diagnostic = self.error(
+            node.span,
+            path,
+            format!(
+                "expected {}, found {}",
+                field.kind.expected(),
+                node.describe()
+            ),
+        );
+        if let Some(hint) = hint {
+            diagnostic.hints.push(hint.into());
+        }
+        Json::Null
+    }
+
+    fn record(
+        &mut self,
+        node: &Node,
+        fields: &indexmap::IndexMap<String, Field>,
+        path: &str,
+        reserved: &[&str],
+    ) -> Json {
+        let Value::Map(entries) = &node.value else {
+            unreachable!("callers pass maps")
+        };
+        let mut out = JsonMap::new();
+        // Fields an unknown key was taken for: their "missing" error would say it twice.
+        let mut suggested = Vec::new();
+        for entry in entries {
+            if reserved.contains(&entry.key.as_str()) {
+                continue;
+            }
+            if !fields.contains_key(&entry.key) {
+                let field_path = join(path, &entry.key);
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                let suggestion = did_you_mean(&entry.key, known.iter().copied());
+                let place = if path.is_empty() {
+                    "a brief of this template".to_string()
+                } else {
+                    format!("`{path}`")
+                };
+                let diagnostic = self.error(
+                    entry.key_span,
+                    &field_path,
+                    format!("unknown field `{}`", entry.key),
+                );
+                match suggestion {
+                    Some(s) => {
+                        diagnostic.hints.push(format!("did you mean `{s}`?"));
+                        suggested.push(s.to_string());
+                    }
+                    None => diagnostic
+                        .notes
+                        .push(format!("the fields of {place} are: {}", known.join(", "))),
+                }
+            }
+        }
+        let first_key = entries.first().map_or(node.span, |e| e.key_span);
+        for (name, field) in fields {
+            let field_path = join(path, name);
+            let given = entries.iter().find(|e| &e.key == name).map(|e| &e.node);
+            let value = match given {
+                Some(value) if value.value != Value::Null => self.value(value, field, &field_path),
+                _ => match &field.default {
+                    Some(default) => {
+                        let default = loader::node_from_yaml(default, self.defaults_at);
+                        self.value(&default, field, &field_path)
+                    }
+                    None if field.required && !(given.is_none() && suggested.contains(name)) => {
+                        let at = given.map_or(first_key, |n| n.span);
+                        let what = if given.is_some() {
+                            "is empty"
+                        } else {
+                            "is missing"
+                        };
+                        let expected = field.kind.expected();
+                        let diagnostic = self.error(
+                            at,
+                            &field_path,
+                            format!("the required field `{name}` {what}"),
+                        );
+                        diagnostic.notes.push(format!("expected: {expected}"));
+                        if let Some(description) = &field.description {
+                            diagnostic.notes.push(format!("`{name}`: {description}"));
+                        }
+                        Json::Null
+                    }
+                    None => Json::Null,
+                },
+            };
+            out.insert(name.clone(), value);
+        }
+        Json::Object(out)
+    }
+
+    fn value(&mut self, node: &Node, field: &Field, path: &str) -> Json {
+        match field.kind {
+            Kind::List => {
+                let Value::List(items) = &node.value else {
+                    return self.mismatch(node, path, field);
+                };
+                let item_field = field
+                    .items
+                    .as_deref()
+                    .expect("validated: lists declare items");
+                let values: Vec<Json> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let item_path = format!("{path}[{i}]");
+                        if item.value == Value::Null {
+                            self.error(item.span, &item_path, "this list item is empty");
+                            Json::Null
+                        } else {
+                            self.value(item, item_field, &item_path)
+                        }
+                    })
+                    .collect();
+                if let Some(min) = field.min
+                    && items.len() < min
+                {
+                    self.error(
+                        node.span,
+                        path,
+                        format!(
+                            "expected at least {min} item{}, found {}",
+                            plural(min),
+                            items.len()
+                        ),
+                    );
+                }
+                if let Some(max) = field.max
+                    && items.len() > max
+                {
+                    self.error(
+                        node.span,
+                        path,
+                        format!(
+                            "expected at most {max} item{}, found {}",
+                            plural(max),
+                            items.len()
+                        ),
+                    );
+                }
+                Json::Array(values)
+            }
+            Kind::Record => {
+                if !matches!(node.value, Value::Map(_)) {
+                    return self.mismatch(node, path, field);
+                }
+                self.record(node, &field.fields, path, &[])
+            }
+            Kind::Map => {
+                let Value::Map(entries) = &node.value else {
+                    return self.mismatch(node, path, field);
+                };
+                let value_field = field
+                    .values
+                    .as_deref()
+                    .expect("validated: maps declare values");
+                let mut out = JsonMap::new();
+                for entry in entries {
+                    let entry_path = join(path, &entry.key);
+                    let value = if entry.node.value == Value::Null {
+                        self.error(
+                            entry.key_span,
+                            &entry_path,
+                            format!("`{}` has no value", entry.key),
+                        );
+                        Json::Null
+                    } else {
+                        self.value(&entry.node, value_field, &entry_path)
+                    };
+                    out.insert(entry.key.clone(), value);
+                }
+                Json::Object(out)
+            }
+            _ => self.scalar(node, field, path),
+        }
+    }
+
+    fn scalar(&mut self, node: &Node, field: &Field, path: &str) -> Json {
+        let Value::Scalar(scalar) = &node.value else {
+            return self.mismatch(node, path, field);
+        };
+        let text = scalar.text.as_str();
+        if let Some(c) = text
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        {
+            let name = format!("U+{:04X}", c as u32);
+            let diagnostic = self.error(
+                node.span,
+                path,
+                format!("the text holds the control character {name}"),
+            );
+            diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
+            return Json::Null;
+        }
+        let result: Result<Json, (String, Option<&str>)> = match field.kind {
+            Kind::Text => Ok(Json::String(fold(text))),
+            Kind::Rich => Ok(rich(text)),
+            Kind::Date => PartialDate::parse(text)
+                .map(|d| d.to_json())
+                .map_err(|e| (e, Some(dates::DATE_FORMS))),
+            Kind::Time => dates::parse_time(text)
+                .map(dates::time_to_json)
+                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+            Kind::Datetime => dates::parse_datetime(text)
+                .map(dates::datetime_to_json)
+                .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
+            Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
+                (
+                    format!("expected a whole number, found {}", node.describe()),
+                    None,
+                )
+            }),
+            Kind::Number => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|n| json!(n))
+                .ok_or_else(|| {
+                    (
+                        format!("expected a number, found {}", node.describe()),
+                        None,
+                    )
+                }),
+            Kind::Boolean => match text.trim() {
+                t if loader::is_yaml_bool(t) => Ok(Json::Bool(t.eq_ignore_ascii_case("true"))),
+                _ => Err((
+                    format!("expected `true` or `false`, found {}", node.describe()),
+                    None,
+                )),
+            },
+            Kind::Enum => {
+                let t = text.trim();
+                if field.choices.iter().any(|c| c == t) {
+                    Ok(Json::String(t.to_string()))
+                } else {
+                    let choices = field
+                        .choices
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let diagnostic =
+                        self.error(node.span, path, format!("`{t}` is not one of the choices"));
+                    diagnostic.notes.push(format!("expected one of: {choices}"));
+                    if let Some(s) = did_you_mean(t, field.choices.iter().map(String::as_str)) {
+                        diagnostic.hints.push(format!("did you mean `{s}`?"));
+                    }
+                    return Json::Null;
+                }
+            }
+            Kind::Url => check_url(text.trim())
+                .map(|u| Json::String(u.to_string()))
+                .map_err(|e| (e, Some("a web address starting with https:// or http://"))),
+            Kind::Email => check_email(text.trim())
+                .map(|u| Json::String(u.to_string()))
+                .map_err(|e| (e, Some("an e-mail address such as name@example.org"))),
+            Kind::List | Kind::Record | Kind::Map => {
+                unreachable!("containers are handled by `value`")
+            }
+        };
+        match result {
+            Ok(value) => {
+                if matches!(field.kind, Kind::Text | Kind::Rich)
+                    && text.trim().is_empty()
+                    && field.required
+                {
+                    let name = path.rsplit('.').next().unwrap_or(path);
+                    self.error(
+                        node.span,
+                        path,
+                        format!("the required field `{name}` is empty"),
+                    );
+                }
+                value
+            }
+            Err((message, expected)) => {
+                let diagnostic = self.error(node.span, path, message);
+                if let Some(expected) = expected {
+                    diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                Json::Null
+            }
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Folds runs of white space (line breaks included) into single spaces.
+pub fn fold(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Prose: paragraphs separated by blank lines, each folded, as blocks a template renders.
+fn rich(text: &str) -> Json {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if line.trim().is_empty() {
+            if !current.trim().is_empty() {
+                blocks.push(json!({ "kind": "paragraph", "text": fold(&current) }));
+            }
+            current.clear();
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    Json::Array(blocks)
+}
+
+fn check_url(text: &str) -> Result<&str, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !text.chars().any(char::is_whitespace) =>
+        {
+            Ok(text)
+        }
+        _ => Err(format!("`{text}` is not a web address")),
+    }
+}
+
+fn check_email(text: &str) -> Result<&str, String> {
+    let valid = match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !text.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(text)
+    } else {
+        Err(format!("`{text}` is not an e-mail address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rich_text_splits_paragraphs_on_blank_lines() {
+        let blocks = rich("One\nline.\n\n\nTwo.\n");
+        assert_eq!(
+            blocks,
+            json!([
+                {"kind": "paragraph", "text": "One line."},
+                {"kind": "paragraph", "text": "Two."},
+            ])
+        );
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert!(check_url("https://www.asiapacific.ca/").is_ok());
+        assert!(check_url("www.asiapacific.ca").is_err());
+        assert!(check_email("info@asiapacific.ca").is_ok());
+        assert!(check_email("info@localhost").is_err());
+    }
+}

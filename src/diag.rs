@@ -1,0 +1,241 @@
+//! Diagnostics: every problem found in a brief, a layer or a template, with the place it
+//! points at, and their rendering as `file:line:column` reports with the source line.
+
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
+use codespan_reporting::term::{self, Config, DisplayStyle};
+
+/// A key into [`Files`].
+pub type FileKey = usize;
+
+/// Every text a diagnostic can point into, registered once per run.
+#[derive(Default)]
+pub struct Files {
+    inner: SimpleFiles<String, String>,
+}
+
+impl Files {
+    /// Registers a text under the name diagnostics print for it.
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileKey {
+        self.inner.add(name.into(), text.into())
+    }
+
+    /// The text registered under `key`.
+    pub fn text(&self, key: FileKey) -> &str {
+        self.inner
+            .get(key)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
+    }
+
+    /// The name registered under `key`.
+    pub fn name(&self, key: FileKey) -> &str {
+        self.inner.get(key).map(|f| f.name().as_str()).unwrap_or("")
+    }
+
+    /// One-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, key: FileKey, byte: usize) -> (usize, usize) {
+        let text = self.text(key);
+        let byte = floor_char_boundary(text, byte.min(text.len()));
+        let before = &text[..byte];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, text[line_start..byte].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut byte: usize) -> usize {
+    while byte > 0 && !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    byte
+}
+
+/// A byte range in one registered file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range lies in.
+    pub file: FileKey,
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span over `range` in `file`.
+    pub fn new(file: FileKey, range: Range<usize>) -> Self {
+        Self {
+            file,
+            start: range.start,
+            end: range.end,
+        }
+    }
+
+    /// The byte range.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The build cannot go on.
+    Error,
+    /// The build goes on, but the output is probably not what was meant.
+    Warning,
+}
+
+/// One problem, with where it is and what would fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong: lowercase, no final period, the cause in parentheses.
+    pub message: String,
+    /// Where it is, if it is anywhere in particular.
+    pub span: Option<Span>,
+    /// The path of the field, such as `milestones[3].date`, printed under the caret.
+    pub field: Option<String>,
+    /// Further facts (`expected: ...`).
+    pub notes: Vec<String>,
+    /// What the user could do (`did you mean ...`).
+    pub hints: Vec<String>,
+}
+
+impl Diagnostic {
+    /// An error at `span`.
+    pub fn error(span: Option<Span>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            span,
+            field: None,
+            notes: Vec::new(),
+            hints: Vec::new(),
+        }
+    }
+
+    /// A warning at `span`.
+    pub fn warning(span: Option<Span>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(span, message)
+        }
+    }
+
+    /// Names the field the problem is in.
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        let field = field.into();
+        if !field.is_empty() {
+            self.field = Some(field);
+        }
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// Whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn to_report(&self, files: &Files) -> Report<FileKey> {
+        let report = match self.severity {
+            Severity::Error => Report::new(ReportSeverity::Error),
+            Severity::Warning => Report::new(ReportSeverity::Warning),
+        };
+        let mut report = report.with_message(&self.message);
+        let mut notes: Vec<String> = Vec::new();
+        match self.span {
+            Some(span) => {
+                let text = files.text(span.file);
+                let start = floor_char_boundary(text, span.start.min(text.len()));
+                // A value spanning lines (a whole map) is marked on its first line only.
+                let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                let end = floor_char_boundary(text, span.end.min(line_end)).max(start);
+                let mut label = Label::primary(span.file, start..end);
+                if let Some(field) = &self.field {
+                    label = label.with_message(field);
+                }
+                report = report.with_labels(vec![label]);
+            }
+            None => {
+                if let Some(field) = &self.field {
+                    notes.push(format!("field: {field}"));
+                }
+            }
+        }
+        notes.extend(self.notes.iter().cloned());
+        notes.extend(self.hints.iter().map(|h| format!("hint: {h}")));
+        report.with_notes(notes)
+    }
+}
+
+/// Whether reports are drawn in colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    /// Colour when standard error is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Never colour.
+    Never,
+}
+
+/// Renders diagnostics as plain text, exactly as the command line prints them without colour.
+pub fn render(files: &Files, diagnostics: &[Diagnostic]) -> String {
+    let mut buffer = Buffer::no_color();
+    write_all(&mut buffer, files, diagnostics);
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Prints diagnostics to standard error.
+pub fn emit(files: &Files, diagnostics: &[Diagnostic], color: Color) {
+    let choice = match color {
+        Color::Auto if std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) => {
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            }
+        }
+        _ => ColorChoice::Never,
+    };
+    let mut stream = StandardStream::stderr(choice);
+    write_all(&mut stream, files, diagnostics);
+}
+
+fn write_all(out: &mut dyn WriteColor, files: &Files, diagnostics: &[Diagnostic]) {
+    let config = Config {
+        display_style: DisplayStyle::Rich,
+        ..Config::default()
+    };
+    for diagnostic in diagnostics {
+        // Writing to a buffer or stderr only fails when stderr is gone; nothing to report to.
+        let _ = term::emit_to_write_style(out, &config, &files.inner, &diagnostic.to_report(files));
+    }
+}
+
+/// Ranks the known names by closeness to `name` and returns the best one when it is close.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::jaro_winkler(&name, &k.to_lowercase()), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

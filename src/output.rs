@@ -1,0 +1,170 @@
+//! Writing results: the output path is checked before any work, and files are written to a
+//! temporary file in the same folder and renamed into place, so a failed or killed build never
+//! leaves a half-written file and never touches the last good one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::AppError;
+
+/// The default output of a brief: the same folder and stem, with `ext`.
+pub fn default_path(brief: &Path, ext: &str) -> PathBuf {
+    brief.with_extension(ext)
+}
+
+/// Refuses output paths that cannot work, before anything is typeset.
+pub fn check_target(output: &Path, inputs: &[&Path]) -> Result<(), AppError> {
+    let shown = output.display();
+    if output.as_os_str() == STDOUT {
+        return Ok(());
+    }
+    if output.is_dir() {
+        return Err(
+            AppError::new(format!("cannot write {shown} (it is a folder)"))
+                .with_hint("name a file, such as -o notes/brief.pdf"),
+        );
+    }
+    if output.as_os_str().is_empty() || output.file_name().is_none() {
+        return Err(AppError::new(format!(
+            "cannot write `{shown}` (not a file name)"
+        )));
+    }
+    for input in inputs {
+        if same_file(output, input) {
+            return Err(AppError::new(format!(
+                "cannot write {shown} (it is the input file itself)"
+            ))
+            .with_hint("choose another output name with -o"));
+        }
+    }
+    let parent = parent_of(output);
+    if !parent.is_dir() {
+        return Err(AppError::new(format!(
+            "cannot write {shown} (the folder {} does not exist)",
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The output path that means standard output.
+pub const STDOUT: &str = "-";
+
+/// Writes `bytes` to `path` atomically: all of it, or nothing changes.
+///
+/// `-` is standard output. An existing path that is not a regular file (a device such as
+/// /dev/stdout, or a pipe) is written in place: renaming over it would replace the device.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let fail = |error: io::Error| {
+        AppError::new(format!(
+            "cannot write {} ({})",
+            path.display(),
+            describe_io(&error)
+        ))
+        .with_hint("the previous file, if there was one, is unchanged")
+    };
+    if path.as_os_str() == STDOUT {
+        let mut stdout = io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .map_err(fail);
+    }
+    if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(fail)?;
+        return file
+            .write_all(bytes)
+            .and_then(|()| file.flush())
+            .map_err(fail);
+    }
+    let dir = parent_of(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    set_permissions(temp.path(), path);
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Temporary files are private (0600); give the result the mode the old file had, or the
+/// usual 0644 for a new one.
+#[cfg(unix)]
+fn set_permissions(temp: &Path, target: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(target)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(0o644);
+    let _ = fs::set_permissions(temp, fs::Permissions::from_mode(mode));
+}
+
+#[cfg(not(unix))]
+fn set_permissions(_temp: &Path, _target: &Path) {}
+
+/// An I/O error in words, without the OS error number.
+pub fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "not found".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::StorageFull => "the disk is full".into(),
+        io::ErrorKind::IsADirectory => "it is a folder".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_file_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"second");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_a_folder_and_the_input_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("brief.yaml");
+        fs::write(&input, "title: x").unwrap();
+        assert!(check_target(dir.path(), &[&input]).is_err());
+        assert!(check_target(&input, &[&input]).is_err());
+        assert!(check_target(&dir.path().join("brief.pdf"), &[&input]).is_ok());
+    }
+}

@@ -1,0 +1,224 @@
+//! One build, step by step: read the brief, choose its template, check the brief against the
+//! template's declared fields, and typeset it. `brief build` runs these steps once; watch and
+//! batch commands are loops around them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+
+use crate::check;
+use crate::diag::{Diagnostic, FileKey, Files, Span};
+use crate::error::AppError;
+use crate::loader::{self, Value};
+use crate::output::describe_io;
+use crate::template::{DEFAULT_TEMPLATE, Template};
+use crate::typeset::{self, Output};
+use crate::world::{BriefWorld, Compiled, Engine};
+
+/// The largest brief read, in bytes: far beyond any real brief, small enough to stay fast.
+pub const MAX_BRIEF_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a step failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems inside the brief or the template, each with its place.
+    Problems(Vec<Diagnostic>),
+    /// Anything else: a file that cannot be read or written, a bad environment.
+    App(AppError),
+}
+
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Self {
+        Failure::App(error)
+    }
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(problems: Vec<Diagnostic>) -> Self {
+        Failure::Problems(problems)
+    }
+}
+
+/// A brief that passed the checker.
+pub struct Brief {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its template.
+    pub template: Template,
+    /// The checked, normalized fields.
+    pub fields: Json,
+    /// Warnings from reading and checking.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a brief file as text, registering it for diagnostics.
+pub fn read_text(path: &Path, files: &mut Files) -> Result<(FileKey, String), Failure> {
+    let shown = path.display();
+    let metadata = fs::metadata(path)
+        .map_err(|e| AppError::new(format!("cannot read {shown} ({})", describe_io(&e))))?;
+    if metadata.is_dir() {
+        return Err(AppError::new(format!("cannot read {shown} (it is a folder)")).into());
+    }
+    if metadata.len() > MAX_BRIEF_BYTES {
+        return Err(AppError::new(format!(
+            "cannot read {shown} (it is {:.1} MB; a brief may be at most {} MB)",
+            metadata.len() as f64 / 1e6,
+            MAX_BRIEF_BYTES / 1024 / 1024
+        ))
+        .into());
+    }
+    let bytes = fs::read(path)
+        .map_err(|e| AppError::new(format!("cannot read {shown} ({})", describe_io(&e))))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let key = files.add(shown.to_string(), text.clone());
+            Ok((key, text))
+        }
+        Err(error) => {
+            let at = error.utf8_error().valid_up_to();
+            let byte = error.as_bytes()[at];
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            // The lossy text keeps the valid prefix byte for byte, so `at` points at the
+            // replacement character.
+            let key = files.add(shown.to_string(), text);
+            Err(vec![
+                Diagnostic::error(
+                    Some(Span::new(key, at..at + 3)),
+                    format!(
+                        "the brief is not UTF-8 text (byte 0x{byte:02X} cannot start a character)"
+                    ),
+                )
+                .with_hint(
+                    "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+                ),
+            ]
+            .into())
+        }
+    }
+}
+
+/// Reads, parses and checks a brief, reporting every problem it has at once.
+pub fn load(path: &Path, files: &mut Files) -> Result<Brief, Failure> {
+    let (key, text) = read_text(path, files)?;
+    let root = loader::parse(&text, key)?;
+    let (name, at) = match root.get("template") {
+        Some(entry) => match &entry.node.value {
+            Value::Scalar(s) => (s.text.trim().to_string(), Some(entry.node.span)),
+            _ => {
+                return Err(vec![
+                    Diagnostic::error(
+                        Some(entry.node.span),
+                        format!("expected a template name, found {}", entry.node.describe()),
+                    )
+                    .with_field("template"),
+                ]
+                .into());
+            }
+        },
+        None => (DEFAULT_TEMPLATE.to_string(), None),
+    };
+    let template = Template::builtin(&name, files, at)?;
+    let checked = check::check(&root, &template.manifest, template.manifest_span);
+    if checked.has_errors() {
+        return Err(checked.problems.into());
+    }
+    Ok(Brief {
+        path: path.to_path_buf(),
+        template,
+        fields: checked.data,
+        warnings: checked.problems,
+    })
+}
+
+/// The JSON a template reads, and the build identifier derived from it.
+pub struct Data {
+    /// The bytes of the JSON file.
+    pub json: Vec<u8>,
+    /// A short identifier of the inputs: the same brief and template give the same one.
+    pub build_id: String,
+}
+
+/// Puts a checked brief's fields together with what the template needs to know about the build.
+pub fn data(brief: &Brief) -> Data {
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
+    hasher.update(brief.template.manifest.name.as_bytes());
+    for (path, bytes) in &brief.template.files {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.update(brief.fields.to_string().as_bytes());
+    let digest = hasher.finalize();
+    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let document = json!({
+        "fields": brief.fields,
+        "build": {
+            "id": build_id,
+            "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
+            "template": brief.template.manifest.name,
+        },
+    });
+    Data {
+        json: document.to_string().into_bytes(),
+        build_id,
+    }
+}
+
+/// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
+/// template's manifest names in `document-date` that the brief gives, else none. The clock is never read, so a build can be repeated byte for byte.
+pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
+    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let text = epoch.to_string_lossy();
+        let seconds: i64 = text.trim().parse().map_err(|_| {
+            AppError::new(format!(
+                "SOURCE_DATE_EPOCH is `{text}`, not a number of seconds"
+            ))
+            .with_hint("set it to seconds since 1970-01-01 UTC, or unset it")
+        })?;
+        return DateTime::from_timestamp(seconds, 0)
+            .map(Some)
+            .ok_or_else(|| AppError::new(format!("SOURCE_DATE_EPOCH is `{text}`, out of range")));
+    }
+    let iso = brief
+        .template
+        .manifest
+        .document_date
+        .iter()
+        .find_map(|path| {
+            let value = path
+                .split('.')
+                .try_fold(&brief.fields, |value, key| value.get(key))?;
+            value.get("iso").and_then(Json::as_str)
+        });
+    let date = iso.and_then(|iso| {
+        let full = match iso.len() {
+            4 => format!("{iso}-01-01"),
+            7 => format!("{iso}-01"),
+            _ => iso.to_string(),
+        };
+        NaiveDate::parse_from_str(&full, "%Y-%m-%d").ok()
+    });
+    Ok(date
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc()))
+}
+
+/// Typesets a checked brief to PDF with a template already compiled for the engine.
+pub fn typeset(
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    files: &mut Files,
+) -> Result<Output, Failure> {
+    let date = document_date(brief)?;
+    let data = data(brief);
+    let today = date.and_then(typeset::to_datetime);
+    let world = BriefWorld::new(engine, compiled, data.json, today);
+    let output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
+    Ok(output)
+}

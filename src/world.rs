@@ -1,0 +1,177 @@
+//! The typst `World`: what a compile can see. The [`Engine`] (standard library and fonts) is
+//! built once per process and shared; a [`Compiled`] template is parsed once and reused; a
+//! [`BriefWorld`] is a cheap view of both plus one brief's data, so a watch loop makes a new
+//! one per rebuild and a batch makes one per copy, all hitting the same comemo caches.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::fonts::Fonts;
+use crate::template::Template;
+
+/// The virtual path where a template finds the brief's checked data, as JSON.
+pub const DATA_PATH: &str = "/.brief/data.json";
+
+/// The file id of [`DATA_PATH`]. One id for every brief: ids are never freed.
+pub static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
+
+fn project_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("our own virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// What stays the same for every compile in a process: the standard library and the fonts.
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: Fonts,
+}
+
+impl Engine {
+    /// An engine over these fonts.
+    pub fn new(fonts: Fonts) -> Self {
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+        }
+    }
+
+    /// The fonts.
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+}
+
+/// A template's files, parsed for typst: sources by id, raw bytes by id.
+pub struct Compiled {
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    /// The template folder's name in diagnostics, such as `templates/background-note`.
+    pub display_root: String,
+}
+
+impl Compiled {
+    /// Parses a template's typst files. The template folder is the root `/`.
+    pub fn new(template: &Template) -> Self {
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for (path, bytes) in &template.files {
+            let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
+                continue;
+            };
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            if path.ends_with(".typ")
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                sources.insert(id, Source::new(id, text.to_string()));
+            }
+            files.insert(id, Bytes::new(*bytes));
+        }
+        let main = project_id(&format!("/{}", template.manifest.entry));
+        Self {
+            main,
+            sources,
+            files,
+            display_root: template.display_root.clone(),
+        }
+    }
+
+    /// The name diagnostics give a file of this template.
+    pub fn display_name(&self, id: FileId) -> String {
+        let path = id.vpath().get_without_slash();
+        if id == *DATA_ID {
+            "the brief's data".into()
+        } else {
+            format!("{}/{path}", self.display_root)
+        }
+    }
+
+    /// The source text of one of the template's typst files.
+    pub fn source(&self, id: FileId) -> Option<&Source> {
+        self.sources.get(&id)
+    }
+}
+
+/// One compile's view: the shared engine, a template, one brief's data and a fixed date.
+pub struct BriefWorld<'a> {
+    engine: &'a Engine,
+    template: &'a Compiled,
+    data: Bytes,
+    today: Option<Datetime>,
+}
+
+impl<'a> BriefWorld<'a> {
+    /// A world that compiles `template` over `data` (the JSON a template reads from
+    /// [`DATA_PATH`]). `today` is what `datetime.today()` returns: never the clock.
+    pub fn new(
+        engine: &'a Engine,
+        template: &'a Compiled,
+        data: Vec<u8>,
+        today: Option<Datetime>,
+    ) -> Self {
+        Self {
+            engine,
+            template,
+            data: Bytes::new(data),
+            today,
+        }
+    }
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.engine.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.template.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.template.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None => match self.file(id) {
+                Ok(_) => Err(FileError::NotSource),
+                Err(error) => Err(error),
+            },
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Other(Some(
+                format!(
+                    "packages cannot be downloaded ({spec}); copy the package's files into the template folder and import them by path"
+                )
+                .into(),
+            )));
+        }
+        if id == *DATA_ID {
+            return Ok(self.data.clone());
+        }
+        self.template.files.get(&id).cloned().ok_or_else(|| {
+            FileError::Other(Some(
+                format!("the template has no file `{}`", id.vpath().get_with_slash()).into(),
+            ))
+        })
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
