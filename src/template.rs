@@ -2,6 +2,7 @@
 //! template reads and its type, the typst files that draw it, and its fonts. Built-in
 //! templates are embedded in the binary from `templates/` in the repository.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -146,8 +147,9 @@ pub enum Origin {
 pub struct Template {
     /// The manifest.
     pub manifest: Manifest,
-    /// Files by path relative to the template folder, with `/` separators.
-    pub files: BTreeMap<String, &'static [u8]>,
+    /// Files by path relative to the template folder, with `/` separators: borrowed from the
+    /// binary for built-in templates, owned for templates read from disk.
+    pub files: BTreeMap<String, Cow<'static, [u8]>>,
     /// Where it came from.
     pub origin: Origin,
     /// The name diagnostics give the template folder.
@@ -175,9 +177,12 @@ impl Template {
         at: Option<Span>,
     ) -> Result<Self, Vec<Diagnostic>> {
         let prefix = format!("{name}/");
-        let template_files: BTreeMap<String, &'static [u8]> = embedded::FILES
+        let template_files: BTreeMap<String, Cow<'static, [u8]>> = embedded::FILES
             .iter()
-            .filter_map(|(path, bytes)| path.strip_prefix(&prefix).map(|p| (p.to_string(), *bytes)))
+            .filter_map(|(path, bytes)| {
+                path.strip_prefix(&prefix)
+                    .map(|p| (p.to_string(), Cow::Borrowed(*bytes)))
+            })
             .collect();
         let Some(manifest) = template_files.get(MANIFEST) else {
             let names = Self::builtin_names();
@@ -256,15 +261,19 @@ fn validate_field(path: &str, field: &Field, at: Span, problems: &mut Vec<Diagno
     }
 }
 
+/// Whether a template file is a font, by its extension.
+pub fn is_font(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".ttf", ".otf", ".ttc", ".otc"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
 /// Every font file shipped by a built-in template (under its `fonts/` folder).
 pub fn builtin_fonts() -> impl Iterator<Item = &'static [u8]> {
-    embedded::FILES.iter().filter_map(|(path, bytes)| {
-        let lower = path.to_ascii_lowercase();
-        let is_font = [".ttf", ".otf", ".ttc", ".otc"]
-            .iter()
-            .any(|ext| lower.ends_with(ext));
-        (is_font && path.contains("/fonts/")).then_some(*bytes)
-    })
+    embedded::FILES
+        .iter()
+        .filter_map(|(path, bytes)| (is_font(path) && path.contains("/fonts/")).then_some(*bytes))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! [`BriefWorld`] is a cheap view of both plus one brief's data, so a watch loop makes a new
 //! one per rebuild and a batch makes one per copy, all hitting the same comemo caches.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -72,7 +73,11 @@ impl Compiled {
             {
                 sources.insert(id, Source::new(id, text.to_string()));
             }
-            files.insert(id, Bytes::new(*bytes));
+            let bytes = match bytes {
+                Cow::Borrowed(data) => Bytes::new(*data),
+                Cow::Owned(data) => Bytes::new(data.clone()),
+            };
+            files.insert(id, bytes);
         }
         let main = project_id(&format!("/{}", template.manifest.entry));
         Self {

@@ -24,9 +24,15 @@ fn build(args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
         .clone()
         .unwrap_or_else(|| output::default_path(&args.brief, "pdf"));
     output::check_target(&target, &[&args.brief])?;
-    let brief = pipeline::load(&args.brief, files)?;
+    // Fonts are indexed on a second core while the brief is read and checked.
+    let (brief, engine) = std::thread::scope(|scope| {
+        let engine = scope.spawn(|| super::engine(&args.common));
+        let brief = pipeline::load(&args.brief, files);
+        (brief, engine.join().expect("font indexing does not panic"))
+    });
+    let brief = brief?;
     super::warn(files, &brief.warnings);
-    let engine = super::engine(&args.common)?;
+    let engine = engine?;
     let compiled = Compiled::new(&brief.template);
     let result = pipeline::typeset(&engine, &compiled, &brief, files)?;
     super::warn(files, &result.warnings);

@@ -5,4 +5,5 @@ mod build;
 mod errors;
 mod literal;
 mod output;
+mod template_errors;
 mod util;
