@@ -35,7 +35,8 @@ fn peak_rss_kib() -> Option<u64> {
 
 fn build_in_process(engine: &Engine, brief: &Path) -> usize {
     let mut files = Files::default();
-    let loaded = pipeline::load(brief, &mut files).unwrap_or_else(|_| panic!("the example checks"));
+    let loaded = pipeline::load(brief, &Default::default(), &mut files)
+        .unwrap_or_else(|_| panic!("the example checks"));
     let compiled = Compiled::new(&loaded.template);
     let output = pipeline::typeset(engine, &compiled, &loaded, &mut files)
         .unwrap_or_else(|_| panic!("it typesets"));

@@ -7,16 +7,29 @@ use serde_json::{Map as JsonMap, Value as Json, json};
 use crate::dates::{self, PartialDate};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::loader::{self, Node, Value};
-use crate::template::{Field, Kind, Manifest};
+use crate::template::{Field, Kind, Template};
 
 /// Top-level keys that belong to `brief` itself rather than to the template.
 pub const RESERVED: &[&str] = &["template"];
+
+/// Where one value of the checked data came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// The field path, such as `milestones[3].date`.
+    pub path: String,
+    /// Where the value was written: a brief, a layer, `--set`, or the template's default.
+    pub span: Span,
+    /// Whether the value is the template's default.
+    pub default: bool,
+}
 
 /// The result of a check: the data for the template, and what was found on the way.
 #[derive(Debug)]
 pub struct Checked {
     /// The normalized data; meaningful only when `problems` holds no error.
     pub data: Json,
+    /// Where each value (each leaf, and each empty list or map) came from, in brief order.
+    pub origins: Vec<Provenance>,
     /// Errors and warnings, in the order of the brief.
     pub problems: Vec<Diagnostic>,
 }
@@ -28,14 +41,17 @@ impl Checked {
     }
 }
 
-/// Checks a brief's root node against a manifest. `defaults_at` is where defaults come from.
-pub fn check(root: &Node, manifest: &Manifest, defaults_at: Span) -> Checked {
+/// Checks a brief's (merged) root node against a template's declared fields.
+pub fn check(root: &Node, template: &Template) -> Checked {
     let mut checker = Checker {
         problems: Vec::new(),
-        defaults_at,
+        origins: Vec::new(),
+        defaults_at: template.manifest_span(),
+        in_default: false,
     };
+    let decls = template.manifest_tree.get("fields").map(|e| &e.node);
     let data = match &root.value {
-        Value::Map(_) => checker.record(root, &manifest.fields, "", RESERVED),
+        Value::Map(_) => checker.record(root, &template.manifest.fields, decls, "", RESERVED),
         _ => {
             checker.problems.push(
                 Diagnostic::error(
@@ -53,12 +69,30 @@ pub fn check(root: &Node, manifest: &Manifest, defaults_at: Span) -> Checked {
     let mut problems = checker.problems;
     // In the order of the brief, as a reader goes through it.
     problems.sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
-    Checked { data, problems }
+    Checked {
+        data,
+        origins: checker.origins,
+        problems,
+    }
 }
 
 struct Checker {
     problems: Vec<Diagnostic>,
+    origins: Vec<Provenance>,
+    /// Where a default without a precise place in the manifest is reported.
     defaults_at: Span,
+    /// Whether the values being checked come from a template default.
+    in_default: bool,
+}
+
+/// The declaration node of field `name` inside a manifest `fields:` map.
+fn decl_of<'a>(decls: Option<&'a Node>, name: &str) -> Option<&'a Node> {
+    decls.and_then(|d| d.get(name)).map(|e| &e.node)
+}
+
+/// A child of a declaration node, such as its `items` or `fields`.
+fn decl_part<'a>(decl: Option<&'a Node>, part: &str) -> Option<&'a Node> {
+    decl.and_then(|d| d.get(part)).map(|e| &e.node)
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -106,6 +140,7 @@ impl Checker {
         &mut self,
         node: &Node,
         fields: &indexmap::IndexMap<String, Field>,
+        decls: Option<&Node>,
         path: &str,
         reserved: &[&str],
     ) -> Json {
@@ -147,13 +182,31 @@ impl Checker {
         let first_key = entries.first().map_or(node.span, |e| e.key_span);
         for (name, field) in fields {
             let field_path = join(path, name);
+            let decl = decl_of(decls, name);
             let given = entries.iter().find(|e| &e.key == name).map(|e| &e.node);
             let value = match given {
-                Some(value) if value.value != Value::Null => self.value(value, field, &field_path),
+                Some(value) if value.value != Value::Null => {
+                    self.value(value, field, decl, &field_path)
+                }
+                // An explicit null removes a default (a layer can take out what a lower set).
+                Some(null) if !field.required => {
+                    self.origins.push(Provenance {
+                        path: field_path.clone(),
+                        span: null.span,
+                        default: self.in_default,
+                    });
+                    Json::Null
+                }
                 _ => match &field.default {
                     Some(default) => {
-                        let default = loader::node_from_yaml(default, self.defaults_at);
-                        self.value(&default, field, &field_path)
+                        let default = match decl_part(decl, "default") {
+                            Some(node) => node.clone(),
+                            None => loader::node_from_yaml(default, self.defaults_at),
+                        };
+                        let outer = std::mem::replace(&mut self.in_default, true);
+                        let value = self.value(&default, field, decl, &field_path);
+                        self.in_default = outer;
+                        value
                     }
                     None if field.required && !(given.is_none() && suggested.contains(name)) => {
                         let at = given.map_or(first_key, |n| n.span);
@@ -182,7 +235,21 @@ impl Checker {
         Json::Object(out)
     }
 
-    fn value(&mut self, node: &Node, field: &Field, path: &str) -> Json {
+    fn value(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        let leaf = match &node.value {
+            Value::List(items) => items.is_empty(),
+            Value::Map(entries) => entries.is_empty(),
+            _ => true,
+        };
+        // Leaves and empty containers are what `brief show` lists.
+        if leaf {
+            let default = self.in_default;
+            self.origins.push(Provenance {
+                path: path.to_string(),
+                span: node.span,
+                default,
+            });
+        }
         match field.kind {
             Kind::List => {
                 let Value::List(items) = &node.value else {
@@ -201,7 +268,7 @@ impl Checker {
                             self.error(item.span, &item_path, "this list item is empty");
                             Json::Null
                         } else {
-                            self.value(item, item_field, &item_path)
+                            self.value(item, item_field, decl_part(decl, "items"), &item_path)
                         }
                     })
                     .collect();
@@ -237,7 +304,7 @@ impl Checker {
                 if !matches!(node.value, Value::Map(_)) {
                     return self.mismatch(node, path, field);
                 }
-                self.record(node, &field.fields, path, &[])
+                self.record(node, &field.fields, decl_part(decl, "fields"), path, &[])
             }
             Kind::Map => {
                 let Value::Map(entries) = &node.value else {
@@ -258,7 +325,12 @@ impl Checker {
                         );
                         Json::Null
                     } else {
-                        self.value(&entry.node, value_field, &entry_path)
+                        self.value(
+                            &entry.node,
+                            value_field,
+                            decl_part(decl, "values"),
+                            &entry_path,
+                        )
                     };
                     out.insert(entry.key.clone(), value);
                 }

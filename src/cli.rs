@@ -2,18 +2,53 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Turn a roundtable briefing written in YAML into a print-ready PDF.
 ///
 /// Exit codes: 0 done; 1 the brief, its template or the output could not be processed;
-/// 2 the command line is wrong.
+/// 2 the command line is wrong; 101 a bug in brief.
 #[derive(Debug, Parser)]
 #[command(name = "brief", version, about, long_about, max_term_width = 100)]
+#[command(after_help = "Examples:
+  brief new background-note note.yaml     write a starter brief
+  brief check note.yaml                   check it without typesetting
+  brief build note.yaml                   write note.pdf
+  brief show note.yaml event              see the merged data and where each value was set")]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Print nothing but errors and warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print what was read and how long each step took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to colour reports: `auto` colours on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When to colour reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The commands.
@@ -24,10 +59,68 @@ pub enum Command {
     /// The brief is checked against its template's declared fields first; every problem is
     /// reported with its file, line, column and field path, and nothing is written. A failed
     /// build never touches an existing PDF.
-    #[command(
-        after_help = "Examples:\n  brief build briefs/canada-korea-defence-2025.yaml\n  brief build note.yaml -o out/note.pdf"
-    )]
+    #[command(after_help = "Examples:
+  brief build briefs/canada-korea-defence-2025.yaml
+  brief build note.yaml -o out/note.pdf
+  brief build note.yaml --set event.date=2025-12-09 --set status=final")]
     Build(BuildArgs),
+
+    /// Check briefs against their templates without typesetting (for editors, hooks and CI).
+    ///
+    /// Exits 0 when every brief is clean and 1 when any has a problem. With `--template`,
+    /// checks a template instead: its manifest, and the fields its typst files read.
+    #[command(after_help = "Examples:
+  brief check briefs/*.yaml
+  brief check note.yaml --format json
+  brief check --template templates/my-note")]
+    Check(CheckArgs),
+
+    /// Print a brief's data after merging its layers, each value with the file:line that set it.
+    #[command(after_help = "Examples:
+  brief show note.yaml
+  brief show note.yaml event.date
+  brief show note.yaml --set title='A new title'")]
+    Show(ShowArgs),
+
+    /// Print the JSON Schema of a template's fields, for editors that complete and check YAML.
+    ///
+    /// Put `# yaml-language-server: $schema=background-note.schema.json` at the top of a brief
+    /// to have yaml-language-server use it.
+    #[command(
+        after_help = "Example:\n  brief schema background-note > background-note.schema.json"
+    )]
+    Schema(SchemaArgs),
+
+    /// List the templates, with their descriptions.
+    Templates(TemplatesArgs),
+
+    /// Write a starter brief for a template: every field, with its description as a comment.
+    #[command(
+        after_help = "Examples:\n  brief new background-note note.yaml\n  brief new agenda > agenda.yaml"
+    )]
+    New(NewArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_help = "Example:\n  brief completions bash > ~/.local/share/bash-completion/completions/brief"
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff), generated from the same definitions as --help.
+    #[command(after_help = "Example:\n  brief man > brief.1 && man ./brief.1")]
+    Man,
+}
+
+/// Where a brief's data comes from besides the brief itself.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InputArgs {
+    /// Set a field over every layer, as PATH=VALUE (the value is read as YAML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+
+    /// Look for templates in DIR (one folder per template) before the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
 }
 
 /// Arguments of `brief build`.
@@ -42,17 +135,94 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
-    pub common: CommonArgs,
-}
+    pub input: InputArgs,
 
-/// Flags every typesetting command takes.
-#[derive(Debug, Args)]
-pub struct CommonArgs {
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+}
 
-    /// Print nothing but errors and warnings.
-    #[arg(short, long)]
-    pub quiet: bool,
+/// How `brief check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Reports for people, with the source line.
+    Human,
+    /// One JSON document on standard output, for editors and CI.
+    Json,
+}
+
+/// Arguments of `brief check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The briefs to check.
+    #[arg(required_unless_present = "template")]
+    pub briefs: Vec<PathBuf>,
+
+    /// How to report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Check this template (a name or a folder) instead of briefs.
+    #[arg(long, value_name = "NAME|DIR", conflicts_with = "briefs")]
+    pub template: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Arguments of `brief show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The brief.
+    pub brief: PathBuf,
+
+    /// Show only this field and what is below it, such as `event` or `milestones[2].date`.
+    pub path: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Arguments of `brief schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The template: a name, or a template folder.
+    pub template: String,
+
+    /// Look for templates in DIR (one folder per template) before the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `brief templates`.
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// Look for templates in DIR (one folder per template) before the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `brief new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The template: a name, or a template folder.
+    pub template: String,
+
+    /// Where to write the starter brief [default: standard output].
+    pub file: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Look for templates in DIR (one folder per template) before the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `brief completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    pub shell: String,
 }

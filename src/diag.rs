@@ -191,6 +191,8 @@ impl Diagnostic {
 pub enum Color {
     /// Colour when standard error is a terminal and NO_COLOR is unset.
     Auto,
+    /// Always colour.
+    Always,
     /// Never colour.
     Never,
 }
@@ -212,6 +214,7 @@ pub fn emit(files: &Files, diagnostics: &[Diagnostic], color: Color) {
                 ColorChoice::Never
             }
         }
+        Color::Always => ColorChoice::Always,
         _ => ColorChoice::Never,
     };
     let mut stream = StandardStream::stderr(choice);

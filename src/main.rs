@@ -3,14 +3,22 @@
 use std::process::ExitCode;
 
 use brief::cli::{Cli, Command};
-use brief::commands;
+use brief::commands::{self, Context};
 use clap::Parser;
 
 fn main() -> ExitCode {
     brief::install_panic_hook();
     let cli = Cli::parse();
+    let ctx = Context::new(&cli.global);
     let code = match &cli.command {
-        Command::Build(args) => commands::build::run(args),
+        Command::Build(args) => commands::build::run(&ctx, args),
+        Command::Check(_args) => commands::check::run(&ctx),
+        Command::Show(_args) => commands::show::run(&ctx),
+        Command::Schema(_args) => commands::schema::run(&ctx),
+        Command::Templates(_args) => commands::templates::run(&ctx),
+        Command::New(_args) => commands::new::run(&ctx),
+        Command::Completions(_args) => commands::completions::run(&ctx),
+        Command::Man => commands::man::run(&ctx),
     };
     ExitCode::from(code)
 }

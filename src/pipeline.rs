@@ -10,11 +10,12 @@ use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use crate::check;
+use crate::cli::InputArgs;
 use crate::diag::{Diagnostic, FileKey, Files, Span};
 use crate::error::AppError;
 use crate::loader::{self, Value};
 use crate::output::describe_io;
-use crate::template::{DEFAULT_TEMPLATE, Template};
+use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
 use crate::world::{BriefWorld, Compiled, Engine};
 
@@ -101,7 +102,7 @@ pub fn read_text(path: &Path, files: &mut Files) -> Result<(FileKey, String), Fa
 }
 
 /// Reads, parses and checks a brief, reporting every problem it has at once.
-pub fn load(path: &Path, files: &mut Files) -> Result<Brief, Failure> {
+pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, Failure> {
     let (key, text) = read_text(path, files)?;
     let root = loader::parse(&text, key)?;
     let (name, at) = match root.get("template") {
@@ -120,8 +121,8 @@ pub fn load(path: &Path, files: &mut Files) -> Result<Brief, Failure> {
         },
         None => (DEFAULT_TEMPLATE.to_string(), None),
     };
-    let template = Template::builtin(&name, files, at)?;
-    let checked = check::check(&root, &template.manifest, template.manifest_span);
+    let template = Registry::new(input.templates.as_deref(), Some(path)).load(&name, files, at)?;
+    let checked = check::check(&root, &template);
     if checked.has_errors() {
         return Err(checked.problems.into());
     }

@@ -8,8 +8,12 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use std::fs;
+use std::path::{Path, PathBuf};
+
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
-use crate::loader;
+use crate::loader::{self, Node};
+use crate::output::describe_io;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -140,6 +144,8 @@ impl Kind {
 pub enum Origin {
     /// Embedded in the binary.
     BuiltIn,
+    /// Read from this folder.
+    Folder(PathBuf),
 }
 
 /// A loaded template: its manifest and every file of its folder.
@@ -147,6 +153,8 @@ pub enum Origin {
 pub struct Template {
     /// The manifest.
     pub manifest: Manifest,
+    /// The manifest as a positioned tree, so defaults can say where they were written.
+    pub manifest_tree: Node,
     /// Files by path relative to the template folder, with `/` separators: borrowed from the
     /// binary for built-in templates, owned for templates read from disk.
     pub files: BTreeMap<String, Cow<'static, [u8]>>,
@@ -154,12 +162,147 @@ pub struct Template {
     pub origin: Origin,
     /// The name diagnostics give the template folder.
     pub display_root: String,
-    /// The manifest's span (its whole text), for diagnostics about defaults.
-    pub manifest_span: Span,
+}
+
+/// The most a template folder read from disk may hold.
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where templates are looked up: user folders first (`--templates DIR`, then a `templates/`
+/// folder beside the brief), then the built-in ones. Each folder holds one folder per template.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    folders: Vec<PathBuf>,
+}
+
+/// One entry of [`Registry::list`].
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The template's name.
+    pub name: String,
+    /// Its one-line description, or the reason it cannot be loaded.
+    pub description: String,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+impl Registry {
+    /// A registry searching `explicit` (from `--templates`) and the `templates/` folder beside
+    /// `brief`, before the built-in templates.
+    pub fn new(explicit: Option<&Path>, brief: Option<&Path>) -> Self {
+        let mut folders = Vec::new();
+        if let Some(dir) = explicit {
+            folders.push(dir.to_path_buf());
+        }
+        if let Some(brief) = brief {
+            let beside = brief.parent().unwrap_or(Path::new("")).join("templates");
+            if beside.is_dir() && !folders.contains(&beside) {
+                folders.push(beside);
+            }
+        }
+        Self { folders }
+    }
+
+    /// The user folders searched, highest precedence first.
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    /// Every template name this registry knows, each once (user folders hide built-ins).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for folder in &self.folders {
+            for name in template_folders(folder) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        for name in Template::builtin_names() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        names
+    }
+
+    /// Every template with its description, for `brief templates`.
+    pub fn list(&self) -> Vec<Listed> {
+        self.names()
+            .into_iter()
+            .map(|name| {
+                let mut files = Files::default();
+                match self.load(&name, &mut files, None) {
+                    Ok(t) => Listed {
+                        name,
+                        description: t.manifest.description,
+                        origin: t.origin,
+                    },
+                    Err(problems) => Listed {
+                        description: format!(
+                            "(cannot be loaded: {})",
+                            problems.first().map_or("", |p| p.message.as_str())
+                        ),
+                        origin: self.locate(&name).map_or(Origin::BuiltIn, Origin::Folder),
+                        name,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn locate(&self, name: &str) -> Option<PathBuf> {
+        self.folders
+            .iter()
+            .map(|f| f.join(name))
+            .find(|d| d.join(MANIFEST).is_file())
+    }
+
+    /// Loads a template by name, or from a folder when `name` is a path to one (it contains a
+    /// `/` or names an existing folder with a manifest). `at` is where the brief named it.
+    pub fn load(
+        &self,
+        name: &str,
+        files: &mut Files,
+        at: Option<Span>,
+    ) -> Result<Template, Vec<Diagnostic>> {
+        let as_path = Path::new(name);
+        if (name.contains('/') || name.contains('\\')) && as_path.join(MANIFEST).is_file() {
+            return Template::from_folder(as_path, files);
+        }
+        if let Some(dir) = self.locate(name) {
+            return Template::from_folder(&dir, files);
+        }
+        if Template::builtin_names().contains(&name) {
+            return Template::builtin(name, files);
+        }
+        let names = self.names();
+        let mut diagnostic = Diagnostic::error(at, format!("there is no template named `{name}`"))
+            .with_field("template")
+            .with_note(format!("the templates are: {}", names.join(", ")));
+        if let Some(suggestion) = did_you_mean(name, names.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        Err(vec![diagnostic])
+    }
+}
+
+/// The names of the template folders (those with a manifest) directly inside `folder`.
+fn template_folders(folder: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().join(MANIFEST).is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
 }
 
 impl Template {
-    /// The names and descriptions of the built-in templates.
+    /// The names of the built-in templates.
     pub fn builtin_names() -> Vec<&'static str> {
         let mut names: Vec<&str> = embedded::FILES
             .iter()
@@ -170,12 +313,8 @@ impl Template {
         names
     }
 
-    /// Loads a built-in template by name; `at` is where the brief named it.
-    pub fn builtin(
-        name: &str,
-        files: &mut Files,
-        at: Option<Span>,
-    ) -> Result<Self, Vec<Diagnostic>> {
+    /// Loads a built-in template by name.
+    fn builtin(name: &str, files: &mut Files) -> Result<Self, Vec<Diagnostic>> {
         let prefix = format!("{name}/");
         let template_files: BTreeMap<String, Cow<'static, [u8]>> = embedded::FILES
             .iter()
@@ -184,30 +323,114 @@ impl Template {
                     .map(|p| (p.to_string(), Cow::Borrowed(*bytes)))
             })
             .collect();
-        let Some(manifest) = template_files.get(MANIFEST) else {
-            let names = Self::builtin_names();
-            let mut diagnostic =
-                Diagnostic::error(at, format!("there is no template named `{name}`"))
-                    .with_field("template")
-                    .with_note(format!("the templates are: {}", names.join(", ")));
-            if let Some(suggestion) = did_you_mean(name, names.iter().copied()) {
-                diagnostic = diagnostic.with_hint(format!("did you mean `{suggestion}`?"));
+        Self::assemble(
+            template_files,
+            Origin::BuiltIn,
+            format!("templates/{name}"),
+            files,
+        )
+    }
+
+    /// Loads a template from its folder on disk. Only regular files inside the folder are
+    /// read: a link that leads outside it is refused.
+    pub fn from_folder(dir: &Path, files: &mut Files) -> Result<Self, Vec<Diagnostic>> {
+        let display_root = dir.display().to_string();
+        let fail = |message: String| vec![Diagnostic::error(None, message)];
+        let root = fs::canonicalize(dir).map_err(|e| {
+            fail(format!(
+                "cannot read the template folder {display_root} ({})",
+                describe_io(&e)
+            ))
+        })?;
+        let mut template_files = BTreeMap::new();
+        let mut total = 0u64;
+        let mut pending = vec![root.clone()];
+        while let Some(folder) = pending.pop() {
+            let entries = fs::read_dir(&folder).map_err(|e| {
+                fail(format!(
+                    "cannot read {} ({})",
+                    folder.display(),
+                    describe_io(&e)
+                ))
+            })?;
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let Ok(real) = fs::canonicalize(entry.path()) else {
+                    continue;
+                };
+                if !real.starts_with(&root) {
+                    return Err(fail(format!(
+                        "the template file {} leads outside the template folder (a link to {})",
+                        entry.path().display(),
+                        real.display()
+                    )));
+                }
+                if real.is_dir() {
+                    pending.push(real);
+                    continue;
+                }
+                let bytes = fs::read(&real).map_err(|e| {
+                    fail(format!(
+                        "cannot read {} ({})",
+                        real.display(),
+                        describe_io(&e)
+                    ))
+                })?;
+                total += bytes.len() as u64;
+                if total > MAX_TEMPLATE_BYTES {
+                    return Err(fail(format!(
+                        "the template folder {display_root} holds more than {} MB",
+                        MAX_TEMPLATE_BYTES / 1024 / 1024
+                    )));
+                }
+                let relative = real.strip_prefix(&root).expect("checked above");
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                template_files.insert(relative, Cow::Owned(bytes));
             }
-            return Err(vec![diagnostic]);
+        }
+        Self::assemble(
+            template_files,
+            Origin::Folder(dir.to_path_buf()),
+            display_root,
+            files,
+        )
+    }
+
+    fn assemble(
+        template_files: BTreeMap<String, Cow<'static, [u8]>>,
+        origin: Origin,
+        display_root: String,
+        files: &mut Files,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let Some(manifest) = template_files.get(MANIFEST) else {
+            return Err(vec![Diagnostic::error(
+                None,
+                format!("the template folder {display_root} has no {MANIFEST}"),
+            )]);
         };
-        let display_root = format!("templates/{name}");
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
+        let manifest_tree = loader::parse(&text, key)?;
         let manifest: Manifest = loader::parse_typed(&text, key).map_err(|d| vec![d])?;
         let template = Template {
             manifest,
+            manifest_tree,
             files: template_files,
-            origin: Origin::BuiltIn,
+            origin,
             display_root,
-            manifest_span: Span::new(key, 0..0),
         };
         template.validate()?;
         Ok(template)
+    }
+
+    /// The manifest's place, for diagnostics about the manifest as a whole.
+    pub fn manifest_span(&self) -> Span {
+        Span {
+            end: self.manifest_tree.span.start,
+            ..self.manifest_tree.span
+        }
     }
 
     /// Checks that the manifest is coherent: lists have items, records fields, and so on.
@@ -215,7 +438,7 @@ impl Template {
         let mut problems = Vec::new();
         if !self.files.contains_key(&self.manifest.entry) {
             problems.push(Diagnostic::error(
-                Some(self.manifest_span),
+                Some(self.manifest_span()),
                 format!(
                     "the template's entry file `{}` is missing",
                     self.manifest.entry
@@ -223,7 +446,7 @@ impl Template {
             ));
         }
         for (name, field) in &self.manifest.fields {
-            validate_field(name, field, self.manifest_span, &mut problems);
+            validate_field(name, field, self.manifest_span(), &mut problems);
         }
         if problems.is_empty() {
             Ok(())
@@ -286,7 +509,7 @@ mod tests {
         assert!(names.contains(&"background-note"));
         for name in names {
             let mut files = Files::default();
-            if let Err(problems) = Template::builtin(name, &mut files, None) {
+            if let Err(problems) = Template::builtin(name, &mut files) {
                 panic!("{}", crate::diag::render(&files, &problems));
             }
         }
@@ -295,7 +518,9 @@ mod tests {
     #[test]
     fn unknown_template_suggests_a_near_name() {
         let mut files = Files::default();
-        let problems = Template::builtin("background-notes", &mut files, None).unwrap_err();
+        let problems = Registry::default()
+            .load("background-notes", &mut files, None)
+            .unwrap_err();
         assert_eq!(problems[0].hints, vec!["did you mean `background-note`?"]);
     }
 }

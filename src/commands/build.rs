@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use super::Context;
 use crate::cli::BuildArgs;
 use crate::diag::Files;
 use crate::output;
@@ -9,15 +10,15 @@ use crate::pipeline::{self, Failure};
 use crate::world::Compiled;
 
 /// Runs `brief build`; returns the exit code.
-pub fn run(args: &BuildArgs) -> u8 {
+pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
     let mut files = Files::default();
-    match build(args, &mut files) {
+    match build(ctx, args, &mut files) {
         Ok(()) => 0,
-        Err(failure) => super::report(&files, failure),
+        Err(failure) => ctx.report(&files, failure),
     }
 }
 
-fn build(args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
+fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
     let started = Instant::now();
     let target = args
         .output
@@ -26,25 +27,30 @@ fn build(args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
     output::check_target(&target, &[&args.brief])?;
     // Fonts are indexed on a second core while the brief is read and checked.
     let (brief, engine) = std::thread::scope(|scope| {
-        let engine = scope.spawn(|| super::engine(&args.common));
-        let brief = pipeline::load(&args.brief, files);
+        let engine = scope.spawn(|| super::engine(&args.font_paths));
+        let brief = pipeline::load(&args.brief, &args.input, files);
         (brief, engine.join().expect("font indexing does not panic"))
     });
     let brief = brief?;
-    super::warn(files, &brief.warnings);
+    ctx.warn(files, &brief.warnings);
     let engine = engine?;
+    ctx.detail(format!(
+        "checked {} in {} ms",
+        args.brief.display(),
+        started.elapsed().as_millis()
+    ));
     let compiled = Compiled::new(&brief.template);
     let result = pipeline::typeset(&engine, &compiled, &brief, files)?;
-    super::warn(files, &result.warnings);
+    ctx.warn(files, &result.warnings);
     output::write_atomic(&target, &result.pdf)?;
-    if !args.common.quiet && target.as_os_str() != output::STDOUT {
-        eprintln!(
+    if target.as_os_str() != output::STDOUT {
+        ctx.say(format!(
             "wrote {} ({} page{}, {} ms)",
             target.display(),
             result.pages,
             if result.pages == 1 { "" } else { "s" },
             started.elapsed().as_millis()
-        );
+        ));
     }
     Ok(())
 }

@@ -1,45 +1,95 @@
 //! One module per command; each turns its arguments into calls of the pipeline.
 
 pub mod build;
+pub mod check;
+pub mod completions;
+pub mod man;
+pub mod new;
+pub mod schema;
+pub mod show;
+pub mod templates;
 
-use crate::cli::CommonArgs;
+use std::path::PathBuf;
+
+use crate::cli::{ColorChoice, GlobalArgs};
 use crate::diag::{self, Color, Diagnostic, Files};
 use crate::error::AppError;
 use crate::fonts::Fonts;
 use crate::pipeline::Failure;
 use crate::world::Engine;
 
-/// Prints a failure and gives the exit code it means.
-pub fn report(files: &Files, failure: Failure) -> u8 {
-    match failure {
-        Failure::App(error) => {
-            eprintln!("{error}");
-            error.code
+/// What every command needs to know about how to talk to the user.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// Print nothing but problems.
+    pub quiet: bool,
+    /// Print timings and what was read.
+    pub verbose: bool,
+    /// Colour for reports.
+    pub color: Color,
+}
+
+impl Context {
+    /// The context for these global flags.
+    pub fn new(global: &GlobalArgs) -> Self {
+        let color = match global.color {
+            ColorChoice::Auto => Color::Auto,
+            ColorChoice::Always => Color::Always,
+            ColorChoice::Never => Color::Never,
+        };
+        Self {
+            quiet: global.quiet,
+            verbose: global.verbose,
+            color,
         }
-        Failure::Problems(problems) => {
-            diag::emit(files, &problems, Color::Auto);
-            let errors = problems.iter().filter(|p| p.is_error()).count();
-            if errors > 1 {
-                eprintln!("error: {errors} problems found; nothing was written");
-            } else {
-                eprintln!("error: nothing was written");
+    }
+
+    /// Prints a failure and gives the exit code it means.
+    pub fn report(&self, files: &Files, failure: Failure) -> u8 {
+        match failure {
+            Failure::App(error) => {
+                eprintln!("{error}");
+                error.code
             }
-            crate::error::EXIT_FAILURE
+            Failure::Problems(problems) => {
+                diag::emit(files, &problems, self.color);
+                let errors = problems.iter().filter(|p| p.is_error()).count();
+                if errors > 1 {
+                    eprintln!("error: {errors} problems found; nothing was written");
+                } else {
+                    eprintln!("error: nothing was written");
+                }
+                crate::error::EXIT_FAILURE
+            }
+        }
+    }
+
+    /// Prints warnings, if any.
+    pub fn warn(&self, files: &Files, warnings: &[Diagnostic]) {
+        if !warnings.is_empty() {
+            diag::emit(files, warnings, self.color);
+        }
+    }
+
+    /// Prints a line about progress unless quiet.
+    pub fn say(&self, line: impl AsRef<str>) {
+        if !self.quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+
+    /// Prints a line only when verbose.
+    pub fn detail(&self, line: impl AsRef<str>) {
+        if self.verbose {
+            eprintln!("{}", line.as_ref());
         }
     }
 }
 
-/// Prints warnings, if any.
-pub fn warn(files: &Files, warnings: &[Diagnostic]) {
-    if !warnings.is_empty() {
-        diag::emit(files, warnings, Color::Auto);
-    }
-}
-
-/// The typesetting engine for these flags: embedded fonts plus any `--font-path` folders.
-pub fn engine(common: &CommonArgs) -> Result<Engine, AppError> {
+/// The typesetting engine: embedded fonts plus any `--font-path` folders.
+pub fn engine(font_paths: &[PathBuf]) -> Result<Engine, AppError> {
     let mut fonts = Fonts::embedded();
-    for dir in &common.font_paths {
+    for dir in font_paths {
         fonts.add_dir(dir).map_err(|e| {
             AppError::new(format!(
                 "cannot read fonts from {} ({})",

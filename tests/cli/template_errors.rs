@@ -11,7 +11,7 @@ use crate::util::example;
 
 fn typeset_with_main(main: &str) -> String {
     let mut files = Files::default();
-    let Ok(mut brief) = pipeline::load(&example(), &mut files) else {
+    let Ok(mut brief) = pipeline::load(&example(), &Default::default(), &mut files) else {
         panic!("the example checks")
     };
     brief
