@@ -69,6 +69,20 @@ fn main() {
         fresh.push(elapsed);
     }
 
+    // A fresh process per `brief check`: read, merge and check, no typesetting.
+    let mut check = Vec::new();
+    for _ in 0..runs {
+        let (elapsed, status) = time(|| {
+            Command::new(binary)
+                .args(["check", "--quiet"])
+                .arg(&brief)
+                .status()
+                .expect("the brief binary runs")
+        });
+        assert!(status.success());
+        check.push(elapsed);
+    }
+
     // In-process, caches emptied before each build: what one `brief build` does after start-up.
     let (fonts_time, engine) = time(|| Engine::new(Fonts::embedded()));
     let mut cold = Vec::new();
@@ -83,8 +97,14 @@ fn main() {
         warm.push(time(|| build_in_process(&engine, &brief)).0);
     }
 
+    let (fresh, check) = (median(fresh), median(check));
     println!("brief build of briefs/canada-korea-defence-2025.yaml, median of {runs} runs");
-    println!("  fresh process (whole command)   {}", ms(median(fresh)));
+    println!("  fresh process (whole command)   {}", ms(fresh));
+    println!(
+        "  brief check, fresh process      {}  ({:.1}x faster than build)",
+        ms(check),
+        fresh.as_secs_f64() / check.as_secs_f64()
+    );
     println!("  in-process, cold caches         {}", ms(median(cold)));
     println!("  in-process, warm caches         {}", ms(median(warm)));
     println!("  font index at start-up (once)   {}", ms(fonts_time));

@@ -10,7 +10,7 @@ use crate::loader::{self, Node, Value};
 use crate::template::{Field, Kind, Template};
 
 /// Top-level keys that belong to `brief` itself rather than to the template.
-pub const RESERVED: &[&str] = &["template"];
+pub const RESERVED: &[&str] = &["template", crate::layers::EXTENDS];
 
 /// Where one value of the checked data came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Provenance {
     pub span: Span,
     /// Whether the value is the template's default.
     pub default: bool,
+    /// The checked value.
+    pub value: Json,
 }
 
 /// The result of a check: the data for the template, and what was found on the way.
@@ -194,6 +196,7 @@ impl Checker {
                         path: field_path.clone(),
                         span: null.span,
                         default: self.in_default,
+                        value: Json::Null,
                     });
                     Json::Null
                 }
@@ -241,15 +244,20 @@ impl Checker {
             Value::Map(entries) => entries.is_empty(),
             _ => true,
         };
+        let json = self.value_of(node, field, decl, path);
         // Leaves and empty containers are what `brief show` lists.
         if leaf {
-            let default = self.in_default;
             self.origins.push(Provenance {
                 path: path.to_string(),
                 span: node.span,
-                default,
+                default: self.in_default,
+                value: json.clone(),
             });
         }
+        json
+    }
+
+    fn value_of(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
         match field.kind {
             Kind::List => {
                 let Value::List(items) = &node.value else {

@@ -16,6 +16,8 @@ pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod fonts;
+pub mod layers;
+pub mod lint;
 pub mod loader;
 pub mod output;
 pub mod pipeline;

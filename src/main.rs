@@ -12,8 +12,8 @@ fn main() -> ExitCode {
     let ctx = Context::new(&cli.global);
     let code = match &cli.command {
         Command::Build(args) => commands::build::run(&ctx, args),
-        Command::Check(_args) => commands::check::run(&ctx),
-        Command::Show(_args) => commands::show::run(&ctx),
+        Command::Check(args) => commands::check::run(&ctx, args),
+        Command::Show(args) => commands::show::run(&ctx, args),
         Command::Schema(_args) => commands::schema::run(&ctx),
         Command::Templates(_args) => commands::templates::run(&ctx),
         Command::New(_args) => commands::new::run(&ctx),

@@ -13,7 +13,8 @@ use crate::check;
 use crate::cli::InputArgs;
 use crate::diag::{Diagnostic, FileKey, Files, Span};
 use crate::error::AppError;
-use crate::loader::{self, Value};
+use crate::layers;
+use crate::loader::Value;
 use crate::output::describe_io;
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
@@ -49,8 +50,12 @@ pub struct Brief {
     pub path: PathBuf,
     /// Its template.
     pub template: Template,
+    /// Where the brief (or a layer) named the template; `None` for the default template.
+    pub template_at: Option<Span>,
     /// The checked, normalized fields.
     pub fields: Json,
+    /// Where each value came from.
+    pub origins: Vec<check::Provenance>,
     /// Warnings from reading and checking.
     pub warnings: Vec<Diagnostic>,
 }
@@ -103,8 +108,7 @@ pub fn read_text(path: &Path, files: &mut Files) -> Result<(FileKey, String), Fa
 
 /// Reads, parses and checks a brief, reporting every problem it has at once.
 pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, Failure> {
-    let (key, text) = read_text(path, files)?;
-    let root = loader::parse(&text, key)?;
+    let root = layers::load(path, &input.sets, files)?;
     let (name, at) = match root.get("template") {
         Some(entry) => match &entry.node.value {
             Value::Scalar(s) => (s.text.trim().to_string(), Some(entry.node.span)),
@@ -129,7 +133,9 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
     Ok(Brief {
         path: path.to_path_buf(),
         template,
+        template_at: at,
         fields: checked.data,
+        origins: checked.origins,
         warnings: checked.problems,
     })
 }

@@ -86,6 +86,16 @@ impl Context {
     }
 }
 
+/// Writes to standard output. A closed pipe (`brief show x | head`) ends the output quietly
+/// instead of failing.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
 /// The typesetting engine: embedded fonts plus any `--font-path` folders.
 pub fn engine(font_paths: &[PathBuf]) -> Result<Engine, AppError> {
     let mut fonts = Fonts::embedded();

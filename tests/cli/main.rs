@@ -3,6 +3,7 @@
 
 mod build;
 mod errors;
+mod layers;
 mod literal;
 mod output;
 mod template_errors;
