@@ -65,6 +65,15 @@ pub enum Command {
   brief build note.yaml --set event.date=2025-12-09 --set status=final")]
     Build(BuildArgs),
 
+    /// Build a brief, then rebuild it whenever the brief, a layer or the template changes.
+    ///
+    /// Keeps one typesetting engine for the session, so rebuilds are incremental. An error is
+    /// printed and the last good PDF stays in place until the brief is fixed. Ctrl-C stops.
+    #[command(after_help = "Examples:
+  brief watch note.yaml
+  brief watch note.yaml -o /tmp/preview.pdf --quiet")]
+    Watch(WatchArgs),
+
     /// Check briefs against their templates without typesetting (for editors, hooks and CI).
     ///
     /// Exits 0 when every brief is clean and 1 when any has a problem. With `--template`,
@@ -131,6 +140,24 @@ pub struct BuildArgs {
 
     /// Where to write the PDF; `-` is standard output [default: next to the brief, with the
     /// extension .pdf].
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Also use the fonts in this folder (the embedded fonts are always there).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Arguments of `brief watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The brief (a YAML file).
+    pub brief: PathBuf,
+
+    /// Where to write the PDF [default: next to the brief, with the extension .pdf].
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 

@@ -11,13 +11,27 @@ use codespan_reporting::term::{self, Config, DisplayStyle};
 /// A key into [`Files`].
 pub type FileKey = usize;
 
-/// Every text a diagnostic can point into, registered once per run.
+/// Every text a diagnostic can point into, registered once per run, and the files and
+/// folders on disk that were read to make it (what `brief watch` watches).
 #[derive(Default)]
 pub struct Files {
     inner: SimpleFiles<String, String>,
+    dependencies: Vec<std::path::PathBuf>,
 }
 
 impl Files {
+    /// Notes that the run read this file (or everything in this folder).
+    pub fn depend(&mut self, path: &std::path::Path) {
+        if !self.dependencies.iter().any(|p| p == path) {
+            self.dependencies.push(path.to_path_buf());
+        }
+    }
+
+    /// The files and folders the run read, in the order first read.
+    pub fn dependencies(&self) -> &[std::path::PathBuf] {
+        &self.dependencies
+    }
+
     /// Registers a text under the name diagnostics print for it.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileKey {
         self.inner.add(name.into(), text.into())

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     let ctx = Context::new(&cli.global);
     let code = match &cli.command {
         Command::Build(args) => commands::build::run(&ctx, args),
+        Command::Watch(args) => commands::watch::run(&ctx, args),
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Show(args) => commands::show::run(&ctx, args),
         Command::Schema(_args) => commands::schema::run(&ctx),

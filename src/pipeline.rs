@@ -62,6 +62,7 @@ pub struct Brief {
 
 /// Reads a brief file as text, registering it for diagnostics.
 pub fn read_text(path: &Path, files: &mut Files) -> Result<(FileKey, String), Failure> {
+    files.depend(path);
     let shown = path.display();
     let metadata = fs::metadata(path)
         .map_err(|e| AppError::new(format!("cannot read {shown} ({})", describe_io(&e))))?;

@@ -334,6 +334,7 @@ impl Template {
     /// Loads a template from its folder on disk. Only regular files inside the folder are
     /// read: a link that leads outside it is refused.
     pub fn from_folder(dir: &Path, files: &mut Files) -> Result<Self, Vec<Diagnostic>> {
+        files.depend(dir);
         let display_root = dir.display().to_string();
         let fail = |message: String| vec![Diagnostic::error(None, message)];
         let root = fs::canonicalize(dir).map_err(|e| {

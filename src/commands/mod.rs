@@ -8,6 +8,7 @@ pub mod new;
 pub mod schema;
 pub mod show;
 pub mod templates;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,280 @@
+//! `brief watch`: builds, then rebuilds whenever anything the last build read changes (the
+//! brief, its layers, a template folder). One engine lives for the whole session, so typst's
+//! caches make rebuilds incremental; old cache entries are evicted after every build.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use super::Context;
+use crate::cli::WatchArgs;
+use crate::diag::Files;
+use crate::output;
+use crate::pipeline::{self, Failure};
+use crate::template::{Origin, Template};
+use crate::world::{Compiled, Engine};
+
+/// How long a failed build waits for another change before it reports: editors save in steps
+/// (truncate, then write), and a half-saved file is not worth an error.
+const GRACE: Duration = Duration::from_millis(300);
+
+/// How long after a change further changes are collected into the same rebuild.
+const SETTLE: Duration = Duration::from_millis(3);
+
+/// Typst's cache entries unused for this many compiles are dropped after each build.
+const CACHE_AGE: usize = 10;
+
+type Events = Receiver<notify::Result<notify::Event>>;
+
+/// Runs `brief watch`; returns the exit code.
+pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
+    let mut files = Files::default();
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| output::default_path(&args.brief, "pdf"));
+    if let Err(error) = output::check_target(&target, &[&args.brief]) {
+        return ctx.report(&files, error.into());
+    }
+    let engine = match super::engine(&args.font_paths) {
+        Ok(engine) => engine,
+        Err(error) => return ctx.report(&files, error.into()),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    // A second handler cannot be installed (only in tests that run `run` twice); Ctrl-C then
+    // ends the process the usual way, which the atomic writes make safe too.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let (sender, events) = mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(sender) {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            let error = crate::error::AppError::new(format!("cannot watch files ({error})"));
+            return ctx.report(&files, error.into());
+        }
+    };
+    let mut session = Session {
+        engine,
+        compiled: None,
+        watched: HashSet::new(),
+        deps: Vec::new(),
+    };
+    let mut reason = String::from("first build");
+    ctx.say(format!(
+        "watching {} (Ctrl-C to stop)",
+        args.brief.display()
+    ));
+    while !stop.load(Ordering::SeqCst) {
+        let started = Instant::now();
+        files = Files::default();
+        let result = session.build(ctx, args, &target, &mut files);
+        typst::comemo::evict(CACHE_AGE);
+        let mut deps: Vec<PathBuf> = files.dependencies().to_vec();
+        if !deps.contains(&args.brief) {
+            deps.push(args.brief.clone());
+        }
+        session.rewatch(&mut watcher, deps);
+        let elapsed = started.elapsed().as_millis();
+        match result {
+            Ok(pages) => ctx.say(format!(
+                "{}  {reason}: wrote {} ({pages} page{}, {elapsed} ms)",
+                clock(),
+                target.display(),
+                if pages == 1 { "" } else { "s" }
+            )),
+            Err(failure) => {
+                if let Some(changed) = session.wait(&events, Some(GRACE), &stop) {
+                    reason = changed;
+                    continue;
+                }
+                let problems = match &failure {
+                    Failure::Problems(p) => p.iter().filter(|p| p.is_error()).count(),
+                    Failure::App(_) => 1,
+                };
+                report(ctx, &files, failure);
+                eprintln!(
+                    "{}  {reason}: not built ({problems} problem{}); {} is unchanged",
+                    clock(),
+                    if problems == 1 { "" } else { "s" },
+                    target.display()
+                );
+            }
+        }
+        match session.wait(&events, None, &stop) {
+            Some(changed) => reason = changed,
+            None => break,
+        }
+    }
+    ctx.say("stopped watching");
+    0
+}
+
+/// Prints a failure's diagnostics without the "nothing was written" line of one-off builds.
+fn report(ctx: &Context, files: &Files, failure: Failure) {
+    match failure {
+        Failure::App(error) => eprintln!("{error}"),
+        Failure::Problems(problems) => crate::diag::emit(files, &problems, ctx.color),
+    }
+}
+
+/// The time of day for the rebuild lines: the only clock read in brief, for display alone.
+fn clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
+}
+
+struct Session {
+    engine: Engine,
+    /// The last template compiled, kept while its files stay the same.
+    compiled: Option<(Template, Compiled)>,
+    /// The folders being watched.
+    watched: HashSet<PathBuf>,
+    /// What the last build read: files, and template folders (everything below them).
+    deps: Vec<Dependency>,
+}
+
+/// A file, or a folder whose whole content counts, named by its absolute path.
+struct Dependency {
+    path: PathBuf,
+    folder: bool,
+}
+
+impl Session {
+    fn build(
+        &mut self,
+        ctx: &Context,
+        args: &WatchArgs,
+        target: &Path,
+        files: &mut Files,
+    ) -> Result<usize, Failure> {
+        let brief = pipeline::load(&args.brief, &args.input, files)?;
+        ctx.warn(files, &brief.warnings);
+        let reuse = matches!(&self.compiled, Some((old, _)) if same_template(old, &brief.template));
+        if !reuse {
+            self.compiled = Some((brief.template.clone(), Compiled::new(&brief.template)));
+        }
+        let (_, compiled) = self.compiled.as_ref().expect("set above");
+        let output = pipeline::typeset(&self.engine, compiled, &brief, files)?;
+        ctx.warn(files, &output.warnings);
+        output::write_atomic(target, &output.pdf)?;
+        Ok(output.pages)
+    }
+
+    /// Watches the folders holding what the last build read (a file's folder, so that an
+    /// editor's save by rename is seen too).
+    fn rewatch(&mut self, watcher: &mut notify::RecommendedWatcher, deps: Vec<PathBuf>) {
+        self.deps = deps
+            .into_iter()
+            .map(|path| {
+                let folder = path.is_dir();
+                Dependency {
+                    path: absolute(&path),
+                    folder,
+                }
+            })
+            .collect();
+        for dep in &self.deps {
+            let (dir, mode) = if dep.folder {
+                (dep.path.clone(), RecursiveMode::Recursive)
+            } else {
+                (
+                    dep.path
+                        .parent()
+                        .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                    RecursiveMode::NonRecursive,
+                )
+            };
+            if self.watched.insert(dir.clone()) && watcher.watch(&dir, mode).is_err() {
+                self.watched.remove(&dir);
+            }
+        }
+    }
+
+    /// Waits for a change to something the last build read; `None` when stopped or timed out.
+    /// Returns what changed, in words.
+    fn wait(
+        &self,
+        events: &Events,
+        timeout: Option<Duration>,
+        stop: &AtomicBool,
+    ) -> Option<String> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        loop {
+            if stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            let slice = match deadline {
+                Some(d) => d
+                    .checked_duration_since(Instant::now())?
+                    .min(Duration::from_millis(100)),
+                None => Duration::from_millis(100),
+            };
+            match events.recv_timeout(slice) {
+                Ok(Ok(event)) => {
+                    if let Some(changed) = self.relevant(&event) {
+                        // Collect the rest of this save.
+                        let settle = Instant::now() + SETTLE;
+                        while let Some(left) = settle.checked_duration_since(Instant::now()) {
+                            if events.recv_timeout(left).is_err() {
+                                break;
+                            }
+                        }
+                        return Some(format!("{changed} changed"));
+                    }
+                }
+                Ok(Err(_)) => {}
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    fn relevant(&self, event: &notify::Event) -> Option<String> {
+        if event.kind.is_access() {
+            return None;
+        }
+        for path in &event.paths {
+            for dep in &self.deps {
+                let hit = if dep.folder {
+                    path.starts_with(&dep.path)
+                } else {
+                    *path == dep.path
+                };
+                if hit {
+                    return Some(path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into(),
+                    ));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Whether two loads of a template have the same files (built-in ones never change).
+fn same_template(old: &Template, new: &Template) -> bool {
+    match (&old.origin, &new.origin) {
+        (Origin::BuiltIn, Origin::BuiltIn) => old.manifest.name == new.manifest.name,
+        _ => old.origin == new.origin && old.files == new.files,
+    }
+}
+
+/// An absolute path with its folder resolved (links included), as watch events name them.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    match (std::fs::canonicalize(parent), path.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
