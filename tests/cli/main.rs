@@ -4,6 +4,7 @@
 mod agenda;
 mod build;
 mod errors;
+mod hardening;
 mod layers;
 mod literal;
 mod output;
