@@ -8,5 +8,6 @@ mod hardening;
 mod layers;
 mod literal;
 mod output;
+mod props;
 mod template_errors;
 mod util;
