@@ -1,6 +1,7 @@
 //! Fuzz target: any text placed in `title` (written as a YAML double-quoted string) reaches the
-//! checked data unchanged except for white space folded to single spaces; a title that cannot
-//! be printed (a control character, or nothing but white space) is an error at `title`.
+//! checked data unchanged except for white space folded to single spaces (no-break spaces are
+//! kept); a title that cannot be printed (a control character, or nothing but white space) is
+//! an error at `title`.
 //!
 //! The same `run` replays fuzz/corpus/literal_title/ in `cargo test` (tests/fuzz_corpus.rs).
 
@@ -41,8 +42,13 @@ sections:
     let unprintable = title
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
-    let folded = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if unprintable || folded.is_empty() {
+    // Folding: runs of white space become one space, but no-break spaces are kept as written.
+    let folded = title
+        .split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if unprintable || title.trim().is_empty() {
         assert!(
             checked
                 .problems
