@@ -301,6 +301,5 @@ proptest! {
 }
 
 #[path = "../../fuzz/fuzz_targets/literal_title.rs"]
-#[allow(clippy::duplicate_mod)]
 mod literal_title_target;
 use literal_title_target::run as literal_title;
