@@ -463,9 +463,18 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Folds runs of white space (line breaks included) into single spaces.
+/// Folds runs of white space (line breaks included) into single spaces. No-break spaces are
+/// kept: they are written on purpose, to hold words together (`10\u{a0}km`).
 pub fn fold(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.split(|c: char| c.is_whitespace() && !is_no_break_space(c))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// U+00A0 NO-BREAK SPACE, U+2007 FIGURE SPACE and U+202F NARROW NO-BREAK SPACE.
+fn is_no_break_space(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
 /// Prose: paragraphs separated by blank lines, each folded, as blocks a template renders.
@@ -534,6 +543,14 @@ mod tests {
                 {"kind": "paragraph", "text": "One line."},
                 {"kind": "paragraph", "text": "Two."},
             ])
+        );
+    }
+
+    #[test]
+    fn folding_keeps_no_break_spaces() {
+        assert_eq!(
+            fold(" ten\u{a0}km \n and\t5\u{202f}kg "),
+            "ten\u{a0}km and 5\u{202f}kg"
         );
     }
 

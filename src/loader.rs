@@ -455,6 +455,7 @@ impl Builder<'_> {
                         Some(at),
                         format!("the brief grows past {MAX_VALUES} values once its aliases are expanded"),
                     )
+                    .with_field(self.path(self.stack.len()))
                     .with_hint("a brief this large is almost certainly an alias bomb; write the values out instead"));
                 }
                 self.complete(node, 0, size)
@@ -481,7 +482,8 @@ impl Builder<'_> {
             return Err(Diagnostic::error(
                 Some(node.span),
                 format!("the brief holds more than {MAX_VALUES} values, more than any brief needs"),
-            ));
+            )
+            .with_field(self.path(self.stack.len())));
         }
         if anchor > 0 {
             self.anchors.insert(anchor, (node.clone(), size));

@@ -4,8 +4,10 @@
 mod agenda;
 mod build;
 mod errors;
+mod hardening;
 mod layers;
 mod literal;
 mod output;
+mod props;
 mod template_errors;
 mod util;

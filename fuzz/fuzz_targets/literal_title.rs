@@ -1,0 +1,76 @@
+//! Fuzz target: any text placed in `title` (written as a YAML double-quoted string) reaches the
+//! checked data unchanged except for white space folded to single spaces (no-break spaces are
+//! kept); a title that cannot be printed (a control character, or nothing but white space) is
+//! an error at `title`.
+//!
+//! The same `run` replays fuzz/corpus/literal_title/ in `cargo test` (tests/fuzz_corpus.rs).
+
+#![cfg_attr(fuzzing, no_main)]
+
+#[cfg(fuzzing)]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
+
+use brief::check;
+use brief::diag::Files;
+use brief::loader;
+use brief::template::Registry;
+
+/// Checks that the title comes out literally, for one input (the title's text).
+pub fn run(data: &[u8]) {
+    let Ok(title) = std::str::from_utf8(data) else {
+        return;
+    };
+    let quoted = serde_json::to_string(title).expect("a string serializes");
+    let text = format!(
+        "title: {quoted}
+organization: Asia Pacific Foundation of Canada
+event:
+  name: Strategic Roundtable
+  date: 2025-12-08
+  city: Vancouver, Canada
+sections:
+  - body: A paragraph.
+"
+    );
+    let mut files = Files::default();
+    let key = files.add("fuzz.yaml", text.as_str());
+    let root = loader::parse(&text, key).expect("a JSON string is a YAML double-quoted scalar");
+    let template = Registry::new(None, None)
+        .load("background-note", &mut files, None)
+        .expect("the built-in template loads");
+    let checked = check::check(&root, &template);
+    let unprintable = title
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+    // Folding: runs of white space become one space, but no-break spaces are kept as written.
+    let folded = title
+        .split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if unprintable || title.trim().is_empty() {
+        assert!(
+            checked
+                .problems
+                .iter()
+                .any(|p| p.is_error() && p.field.as_deref() == Some("title")),
+            "an unprintable title {title:?} is an error at `title`: {:?}",
+            checked.problems
+        );
+        return;
+    }
+    assert!(
+        !checked.has_errors(),
+        "the title {title:?} is accepted: {:?}",
+        checked.problems
+    );
+    assert_eq!(
+        checked.data["title"].as_str(),
+        Some(folded.as_str()),
+        "the title {title:?} comes out literally"
+    );
+}
+
+#[cfg(not(fuzzing))]
+#[allow(dead_code)]
+fn main() {}
