@@ -19,6 +19,7 @@ pub mod fonts;
 pub mod loader;
 pub mod output;
 pub mod pipeline;
+pub mod schema;
 pub mod template;
 pub mod typeset;
 pub mod world;
