@@ -20,6 +20,7 @@ pub mod loader;
 pub mod output;
 pub mod pipeline;
 pub mod schema;
+pub mod starter;
 pub mod template;
 pub mod typeset;
 pub mod world;
