@@ -224,5 +224,6 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
-    pub shell: String,
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
