@@ -3,7 +3,11 @@
 
 mod build;
 mod errors;
+mod help;
 mod literal;
+mod new;
 mod output;
+mod schema;
 mod template_errors;
+mod templates;
 mod util;
