@@ -209,6 +209,7 @@ sections:
   - body: Text.
 ";
 
+    /// The top level names the dialect and template, is closed, and allows every reserved key.
     #[test]
     fn top_level_says_what_the_template_is() {
         let schema = background_note();
@@ -226,6 +227,7 @@ sections:
         assert_eq!(schema["properties"]["template"]["const"], "background-note");
     }
 
+    /// Fields keep their descriptions, defaults, choices, list bounds and nested records.
     #[test]
     fn fields_carry_descriptions_defaults_and_bounds() {
         let schema = background_note();
@@ -247,6 +249,7 @@ sections:
         );
     }
 
+    /// Briefs the checker accepts validate, bare YAML years and empty optional fields included.
     #[test]
     fn accepts_what_the_checker_accepts() {
         let schema = background_note();
@@ -258,6 +261,7 @@ sections:
         assert!(validator.is_valid(&yaml(&with_month)));
     }
 
+    /// Unknown fields, bad choices, wrong types, bad dates and missing fields do not validate.
     #[test]
     fn rejects_what_the_checker_rejects() {
         let schema = background_note();
@@ -279,6 +283,7 @@ sections:
         assert!(!validator.is_valid(&empty_list), "min items is kept");
     }
 
+    /// The time, date-time, URL, e-mail and date patterns agree with the checker on examples.
     #[test]
     fn scalar_patterns_match_the_checker() {
         let matches = |pattern: &str, text: &str| {

@@ -364,6 +364,7 @@ mod tests {
         }
     }
 
+    /// The starter names its template and lists fields in manifest order, optional ones commented.
     #[test]
     fn starter_lists_fields_in_manifest_order() {
         let (text, _) = checked("background-note");
@@ -377,6 +378,7 @@ mod tests {
         assert!(text.contains("\n# milestones:\n#   - # When it happened"));
     }
 
+    /// Scalars are written plain unless YAML would read them as something else.
     #[test]
     fn scalars_are_quoted_only_when_needed() {
         assert_eq!(scalar("Background Note"), "Background Note");
