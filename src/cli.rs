@@ -84,14 +84,14 @@ pub enum Command {
   brief check --template templates/my-note")]
     Check(CheckArgs),
 
-    /// Print a brief's data after merging its layers, each value with the file:line that set it.
+    /// Print a brief's merged data, each value with the file:line that set it.
     #[command(after_help = "Examples:
   brief show note.yaml
   brief show note.yaml event.date
   brief show note.yaml --set title='A new title'")]
     Show(ShowArgs),
 
-    /// Print the JSON Schema of a template's fields, for editors that complete and check YAML.
+    /// Print the JSON Schema of a template, for editors that complete and check briefs.
     ///
     /// Put `# yaml-language-server: $schema=background-note.schema.json` at the top of a brief
     /// to have yaml-language-server use it.
@@ -251,5 +251,6 @@ pub struct NewArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
-    pub shell: String,
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

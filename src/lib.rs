@@ -21,6 +21,8 @@ pub mod lint;
 pub mod loader;
 pub mod output;
 pub mod pipeline;
+pub mod schema;
+pub mod starter;
 pub mod template;
 pub mod typeset;
 pub mod world;

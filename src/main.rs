@@ -15,10 +15,10 @@ fn main() -> ExitCode {
         Command::Watch(args) => commands::watch::run(&ctx, args),
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Show(args) => commands::show::run(&ctx, args),
-        Command::Schema(_args) => commands::schema::run(&ctx),
-        Command::Templates(_args) => commands::templates::run(&ctx),
-        Command::New(_args) => commands::new::run(&ctx),
-        Command::Completions(_args) => commands::completions::run(&ctx),
+        Command::Schema(args) => commands::schema::run(&ctx, args),
+        Command::Templates(args) => commands::templates::run(&ctx, args),
+        Command::New(args) => commands::new::run(&ctx, args),
+        Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man => commands::man::run(&ctx),
     };
     ExitCode::from(code)

@@ -63,7 +63,10 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
         Format::Json => {
             let document = json!({ "ok": failed == 0, "briefs": reports });
             let text = serde_json::to_string_pretty(&document).unwrap_or_default();
-            super::out(&format!("{text}\n"));
+            let code = ctx.print(format!("{text}\n").as_bytes());
+            if code != EXIT_OK {
+                return code;
+            }
         }
         Format::Human => {
             let n = args.briefs.len();

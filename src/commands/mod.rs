@@ -79,22 +79,31 @@ impl Context {
         }
     }
 
+    /// Writes a command's result to standard output; returns the exit code. A reader that
+    /// stops early (`brief schema x | head`) is not an error.
+    pub fn print(&self, bytes: &[u8]) -> u8 {
+        use std::io::Write;
+        let mut stdout = std::io::stdout().lock();
+        match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => self.report(
+                &Files::default(),
+                AppError::new(format!(
+                    "cannot write to standard output ({})",
+                    crate::output::describe_io(&e)
+                ))
+                .into(),
+            ),
+        }
+    }
+
     /// Prints a line only when verbose.
     pub fn detail(&self, line: impl AsRef<str>) {
         if self.verbose {
             eprintln!("{}", line.as_ref());
         }
     }
-}
-
-/// Writes to standard output. A closed pipe (`brief show x | head`) ends the output quietly
-/// instead of failing.
-pub fn out(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
 }
 
 /// The typesetting engine: embedded fonts plus any `--font-path` folders.

@@ -17,10 +17,7 @@ const SHORT: usize = 48;
 pub fn run(ctx: &Context, args: &ShowArgs) -> u8 {
     let mut files = Files::default();
     match show(args, &mut files) {
-        Ok(text) => {
-            super::out(&text);
-            0
-        }
+        Ok(text) => ctx.print(text.as_bytes()),
         Err(failure) => ctx.report(&files, failure),
     }
 }
