@@ -38,7 +38,7 @@ fn build_in_process(engine: &Engine, brief: &Path) -> usize {
     let loaded = pipeline::load(brief, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("the example checks"));
     let compiled = Compiled::new(&loaded.template);
-    let output = pipeline::typeset(engine, &compiled, &loaded, &mut files)
+    let output = pipeline::typeset(engine, &compiled, &loaded, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("it typesets"));
     std::hint::black_box(&output.pdf);
     output.pdf.len()

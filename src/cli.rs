@@ -109,6 +109,12 @@ pub enum Command {
     )]
     New(NewArgs),
 
+    /// Write out the brief attached to a PDF that brief built, to edit it and build it again.
+    #[command(
+        after_help = "Examples:\n  brief extract note.pdf > note.yaml\n  brief extract note.pdf -o note.yaml"
+    )]
+    Extract(ExtractArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     #[command(
         after_help = "Example:\n  brief completions bash > ~/.local/share/bash-completion/completions/brief"
@@ -149,6 +155,11 @@ pub struct BuildArgs {
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
+
+    /// Mark what changed since this earlier edition of the brief: a bar beside every new or
+    /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
+    #[arg(long, value_name = "OLD.yaml")]
+    pub changes_since: Option<PathBuf>,
 }
 
 /// Arguments of `brief watch`.
@@ -245,6 +256,21 @@ pub struct NewArgs {
     /// Look for templates in DIR (one folder per template) before the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+}
+
+/// Arguments of `brief extract`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The PDF.
+    pub pdf: PathBuf,
+
+    /// Where to write the brief [default: standard output].
+    #[arg(short, long, value_name = "OUT.yaml")]
+    pub output: Option<PathBuf>,
+
+    /// Replace OUT.yaml if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Arguments of `brief completions`.

@@ -9,6 +9,7 @@
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]
 
+pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -201,6 +201,31 @@ pub fn node_from_yaml(value: &serde_yaml::Value, span: Span) -> Node {
     Node { value, span }
 }
 
+/// Writes a tree back out as YAML (comments and quoting style are not kept). Plain scalars
+/// that read as numbers or booleans stay unquoted, so the text reads as it was written.
+pub fn to_yaml(node: &Node) -> String {
+    fn value(node: &Node) -> serde_yaml::Value {
+        match &node.value {
+            Value::Null => serde_yaml::Value::Null,
+            Value::Scalar(s) if s.plain && is_yaml_bool(&s.text) => {
+                serde_yaml::Value::Bool(s.text.eq_ignore_ascii_case("true"))
+            }
+            Value::Scalar(s) if s.plain && s.text.parse::<i64>().is_ok() => {
+                serde_yaml::Value::Number(s.text.parse::<i64>().unwrap_or_default().into())
+            }
+            Value::Scalar(s) => serde_yaml::Value::String(s.text.clone()),
+            Value::List(items) => serde_yaml::Value::Sequence(items.iter().map(value).collect()),
+            Value::Map(entries) => serde_yaml::Value::Mapping(
+                entries
+                    .iter()
+                    .map(|e| (serde_yaml::Value::String(e.key.clone()), value(&e.node)))
+                    .collect(),
+            ),
+        }
+    }
+    serde_yaml::to_string(&value(node)).unwrap_or_default()
+}
+
 /// Turns saphyr's character positions into byte offsets.
 struct Offsets {
     ascii: bool,

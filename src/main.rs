@@ -18,6 +18,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&ctx, args),
         Command::Templates(args) => commands::templates::run(&ctx, args),
         Command::New(args) => commands::new::run(&ctx, args),
+        Command::Extract(args) => commands::extract::run(&ctx, args),
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man => commands::man::run(&ctx),
     };

@@ -56,6 +56,8 @@ pub struct Brief {
     pub fields: Json,
     /// Where each value came from.
     pub origins: Vec<check::Provenance>,
+    /// The merged tree of every layer, as checked (attached to the PDF as its source).
+    pub root: crate::loader::Node,
     /// Warnings from reading and checking.
     pub warnings: Vec<Diagnostic>,
 }
@@ -138,6 +140,7 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
         fields: checked.data,
         origins: checked.origins,
         warnings: checked.problems,
+        root,
     })
 }
 
@@ -145,12 +148,16 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
 pub struct Data {
     /// The bytes of the JSON file.
     pub json: Vec<u8>,
+    /// The merged brief as YAML, attached to the PDF.
+    pub source: Vec<u8>,
     /// A short identifier of the inputs: the same brief and template give the same one.
     pub build_id: String,
 }
 
-/// Puts a checked brief's fields together with what the template needs to know about the build.
-pub fn data(brief: &Brief) -> Data {
+/// Puts a checked brief's fields together with what the template needs to know about the build:
+/// its identifier, the file name the source is attached under (`None` leaves it out), and the
+/// changes since an earlier edition when asked for.
+pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     let mut hasher = Sha256::new();
     hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
     hasher.update(brief.template.manifest.name.as_bytes());
@@ -167,22 +174,38 @@ pub fn data(brief: &Brief) -> Data {
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
     let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let attach = options.attach_source.then(|| {
+        brief.path.file_name().map_or_else(
+            || "brief.yaml".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
     let document = json!({
         "fields": brief.fields,
         "build": {
             "id": build_id,
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
             "template": brief.template.manifest.name,
+            "attach": attach,
+            "changes": options.changes,
         },
     });
+    let source = format!(
+        "# The merged brief (every layer and --set value) behind a PDF made by brief {} (build {build_id}).\n\
+         # Build it again with: brief build FILE.yaml\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::loader::to_yaml(&brief.root)
+    );
     Data {
         json: document.to_string().into_bytes(),
+        source: source.into_bytes(),
         build_id,
     }
 }
 
 /// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
-/// template's manifest names in `document-date` that the brief gives, else none. The clock is never read, so a build can be repeated byte for byte.
+/// template's manifest names in `document-date` that the brief gives, else none. The clock is
+/// never read, so a build can be repeated byte for byte.
 pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
     if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
         let text = epoch.to_string_lossy();
@@ -220,17 +243,36 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
         .map(|d| d.and_utc()))
 }
 
+/// Choices about one build beyond the brief itself.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Attach the merged brief to the PDF (`brief extract` gets it back).
+    pub attach_source: bool,
+    /// What changed since an earlier edition (see [`crate::changes`]); `null` marks nothing.
+    pub changes: Json,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            attach_source: true,
+            changes: Json::Null,
+        }
+    }
+}
+
 /// Typesets a checked brief to PDF with a template already compiled for the engine.
 pub fn typeset(
     engine: &Engine,
     compiled: &Compiled,
     brief: &Brief,
+    options: &BuildOptions,
     files: &mut Files,
 ) -> Result<Output, Failure> {
     let date = document_date(brief)?;
-    let data = data(brief);
+    let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
-    let world = BriefWorld::new(engine, compiled, data.json, today);
+    let world = BriefWorld::new(engine, compiled, data.json, data.source, today);
     let output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
     Ok(output)
 }

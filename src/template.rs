@@ -437,7 +437,20 @@ impl Template {
     /// Checks that the manifest is coherent: lists have items, records fields, and so on.
     fn validate(&self) -> Result<(), Vec<Diagnostic>> {
         let mut problems = Vec::new();
-        if !self.files.contains_key(&self.manifest.entry) {
+        let entry = &self.manifest.entry;
+        let plain = entry.ends_with(".typ")
+            && !entry.split('/').any(|part| part.is_empty() || part == "..")
+            && entry
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
+        if !plain {
+            problems.push(Diagnostic::error(
+                Some(self.manifest_span()),
+                format!(
+                    "the template's entry `{entry}` must be a plain relative path to a .typ file"
+                ),
+            ));
+        } else if !self.files.contains_key(&self.manifest.entry) {
             problems.push(Diagnostic::error(
                 Some(self.manifest_span()),
                 format!(

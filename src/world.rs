@@ -23,6 +23,17 @@ pub const DATA_PATH: &str = "/.brief/data.json";
 /// The file id of [`DATA_PATH`]. One id for every brief: ids are never freed.
 pub static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
 
+/// The virtual path of the merged brief, attached to the PDF so it can be extracted again.
+pub const SOURCE_PATH: &str = "/.brief/source.yaml";
+
+/// The file id of [`SOURCE_PATH`].
+pub static SOURCE_ID: LazyLock<FileId> = LazyLock::new(|| project_id(SOURCE_PATH));
+
+/// The file typst compiles: the template's entry, then the brief attached as a file. It is our
+/// own fixed code (the entry's name comes from the manifest, checked to be a plain path); the
+/// brief's data only ever arrives through the JSON file.
+const WRAPPER_PATH: &str = "/.brief-main.typ";
+
 fn project_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("our own virtual paths are valid");
     RootedPath::new(VirtualRoot::Project, vpath).intern()
@@ -79,7 +90,18 @@ impl Compiled {
             };
             files.insert(id, bytes);
         }
-        let main = project_id(&format!("/{}", template.manifest.entry));
+        let main = project_id(WRAPPER_PATH);
+        let wrapper = format!(
+            "#include \"/{entry}\"\n\
+             #let brief-build = json(\"{DATA_PATH}\").build\n\
+             #if brief-build.attach != none {{\n\
+             \x20 pdf.attach(brief-build.attach, read(\"{SOURCE_PATH}\", encoding: none),\n\
+             \x20   relationship: \"source\", mime-type: \"application/yaml\",\n\
+             \x20   description: \"The brief this document was made from (brief extract writes it out)\")\n\
+             }}\n",
+            entry = template.manifest.entry
+        );
+        sources.insert(main, Source::new(main, wrapper));
         Self {
             main,
             sources,
@@ -109,6 +131,7 @@ pub struct BriefWorld<'a> {
     engine: &'a Engine,
     template: &'a Compiled,
     data: Bytes,
+    source: Bytes,
     today: Option<Datetime>,
 }
 
@@ -119,12 +142,14 @@ impl<'a> BriefWorld<'a> {
         engine: &'a Engine,
         template: &'a Compiled,
         data: Vec<u8>,
+        source: Vec<u8>,
         today: Option<Datetime>,
     ) -> Self {
         Self {
             engine,
             template,
             data: Bytes::new(data),
+            source: Bytes::new(source),
             today,
         }
     }
@@ -164,6 +189,9 @@ impl World for BriefWorld<'_> {
         }
         if id == *DATA_ID {
             return Ok(self.data.clone());
+        }
+        if id == *SOURCE_ID {
+            return Ok(self.source.clone());
         }
         self.template.files.get(&id).cloned().ok_or_else(|| {
             FileError::Other(Some(

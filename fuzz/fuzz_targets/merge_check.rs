@@ -74,8 +74,9 @@ fn check_one(root: &Node, files: &mut Files) {
         fields: checked.data,
         origins: checked.origins,
         warnings: checked.problems,
+        root: root.clone(),
     };
-    let data = pipeline::data(&brief);
+    let data = pipeline::data(&brief, &pipeline::BuildOptions::default());
     let parsed: serde_json::Value =
         serde_json::from_slice(&data.json).expect("the template data is JSON");
     assert_eq!(parsed["fields"], brief.fields, "the JSON holds the fields");

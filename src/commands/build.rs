@@ -3,10 +3,11 @@
 use std::time::Instant;
 
 use super::Context;
-use crate::cli::BuildArgs;
+use crate::changes;
+use crate::cli::{BuildArgs, InputArgs};
 use crate::diag::Files;
 use crate::output;
-use crate::pipeline::{self, Failure};
+use crate::pipeline::{self, BuildOptions, Failure};
 use crate::world::Compiled;
 
 /// Runs `brief build`; returns the exit code.
@@ -39,8 +40,25 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         args.brief.display(),
         started.elapsed().as_millis()
     ));
+    let mut options = BuildOptions::default();
+    if let Some(old) = &args.changes_since {
+        // The earlier edition is read as it was built: its own layers, no --set.
+        let input = InputArgs {
+            sets: Vec::new(),
+            templates: args.input.templates.clone(),
+        };
+        let old = pipeline::load(old, &input, files)?;
+        let changes = changes::compare(&old.fields, &brief.fields);
+        ctx.detail(format!(
+            "{} changed, {} removed since {}",
+            changes.marks.len(),
+            changes.removed.len(),
+            old.path.display()
+        ));
+        options.changes = changes.to_json();
+    }
     let compiled = Compiled::new(&brief.template);
-    let result = pipeline::typeset(&engine, &compiled, &brief, files)?;
+    let result = pipeline::typeset(&engine, &compiled, &brief, &options, files)?;
     ctx.warn(files, &result.warnings);
     output::write_atomic(&target, &result.pdf)?;
     if target.as_os_str() != output::STDOUT {

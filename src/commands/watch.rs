@@ -158,7 +158,7 @@ impl Session {
             self.compiled = Some((brief.template.clone(), Compiled::new(&brief.template)));
         }
         let (_, compiled) = self.compiled.as_ref().expect("set above");
-        let output = pipeline::typeset(&self.engine, compiled, &brief, files)?;
+        let output = pipeline::typeset(&self.engine, compiled, &brief, &Default::default(), files)?;
         ctx.warn(files, &output.warnings);
         output::write_atomic(target, &output.pdf)?;
         Ok(output.pages)

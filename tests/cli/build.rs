@@ -51,7 +51,9 @@ fn body_text(pages: &[String]) -> String {
     for (i, page) in pages.iter().enumerate() {
         let footer = format!("Page {} of {}", i + 1, pages.len());
         for line in page.lines().map(str::trim) {
-            if !furniture.contains(&line) && line != footer {
+            // The footer's second line: revision stamps and the build identifier.
+            let stamp = line.starts_with("build ") || line.contains(" · build ");
+            if !furniture.contains(&line) && line != footer && !stamp {
                 body.push_str(line);
                 body.push('\n');
             }

@@ -14,16 +14,17 @@ const PREVIOUS: &[u8] = b"%PDF-1.7 previous good build\n";
 fn byte_order_mark_builds() {
     let text = fs::read(example()).unwrap();
     let with_bom = [b"\xef\xbb\xbf".as_slice(), &text].concat();
-    let dir = workspace(&[("plain.yaml", &text), ("bom.yaml", &with_bom)]);
-    for name in ["plain.yaml", "bom.yaml"] {
+    // The same file name in two folders: the PDF attaches the brief under its name.
+    let dir = workspace(&[("plain/note.yaml", &text), ("bom/note.yaml", &with_bom)]);
+    for name in ["plain/note.yaml", "bom/note.yaml"] {
         let (output, stderr) = run(brief(dir.path()).args(["build", "-q", name]));
         assert!(output.status.success(), "{name}: {stderr}");
         assert_eq!(stderr, "");
     }
-    let plain = fs::read(dir.path().join("plain.pdf")).unwrap();
+    let plain = fs::read(dir.path().join("plain/note.pdf")).unwrap();
     assert!(plain.starts_with(b"%PDF-"));
     assert_eq!(
-        fs::read(dir.path().join("bom.pdf")).unwrap(),
+        fs::read(dir.path().join("bom/note.pdf")).unwrap(),
         plain,
         "the BOM changes nothing in the PDF"
     );

@@ -82,7 +82,7 @@ fn show_attributes_every_value() {
     assert_eq!(line_of("acronyms.CCC"), "note.yaml:11");
     assert_eq!(
         line_of("paper"),
-        "templates/background-note/template.yaml:58 (default)"
+        "templates/background-note/template.yaml:68 (default)"
     );
     assert!(
         shown.starts_with("template: background-note (built-in)"),

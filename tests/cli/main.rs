@@ -11,6 +11,7 @@ mod literal;
 mod new;
 mod output;
 mod props;
+mod revisions;
 mod schema;
 mod template_errors;
 mod templates;

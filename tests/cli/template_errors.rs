@@ -20,7 +20,7 @@ fn typeset_with_main(main: &str) -> String {
         .insert("main.typ".into(), Cow::Owned(main.as_bytes().to_vec()));
     let engine = Engine::new(Fonts::embedded());
     let compiled = Compiled::new(&brief.template);
-    match pipeline::typeset(&engine, &compiled, &brief, &mut files) {
+    match pipeline::typeset(&engine, &compiled, &brief, &Default::default(), &mut files) {
         Ok(_) => panic!("the broken template typeset"),
         Err(Failure::Problems(problems)) => diag::render(&files, &problems),
         Err(Failure::App(error)) => panic!("{error}"),
