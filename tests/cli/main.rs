@@ -15,3 +15,4 @@ mod schema;
 mod template_errors;
 mod templates;
 mod util;
+mod watch;
