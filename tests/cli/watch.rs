@@ -35,6 +35,21 @@ struct Watch {
 impl Watch {
     /// Starts `brief watch BRIEF` in `dir` and waits for the first build to be written.
     fn start(dir: &Path, brief_name: &str) -> Watch {
+        let watch = Watch::spawn(dir, brief_name);
+        watch.wait_for("the first build", |log| log.contains("first build: wrote"));
+        watch
+    }
+
+    /// Starts `brief watch BRIEF` in `dir` and waits for the first build to fail.
+    fn start_failing(dir: &Path, brief_name: &str) -> Watch {
+        let watch = Watch::spawn(dir, brief_name);
+        watch.wait_for("the first build's failure", |log| {
+            log.contains("first build: not built")
+        });
+        watch
+    }
+
+    fn spawn(dir: &Path, brief_name: &str) -> Watch {
         let mut child = brief(dir)
             .args(["watch", brief_name])
             .stdin(Stdio::null())
@@ -57,14 +72,12 @@ impl Watch {
             }
         });
         let pdf = dir.join(Path::new(brief_name).with_extension("pdf"));
-        let watch = Watch {
+        Watch {
             child,
             log,
             dir: dir.to_path_buf(),
             pdf,
-        };
-        watch.wait_for("the first build", |log| log.contains("first build: wrote"));
-        watch
+        }
     }
 
     /// Everything the process printed on stderr so far.
@@ -314,4 +327,43 @@ fn sigint_stops_cleanly() {
         .filter(|name| name.contains(".partial"))
         .collect();
     assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// A layer that is missing at first is picked up when it is created, and so is a template
+/// folder created beside the brief afterwards.
+#[test]
+fn missing_layer_and_template_appear_later() {
+    let layered = "extends: house.yaml\ntitle: A Layered Brief\nevent:\n  date: 2025-12-08\nsections:\n  - body: The layered paragraph.\n";
+    let dir = workspace(&[("note.yaml", layered.as_bytes())]);
+    let watch = Watch::start_failing(dir.path(), "note.yaml");
+    assert!(
+        watch
+            .log()
+            .contains("cannot read the layer house.yaml (not found)")
+    );
+    let house = "organization: Asia Pacific Foundation of Canada\nevent:\n  name: Strategic Roundtable\n  city: Vancouver, Canada\n";
+    fs::write(watch.path("house.yaml"), house).unwrap();
+    let pdf = watch.wait_written(1);
+    assert!(complete(&pdf));
+    drop(watch);
+
+    let dir = workspace(&[("memo.yaml", b"template: memo\ntitle: About watching\n")]);
+    let watch = Watch::start_failing(dir.path(), "memo.yaml");
+    assert!(watch.log().contains("there is no template named `memo`"));
+    // The whole folder appears at once, as a checkout or a copy by rename makes it.
+    let staging = watch.path("staging");
+    fs::create_dir_all(staging.join("memo")).unwrap();
+    fs::write(
+        staging.join("memo/template.yaml"),
+        "name: memo\ndescription: A one-line memo\nfields:\n  title:\n    type: text\n",
+    )
+    .unwrap();
+    fs::write(
+        staging.join("memo/main.typ"),
+        "#let data = json(\"/.brief/data.json\")\n= Memo: #data.fields.title\n",
+    )
+    .unwrap();
+    fs::rename(&staging, watch.path("templates")).unwrap();
+    let pdf = watch.wait_written(1);
+    assert!(text(&pdf).contains(&flatten("Memo: About watching")));
 }
