@@ -122,12 +122,11 @@ impl Bench {
         fs::write(&self.brief, text).expect("the brief is writable");
         let latency = loop {
             let now = stamp(&self.pdf);
-            if now.is_some() && now != before_stamp {
-                if let Ok(bytes) = fs::read(&self.pdf) {
-                    if bytes != before {
-                        break started.elapsed();
-                    }
-                }
+            if now.is_some()
+                && now != before_stamp
+                && fs::read(&self.pdf).is_ok_and(|bytes| bytes != before)
+            {
+                break started.elapsed();
             }
             if started.elapsed() > TIMEOUT {
                 panic!(
