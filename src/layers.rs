@@ -49,6 +49,8 @@ fn read_layer(
         // The brief itself: let `read_text` say what is wrong with it.
         (Err(_), None) => path.to_path_buf(),
         (Err(error), Some(at)) => {
+            // A watch rebuilds when the missing layer appears.
+            files.depend(path);
             return Err(vec![
                 Diagnostic::error(
                     Some(at),

@@ -63,6 +63,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         compiled: None,
         watched: HashSet::new(),
         deps: Vec::new(),
+        target: absolute(&target),
     };
     let mut reason = String::from("first build");
     ctx.say(format!(
@@ -75,8 +76,20 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         let result = session.build(ctx, args, &target, &mut files);
         typst::comemo::evict(CACHE_AGE);
         let mut deps: Vec<PathBuf> = files.dependencies().to_vec();
-        if !deps.contains(&args.brief) {
-            deps.push(args.brief.clone());
+        // The brief, and the folders the template registry searches: a template created or
+        // changed there can change which template the brief gets.
+        let beside = args
+            .brief
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("templates");
+        let always = std::iter::once(args.brief.clone())
+            .chain(args.input.templates.clone())
+            .chain(std::iter::once(beside));
+        for path in always {
+            if !deps.contains(&path) {
+                deps.push(path);
+            }
         }
         session.rewatch(&mut watcher, deps);
         let elapsed = started.elapsed().as_millis();
@@ -91,6 +104,10 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
                 if let Some(changed) = session.wait(&events, Some(GRACE), &stop) {
                     reason = changed;
                     continue;
+                }
+                if stop.load(Ordering::SeqCst) {
+                    // Stopped while waiting out a save in steps: its half is no news.
+                    break;
                 }
                 let problems = match &failure {
                     Failure::Problems(p) => p.iter().filter(|p| p.is_error()).count(),
@@ -135,6 +152,8 @@ struct Session {
     watched: HashSet<PathBuf>,
     /// What the last build read: files, and template folders (everything below them).
     deps: Vec<Dependency>,
+    /// The PDF written (absolute): its own writes are never a change.
+    target: PathBuf,
 }
 
 /// A file, or a folder whose whole content counts, named by its absolute path.
@@ -234,13 +253,25 @@ impl Session {
     }
 
     fn relevant(&self, event: &notify::Event) -> Option<String> {
+        if event.need_rescan() {
+            // The system dropped events: anything may have changed.
+            return Some("the watched files".into());
+        }
         if event.kind.is_access() {
             return None;
         }
         for path in &event.paths {
+            if self.is_output(path) {
+                continue;
+            }
             for dep in &self.deps {
                 let hit = if dep.folder {
-                    path.starts_with(&dep.path)
+                    // Templates skip hidden files, so an editor's swap file there is no change.
+                    path.strip_prefix(&dep.path).is_ok_and(|rest| {
+                        !rest
+                            .components()
+                            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                    })
                 } else {
                     *path == dep.path
                 };
@@ -253,6 +284,24 @@ impl Session {
             }
         }
         None
+    }
+}
+
+impl Session {
+    /// Whether `path` is the PDF being written or one of its temporary files.
+    fn is_output(&self, path: &Path) -> bool {
+        if *path == self.target {
+            return true;
+        }
+        let (Some(name), Some(dir)) = (self.target.file_name(), self.target.parent()) else {
+            return false;
+        };
+        let prefix = format!(".{}.", name.to_string_lossy());
+        path.parent() == Some(dir)
+            && path.file_name().is_some_and(|n| {
+                let n = n.to_string_lossy();
+                n.starts_with(&prefix) && n.ends_with(".partial")
+            })
     }
 }
 

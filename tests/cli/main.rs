@@ -16,3 +16,4 @@ mod schema;
 mod template_errors;
 mod templates;
 mod util;
+mod watch;

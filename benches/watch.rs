@@ -1,0 +1,265 @@
+//! Benchmark of `brief watch` on the example brief: the time from saving an edit to the PDF on
+//! disk changing (median and p90), and the watch process's memory after 10 and after 1,000
+//! rebuilds.
+//!
+//! Run with `cargo bench --bench watch`. `BRIEF_BENCH_RUNS` sets the number of timed edits
+//! (default 100); `BRIEF_BENCH_LONG` the number of rebuilds before the second memory reading
+//! (default 1000).
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The paragraph edited, and its second version.
+const ORIGINAL: &str = "rapidly expanding their defence and";
+const EDITED: &str = "quickly broadening their defence and";
+
+/// How long one rebuild may take before the bench gives up.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long the watch is left alone after each rebuild, so that one edit's events are all
+/// handled before the next edit (a person does not save every few milliseconds).
+const IDLE: Duration = Duration::from_millis(30);
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Watch {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watch {
+    fn start(dir: &Path, brief: &str) -> Watch {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
+            .args(["watch", brief])
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the brief binary starts");
+        let mut stderr = child.stderr.take().expect("piped");
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        Watch { child, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn written(&self) -> usize {
+        self.log().matches(": wrote ").count()
+    }
+
+    /// VmHWM and VmRSS of the watch process, in KiB.
+    fn memory(&self) -> (u64, u64) {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("/proc/PID/status is readable");
+        let field = |name: &str| -> u64 {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    }
+}
+
+/// What identifies a version of the PDF without reading it.
+fn stamp(path: &Path) -> Option<(u64, i64, i64, u64)> {
+    let m = fs::metadata(path).ok()?;
+    Some((m.len(), m.mtime(), m.mtime_nsec(), m.ino()))
+}
+
+struct Bench {
+    watch: Watch,
+    brief: PathBuf,
+    pdf: PathBuf,
+    texts: [String; 2],
+    edits: usize,
+}
+
+impl Bench {
+    /// Saves the next version of the brief and returns how long until the PDF's bytes changed.
+    fn edit(&mut self) -> Duration {
+        let before_stamp = stamp(&self.pdf);
+        let before = fs::read(&self.pdf).expect("the PDF is there");
+        let builds = self.watch.written();
+        self.edits += 1;
+        let text = &self.texts[self.edits % 2];
+        let started = Instant::now();
+        fs::write(&self.brief, text).expect("the brief is writable");
+        let latency = loop {
+            let now = stamp(&self.pdf);
+            if now.is_some()
+                && now != before_stamp
+                && fs::read(&self.pdf).is_ok_and(|bytes| bytes != before)
+            {
+                break started.elapsed();
+            }
+            if started.elapsed() > TIMEOUT {
+                panic!(
+                    "the PDF did not change within {TIMEOUT:?}; stderr:\n{}",
+                    self.watch.log()
+                );
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        // Let the watch finish this save (its line printed, stray events handled).
+        let deadline = Instant::now() + TIMEOUT;
+        while self.watch.written() <= builds && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(IDLE);
+        latency
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn main() {
+    let runs = env_number("BRIEF_BENCH_RUNS", 100).max(1);
+    let long = env_number("BRIEF_BENCH_LONG", 1000);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let original = fs::read_to_string(root.join("briefs/canada-korea-defence-2025.yaml"))
+        .expect("the example brief");
+    assert!(
+        original.contains(ORIGINAL),
+        "the edited words are in the brief"
+    );
+    let edited = original.replace(ORIGINAL, EDITED);
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let brief = dir.path().join("brief.yaml");
+    fs::write(&brief, &original).unwrap();
+    let pdf = dir.path().join("brief.pdf");
+    let watch = Watch::start(dir.path(), "brief.yaml");
+    let deadline = Instant::now() + TIMEOUT;
+    while watch.written() < 1 {
+        assert!(
+            Instant::now() < deadline,
+            "no first build; stderr:\n{}",
+            watch.log()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut bench = Bench {
+        watch,
+        brief,
+        pdf,
+        texts: [original, edited],
+        edits: 0,
+    };
+
+    // Ten rebuilds, then the first memory reading.
+    for _ in 0..10 {
+        bench.edit();
+    }
+    let (hwm_10, rss_10) = bench.watch.memory();
+
+    // The timed edits.
+    let mut samples: Vec<Duration> = (0..runs).map(|_| bench.edit()).collect();
+    samples.sort();
+
+    // Up to `long` rebuilds in all, then the second memory reading.
+    while bench.edits < long {
+        bench.edit();
+    }
+    let (hwm_long, rss_long) = bench.watch.memory();
+    let builds = bench.watch.written() - 1;
+
+    println!("brief watch of briefs/canada-korea-defence-2025.yaml, one paragraph edited per save");
+    println!(
+        "  edit to PDF, median of {runs}        {}",
+        ms(percentile(&samples, 0.5))
+    );
+    println!(
+        "  edit to PDF, p90                  {}",
+        ms(percentile(&samples, 0.9))
+    );
+    println!(
+        "  edit to PDF, min / max            {} / {}",
+        ms(samples[0]),
+        ms(samples[samples.len() - 1])
+    );
+    println!(
+        "  memory after 10 rebuilds          VmRSS {}, VmHWM {}",
+        mib(rss_10),
+        mib(hwm_10)
+    );
+    println!(
+        "  memory after {} rebuilds        VmRSS {}, VmHWM {}",
+        bench.edits,
+        mib(rss_long),
+        mib(hwm_long)
+    );
+    println!(
+        "  ratio ({} / 10)                 VmRSS {:.2}x, VmHWM {:.2}x",
+        bench.edits,
+        rss_long as f64 / rss_10.max(1) as f64,
+        hwm_long as f64 / hwm_10.max(1) as f64
+    );
+    println!(
+        "  builds written by the watch       {builds} for {} saves",
+        bench.edits
+    );
+    // The watch's own account of each build (read to written), without the wait for the
+    // change to be noticed.
+    let mut own: Vec<u64> = bench
+        .watch
+        .log()
+        .lines()
+        .filter(|l| l.contains(": wrote "))
+        .skip(1)
+        .filter_map(|l| l.rsplit(", ").next()?.strip_suffix(" ms)")?.parse().ok())
+        .collect();
+    own.sort_unstable();
+    if !own.is_empty() {
+        println!(
+            "  build as the watch reports it     median {} ms",
+            own[own.len() / 2]
+        );
+    }
+}
