@@ -7,6 +7,7 @@ use serde_json::{Map as JsonMap, Value as Json, json};
 use crate::dates::{self, PartialDate};
 use crate::diag::{Diagnostic, Span, did_you_mean};
 use crate::loader::{self, Node, Value};
+use crate::locale::Locale;
 use crate::template::{Field, Kind, Template};
 
 /// Top-level keys that belong to `brief` itself rather than to the template.
@@ -43,13 +44,15 @@ impl Checked {
     }
 }
 
-/// Checks a brief's (merged) root node against a template's declared fields.
+/// Checks a brief's (merged) root node against a template's declared fields. Dates, times and
+/// French spacing are printed in the brief's language (see [`brief_locale`]).
 pub fn check(root: &Node, template: &Template) -> Checked {
     let mut checker = Checker {
         problems: Vec::new(),
         origins: Vec::new(),
         defaults_at: template.manifest_span(),
         in_default: false,
+        locale: brief_locale(root, template),
     };
     let decls = template.manifest_tree.get("fields").map(|e| &e.node);
     let data = match &root.value {
@@ -78,7 +81,25 @@ pub fn check(root: &Node, template: &Template) -> Checked {
     }
 }
 
+/// The language a brief is written in: its (merged) `lang` value, else the template's default
+/// for `lang`, else en-CA. A `lang` that is not a known locale falls back the same way (the
+/// check of the field itself reports it).
+pub fn brief_locale(root: &Node, template: &Template) -> Locale {
+    let given = root.get("lang").and_then(|entry| match &entry.node.value {
+        Value::Scalar(s) => Locale::from_tag(&s.text),
+        _ => None,
+    });
+    given
+        .or_else(|| {
+            let default = template.manifest.fields.get("lang")?.default.as_ref()?;
+            Locale::from_tag(default.as_str()?)
+        })
+        .unwrap_or_default()
+}
+
 struct Checker {
+    /// The brief's language, for dates, times and French spacing.
+    locale: Locale,
     problems: Vec<Diagnostic>,
     origins: Vec<Provenance>,
     /// Where a default without a precise place in the manifest is reported.
@@ -370,13 +391,13 @@ impl Checker {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Date => PartialDate::parse(text)
-                .map(|d| d.to_json())
+                .map(|d| d.to_json(self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
-                .map(dates::time_to_json)
+                .map(|t| dates::time_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::TIME_FORMS))),
             Kind::Datetime => dates::parse_datetime(text)
-                .map(dates::datetime_to_json)
+                .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
             Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
                 (
@@ -435,6 +456,13 @@ impl Checker {
         };
         match result {
             Ok(value) => {
+                // Text is spaced as the brief's language wants (French: no-break spaces
+                // before `:;!?` and inside « »).
+                let value = if matches!(field.kind, Kind::Text | Kind::Rich) {
+                    localize_text(value, self.locale)
+                } else {
+                    value
+                };
                 if matches!(field.kind, Kind::Text | Kind::Rich)
                     && text.trim().is_empty()
                     && field.required
@@ -456,6 +484,35 @@ impl Checker {
                 Json::Null
             }
         }
+    }
+}
+
+/// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
+/// only prose is touched: keys naming a kind or an address are left as written.
+fn localize_text(value: Json, locale: Locale) -> Json {
+    if locale != Locale::FrCa {
+        return value;
+    }
+    match value {
+        Json::String(s) => Json::String(locale.typeset_text(&s)),
+        Json::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|v| localize_text(v, locale))
+                .collect(),
+        ),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match k.as_str() {
+                        "kind" | "url" | "href" | "target" | "email" | "lang" => v,
+                        _ => localize_text(v, locale),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::{Value as Json, json};
 
+use crate::locale::Locale;
+
 /// How much of a date was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Precision {
@@ -105,11 +107,16 @@ impl PartialDate {
 
     /// The date as printed in English at its precision: "2015", "June 2024", "December 8, 2025".
     pub fn format(&self) -> String {
-        let month = MONTHS[self.date.month0() as usize];
+        self.format_in(Locale::EnCa)
+    }
+
+    /// The date as printed in a language at its precision: "8 décembre 2025", "2024년 6월".
+    pub fn format_in(&self, locale: Locale) -> String {
+        let (year, month, day) = (self.date.year(), self.date.month(), self.date.day());
         match self.precision {
-            Precision::Year => self.date.year().to_string(),
-            Precision::Month => format!("{month} {}", self.date.year()),
-            Precision::Day => format!("{month} {}, {}", self.date.day(), self.date.year()),
+            Precision::Year => locale.year(year),
+            Precision::Month => locale.month(year, month),
+            Precision::Day => locale.day(year, month, day),
         }
     }
 
@@ -122,15 +129,15 @@ impl PartialDate {
         }
     }
 
-    /// The structured value a template receives.
-    pub fn to_json(&self) -> Json {
+    /// The structured value a template receives; `text` is printed in the brief's language.
+    pub fn to_json(&self, locale: Locale) -> Json {
         json!({
             "iso": self.iso(),
             "year": self.date.year(),
             "month": (self.precision >= Precision::Month).then(|| self.date.month()),
             "day": (self.precision >= Precision::Day).then(|| self.date.day()),
             "precision": self.precision.name(),
-            "text": self.format(),
+            "text": self.format_in(locale),
         })
     }
 }
@@ -171,13 +178,13 @@ pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
         .ok_or_else(|| format!("`{text}` is not a time of day"))
 }
 
-/// The structured value of a time of day.
-pub fn time_to_json(time: NaiveTime) -> Json {
+/// The structured value of a time of day; `text` is printed in the brief's language.
+pub fn time_to_json(time: NaiveTime, locale: Locale) -> Json {
     json!({
         "iso": time.format("%H:%M").to_string(),
         "hour": time.hour(),
         "minute": time.minute(),
-        "text": time.format("%H:%M").to_string(),
+        "text": locale.time(time.hour(), time.minute()),
     })
 }
 
@@ -196,17 +203,20 @@ pub fn parse_datetime(text: &str) -> Result<NaiveDateTime, String> {
     Ok(date.date.and_time(parse_time(time)?))
 }
 
-/// The structured value of a date-time.
-pub fn datetime_to_json(value: NaiveDateTime) -> Json {
+/// The structured value of a date-time; `text` is printed in the brief's language.
+pub fn datetime_to_json(value: NaiveDateTime, locale: Locale) -> Json {
     let date = PartialDate {
         date: value.date(),
         precision: Precision::Day,
     };
     json!({
         "iso": value.format("%Y-%m-%dT%H:%M").to_string(),
-        "date": date.to_json(),
-        "time": time_to_json(value.time()),
-        "text": format!("{}, {}", date.format(), value.format("%H:%M")),
+        "date": date.to_json(locale),
+        "time": time_to_json(value.time(), locale),
+        "text": locale.date_and_time(
+            &date.format_in(locale),
+            &locale.time(value.hour(), value.minute()),
+        ),
     })
 }
 
@@ -260,6 +270,23 @@ mod tests {
         );
         assert!(parse_datetime("2025-12-08 09:30").is_ok());
         assert!(parse_datetime("2025-12 09:30").is_err());
+    }
+
+    #[test]
+    fn text_is_in_the_briefs_language() {
+        let date = PartialDate::parse("2025-12-08").unwrap();
+        assert_eq!(date.to_json(Locale::FrCa)["text"], "8 décembre 2025");
+        assert_eq!(date.to_json(Locale::KoKr)["text"], "2025년 12월 8일");
+        assert_eq!(date.to_json(Locale::KoKr)["iso"], "2025-12-08");
+        let when = parse_datetime("2025-12-08 09:30").unwrap();
+        assert_eq!(
+            datetime_to_json(when, Locale::FrCa)["text"],
+            "8 décembre 2025 à 9\u{a0}h\u{a0}30"
+        );
+        assert_eq!(
+            datetime_to_json(when, Locale::EnCa)["text"],
+            "December 8, 2025, 09:30"
+        );
     }
 
     #[test]

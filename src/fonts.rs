@@ -1,12 +1,18 @@
 //! Fonts: the faces embedded in the binary (typst's own and those the built-in templates ship),
 //! plus any from `--font-path`. Faces are indexed once and parsed only when typst asks for them.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
+
+use serde_json::Value as Json;
 
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
+
+use crate::check::Provenance;
+use crate::diag::Diagnostic;
 
 /// One face: where its bytes are, and the parsed font once somebody needed it.
 struct Slot {
@@ -86,6 +92,66 @@ impl Fonts {
             .clone()
     }
 
+    /// Whether some face can print `c`; typst falls back to any face that covers a character,
+    /// so a character none covers prints as an empty box, without a word from typst.
+    pub fn covers(&self, c: char) -> bool {
+        (0..self.slots.len()).any(|i| {
+            self.book
+                .info(i)
+                .is_some_and(|info| info.coverage.contains(c as u32))
+        })
+    }
+
+    /// A warning for each character of the brief's values that no face can print, naming the
+    /// character and the first field it is in (and how many other fields hold it). Each
+    /// distinct character is looked up once, so this costs little even for a long brief.
+    pub fn missing_glyphs(&self, origins: &[Provenance]) -> Vec<Diagnostic> {
+        let mut known: HashMap<char, bool> = HashMap::new();
+        // (character, first place, how many other fields)
+        let mut missing: Vec<(char, &Provenance, usize)> = Vec::new();
+        for origin in origins {
+            let mut chars = Vec::new();
+            strings(&origin.value, &mut |s| chars.extend(s.chars()));
+            let mut seen_here = Vec::new();
+            for c in chars {
+                if is_invisible(c) || seen_here.contains(&c) {
+                    continue;
+                }
+                seen_here.push(c);
+                if *known.entry(c).or_insert_with(|| self.covers(c)) {
+                    continue;
+                }
+                match missing.iter_mut().find(|(m, _, _)| *m == c) {
+                    Some((_, _, others)) => *others += 1,
+                    None => missing.push((c, origin, 0)),
+                }
+            }
+        }
+        missing
+            .into_iter()
+            .map(|(c, origin, others)| {
+                let mut warning = Diagnostic::warning(
+                    Some(origin.span),
+                    format!(
+                        "no font has the character U+{:04X} ({c}); it prints as an empty box",
+                        c as u32
+                    ),
+                )
+                .with_field(&origin.path);
+                if others > 0 {
+                    let s = if others == 1 { "" } else { "s" };
+                    warning
+                        .notes
+                        .push(format!("it is also in {others} other field{s}"));
+                }
+                warning
+                    .hints
+                    .push("replace it, or add a font that has it with --font-path".into());
+                warning
+            })
+            .collect()
+    }
+
     /// How many faces there are.
     pub fn len(&self) -> usize {
         self.slots.len()
@@ -95,4 +161,36 @@ impl Fonts {
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
+}
+
+/// Calls `f` with every string in a checked value, except the machine-readable parts of dates
+/// (`iso`, `precision`) and of rich blocks (`kind`), which are never printed.
+fn strings(value: &Json, f: &mut impl FnMut(&str)) {
+    match value {
+        Json::String(s) => f(s),
+        Json::Array(items) => items.iter().for_each(|v| strings(v, f)),
+        Json::Object(map) => {
+            for (key, v) in map {
+                if !matches!(key.as_str(), "iso" | "precision" | "kind") {
+                    strings(v, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// White space and characters that print nothing (soft hyphen, joiners, variation selectors),
+/// which no font needs to have.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+        )
 }

@@ -20,6 +20,7 @@ pub mod fonts;
 pub mod layers;
 pub mod lint;
 pub mod loader;
+pub mod locale;
 pub mod output;
 pub mod pipeline;
 pub mod schema;

@@ -273,6 +273,9 @@ pub fn typeset(
     let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
     let world = BriefWorld::new(engine, compiled, data.json, data.source, today);
-    let output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
+    let mut output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
+    // A character no font has would print as a box without a word: say where it is.
+    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    output.warnings.splice(0..0, missing);
     Ok(output)
 }

@@ -233,7 +233,7 @@ sections:
         let schema = background_note();
         let properties = &schema["properties"];
         assert_eq!(properties["title"]["description"], "The note's title");
-        assert_eq!(properties["kicker"]["default"], "Background Note");
+        assert_eq!(properties["lang"]["default"], "en-CA");
         assert_eq!(properties["milestones-after"]["default"], 1);
         assert_eq!(
             properties["paper"]["enum"],

@@ -371,7 +371,7 @@ mod tests {
         assert!(text.starts_with("# A brief for the `background-note` template"));
         assert!(text.contains("\ntemplate: background-note\n"));
         let title = text.find("\ntitle: \"TODO: title\"\n").expect("title");
-        let kicker = text.find("\n# kicker: Background Note\n").expect("kicker");
+        let kicker = text.find("\n# kicker: \"TODO: kicker\"\n").expect("kicker");
         let sections = text.find("\nsections:\n  - # ").expect("sections");
         assert!(title < kicker && kicker < sections);
         assert!(text.contains("\n# paper: letter\n"));

@@ -1,0 +1,273 @@
+//! The languages a brief can be written in, and what depends on them in Rust: how dates and
+//! times are printed, and French spacing around punctuation.
+//!
+//! Month names are kept in small tables here rather than taken from chrono's
+//! `unstable-locales` feature: three languages need 36 words, and the feature would pull in a
+//! generated table of every locale (a larger binary and build) for the same result.
+
+/// A language and region a brief can be written in (the `lang` field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    /// Canadian English, the default.
+    #[default]
+    EnCa,
+    /// American English.
+    EnUs,
+    /// Canadian French.
+    FrCa,
+    /// Korean (South Korea).
+    KoKr,
+}
+
+/// U+00A0 NO-BREAK SPACE.
+pub const NBSP: char = '\u{a0}';
+/// U+202F NARROW NO-BREAK SPACE.
+pub const NNBSP: char = '\u{202f}';
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+const MONTHS_FR: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+impl Locale {
+    /// Every locale, by its tag.
+    pub const ALL: [(&'static str, Locale); 4] = [
+        ("en-CA", Locale::EnCa),
+        ("en-US", Locale::EnUs),
+        ("fr-CA", Locale::FrCa),
+        ("ko-KR", Locale::KoKr),
+    ];
+
+    /// The locale of a tag such as `fr-CA`; `None` for one `brief` does not know.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Self::ALL
+            .iter()
+            .find(|(t, _)| *t == tag.trim())
+            .map(|(_, l)| *l)
+    }
+
+    /// The tag, such as `fr-CA`.
+    pub fn tag(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, l)| *l == self)
+            .map_or("en-CA", |(t, _)| t)
+    }
+
+    /// A date at day precision: "December 8, 2025", "8 décembre 2025", "2025년 12월 8일".
+    pub fn day(self, year: i32, month: u32, day: u32) -> String {
+        let m = (month - 1) as usize;
+        match self {
+            Locale::EnCa | Locale::EnUs => format!("{} {day}, {year}", MONTHS_EN[m]),
+            // French writes the first of the month as an ordinal: "1er mars 2025".
+            Locale::FrCa if day == 1 => format!("1er {} {year}", MONTHS_FR[m]),
+            Locale::FrCa => format!("{day} {} {year}", MONTHS_FR[m]),
+            Locale::KoKr => format!("{year}년 {month}월 {day}일"),
+        }
+    }
+
+    /// A date at month precision: "June 2024", "juin 2024", "2024년 6월".
+    pub fn month(self, year: i32, month: u32) -> String {
+        let m = (month - 1) as usize;
+        match self {
+            Locale::EnCa | Locale::EnUs => format!("{} {year}", MONTHS_EN[m]),
+            Locale::FrCa => format!("{} {year}", MONTHS_FR[m]),
+            Locale::KoKr => format!("{year}년 {month}월"),
+        }
+    }
+
+    /// A year alone: "2015", or "2015년" in Korean.
+    pub fn year(self, year: i32) -> String {
+        match self {
+            Locale::KoKr => format!("{year}년"),
+            _ => year.to_string(),
+        }
+    }
+
+    /// A time of day: "09:30" (en-CA, ko-KR), "9:30 AM" (en-US), "9 h 30" (fr-CA, with
+    /// no-break spaces so it never splits across lines; "9 h" on the hour).
+    pub fn time(self, hour: u32, minute: u32) -> String {
+        match self {
+            Locale::EnCa | Locale::KoKr => format!("{hour:02}:{minute:02}"),
+            Locale::EnUs => {
+                let h12 = match hour % 12 {
+                    0 => 12,
+                    h => h,
+                };
+                let half = if hour < 12 { "AM" } else { "PM" };
+                format!("{h12}:{minute:02}{NBSP}{half}")
+            }
+            Locale::FrCa if minute == 0 => format!("{hour}{NBSP}h"),
+            Locale::FrCa => format!("{hour}{NBSP}h{NBSP}{minute:02}"),
+        }
+    }
+
+    /// A date and a time together: "December 8, 2025, 09:30", "8 décembre 2025 à 9 h 30",
+    /// "2025년 12월 8일 09:30".
+    pub fn date_and_time(self, date: &str, time: &str) -> String {
+        match self {
+            Locale::EnCa | Locale::EnUs => format!("{date}, {time}"),
+            Locale::FrCa => format!("{date} à {time}"),
+            Locale::KoKr => format!("{date} {time}"),
+        }
+    }
+
+    /// Text as it should be printed in this locale: French spacing for fr-CA, as written
+    /// otherwise.
+    pub fn typeset_text(self, text: &str) -> String {
+        match self {
+            Locale::FrCa => french_spacing(text),
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// French spacing, as Canadian French typography (the OQLF's usage) sets it: a no-break space
+/// (U+00A0) before `:` and inside « », a narrow no-break space (U+202F) before `;`, `!` and
+/// `?`. A plain space already there is replaced; a missing one is added. Web and e-mail
+/// addresses, times and ratios (`09:30`, `3:1`) are left as written, and so is punctuation
+/// followed by a letter or digit, which is not the end of a phrase.
+pub fn french_spacing(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for word in text.split_inclusive(char::is_whitespace) {
+        // An address is copied as written; only punctuation after it is spaced.
+        let core = word.trim_end().trim_end_matches([':', ';', '!', '?']);
+        let rest = if is_address(core) {
+            out.push_str(core);
+            &word[core.len()..]
+        } else {
+            word
+        };
+        let chars: Vec<char> = rest.chars().collect();
+        for (j, &c) in chars.iter().enumerate() {
+            let next = chars.get(j + 1).copied();
+            match c {
+                ':' | ';' | '!' | '?' => {
+                    let space = if c == ':' { NBSP } else { NNBSP };
+                    let ends_phrase = next.is_none_or(|n| !n.is_alphanumeric());
+                    if ends_phrase {
+                        space_before(&mut out, space);
+                    }
+                    out.push(c);
+                }
+                '«' => {
+                    out.push(c);
+                    match next {
+                        Some(n) if n.is_whitespace() => {}
+                        // A space at the end of this word is the last char: handled below.
+                        _ => out.push(NBSP),
+                    }
+                }
+                '»' => {
+                    space_before(&mut out, NBSP);
+                    out.push(c);
+                }
+                c if c.is_whitespace() && out.ends_with('«') => out.push(NBSP),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// Puts `space` at the end of `out`: replaces a plain space there, adds one after a word, and
+/// leaves a no-break space written on purpose, the start of the text, and doubled punctuation
+/// (`?!`) alone.
+fn space_before(out: &mut String, space: char) {
+    match out.chars().last() {
+        None => {}
+        Some(' ') => {
+            out.pop();
+            out.push(space);
+        }
+        Some(last) if last.is_whitespace() || matches!(last, ':' | ';' | '!' | '?' | '«') => {}
+        Some(_) => out.push(space),
+    }
+}
+
+/// Whether a word is (or holds) a web or e-mail address, which punctuation rules must not touch.
+fn is_address(word: &str) -> bool {
+    word.contains("://")
+        || word.starts_with("www.")
+        || word.starts_with("mailto:")
+        || word
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_each_language() {
+        assert_eq!(Locale::EnCa.day(2025, 12, 8), "December 8, 2025");
+        assert_eq!(Locale::FrCa.day(2025, 12, 8), "8 décembre 2025");
+        assert_eq!(Locale::FrCa.day(2025, 3, 1), "1er mars 2025");
+        assert_eq!(Locale::KoKr.day(2025, 12, 8), "2025년 12월 8일");
+        assert_eq!(Locale::FrCa.month(2024, 6), "juin 2024");
+        assert_eq!(Locale::KoKr.month(2024, 6), "2024년 6월");
+        assert_eq!(Locale::KoKr.year(2015), "2015년");
+        assert_eq!(Locale::FrCa.year(2015), "2015");
+    }
+
+    #[test]
+    fn times_in_each_language() {
+        assert_eq!(Locale::EnCa.time(9, 30), "09:30");
+        assert_eq!(Locale::EnUs.time(9, 30), "9:30\u{a0}AM");
+        assert_eq!(Locale::EnUs.time(0, 5), "12:05\u{a0}AM");
+        assert_eq!(Locale::EnUs.time(12, 0), "12:00\u{a0}PM");
+        assert_eq!(Locale::FrCa.time(9, 30), "9\u{a0}h\u{a0}30");
+        assert_eq!(Locale::FrCa.time(14, 0), "14\u{a0}h");
+        assert_eq!(Locale::KoKr.time(9, 5), "09:05");
+    }
+
+    #[test]
+    fn french_spacing_before_punctuation_and_inside_guillemets() {
+        assert_eq!(
+            french_spacing("Note : voici; quoi? Oui!"),
+            "Note\u{a0}: voici\u{202f}; quoi\u{202f}? Oui\u{202f}!"
+        );
+        assert_eq!(
+            french_spacing("le «Partenariat» et « la feuille de route »"),
+            "le «\u{a0}Partenariat\u{a0}» et «\u{a0}la feuille de route\u{a0}»"
+        );
+        assert_eq!(french_spacing("Vraiment?!"), "Vraiment\u{202f}?!");
+        // Already spaced on purpose: left alone.
+        assert_eq!(french_spacing("Titre\u{a0}: x"), "Titre\u{a0}: x");
+    }
+
+    #[test]
+    fn french_spacing_leaves_addresses_and_times_alone() {
+        let text = "Voir https://example.org/a?b=1 ou info@example.org; à 09:30, ratio 3:1.";
+        assert_eq!(
+            french_spacing(text),
+            "Voir https://example.org/a?b=1 ou info@example.org\u{202f}; à 09:30, ratio 3:1."
+        );
+    }
+}

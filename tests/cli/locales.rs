@@ -1,0 +1,161 @@
+//! Languages: the example brief built in each locale (dates, labels, page numbers), the
+//! agenda's day headings and times, French spacing, the embedded Hangul font, and the warning
+//! for characters no font has.
+
+use std::fs;
+use std::path::Path;
+
+use crate::util::{brief, example, pdf_pages, root, run, workspace};
+
+/// Builds `path` with `--set` overrides; returns the pages' text without any white space (a PDF
+/// reader puts spaces between tracked capitals and at each change of font, as between "2025"
+/// and "년") and stderr. Compare with [`squeeze`]d expectations.
+fn build(dir: &Path, path: &Path, sets: &[&str]) -> (Vec<String>, String) {
+    let out = dir.join("out.pdf");
+    let mut command = brief(dir);
+    command.arg("build").arg(path).arg("-o").arg(&out);
+    for set in sets {
+        command.args(["--set", set]);
+    }
+    let (output, stderr) = run(&mut command);
+    assert!(output.status.success(), "build failed: {stderr}");
+    let pages = pdf_pages(&fs::read(out).unwrap())
+        .iter()
+        .map(|p| squeeze(p))
+        .collect();
+    (pages, stderr)
+}
+
+/// Text without white space (no-break spaces included).
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Asserts that `text` (squeezed) holds each of `expected` (squeezed on the way).
+fn assert_has(text: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(text.contains(&squeeze(e)), "`{e}` is not in: {text}");
+    }
+}
+
+fn agenda() -> std::path::PathBuf {
+    root().join("briefs/canada-korea-roundtable-agenda-2025.yaml")
+}
+
+#[test]
+fn example_in_canadian_english() {
+    let dir = workspace(&[]);
+    let (pages, _) = build(dir.path(), &example(), &[]);
+    let all = pages.join(" ");
+    assert_has(&all, &["December 8, 2025"]);
+    assert_has(&all, &["June 2024"]);
+    assert_has(&pages[0], &["Page 1 of 2"]);
+    assert_has(&all, &["KEY MILESTONES"]);
+}
+
+#[test]
+fn example_in_french() {
+    let dir = workspace(&[]);
+    let (pages, _) = build(dir.path(), &example(), &["lang=fr-CA", "kicker=null"]);
+    let all = pages.join(" ");
+    assert_has(
+        &all,
+        &[
+            "8 décembre 2025",
+            "juin 2024",
+            "décembre 2022",
+            "DATES CLÉS",
+            "SIGLES ET ACRONYMES",
+            "NOTE D’INFORMATION",
+        ],
+    );
+    assert_has(&pages[0], &["Page 1 de 2"]);
+}
+
+#[test]
+fn example_in_korean() {
+    let dir = workspace(&[]);
+    let (pages, stderr) = build(dir.path(), &example(), &["lang=ko-KR", "kicker=null"]);
+    let all = pages.join(" ");
+    assert_has(
+        &all,
+        &[
+            "2025년 12월 8일",
+            "2024년 6월",
+            "2015년",
+            "주요 연혁",
+            "약어",
+            "배경 자료",
+        ],
+    );
+    assert_has(&pages[0], &["1 / 2쪽"]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn example_in_american_english_keeps_english_dates() {
+    let dir = workspace(&[]);
+    let (pages, _) = build(dir.path(), &example(), &["lang=en-US"]);
+    assert_has(&pages.join(" "), &["December 8, 2025", "Page 1 of 2"]);
+}
+
+/// The agenda's day headings, times and role labels follow the brief's language.
+#[test]
+fn agenda_in_each_language() {
+    let dir = workspace(&[]);
+    let (pages, _) = build(dir.path(), &agenda(), &[]);
+    let all = pages.join(" ");
+    assert_has(&all, &["Monday, December 8, 2025"]);
+    assert_has(&all, &["09:20"]);
+
+    let (pages, _) = build(dir.path(), &agenda(), &["lang=en-US"]);
+    let all = pages.join(" ");
+    assert_has(&all, &["Panelists:"]);
+    assert!(!all.contains("PROGRAMME"), "{all}");
+    assert_has(&all, &["9:20 AM"]);
+
+    let (pages, _) = build(dir.path(), &agenda(), &["lang=fr-CA"]);
+    let all = pages.join(" ");
+    assert_has(&all, &["lundi 8 décembre 2025"]);
+    assert_has(&all, &["9 h 20"]);
+    assert_has(&all, &["Page 1 de 2"]);
+    assert_has(&all, &["RENSEIGNEMENTS PRATIQUES"]);
+
+    let (pages, _) = build(dir.path(), &agenda(), &["lang=ko-KR"]);
+    let all = pages.join(" ");
+    assert_has(&all, &["2025년 12월 8일 월요일"]);
+    assert_has(&all, &["안내 사항"]);
+}
+
+/// The French and Korean example briefs build without a single warning.
+#[test]
+fn french_and_korean_examples_build_cleanly() {
+    let dir = workspace(&[]);
+    for name in [
+        "canada-korea-defence-2025-fr.yaml",
+        "canada-korea-defence-2025-ko.yaml",
+    ] {
+        let (pages, stderr) = build(dir.path(), &root().join("briefs").join(name), &[]);
+        assert!(
+            stderr.lines().all(|l| l.starts_with("wrote ")),
+            "{name}: {stderr}"
+        );
+        assert!(pages.join(" ").contains("2025"), "{name}");
+    }
+}
+
+/// A character no embedded font has is a warning naming it and its field.
+#[test]
+fn missing_glyph_is_a_warning_with_its_field() {
+    let text = fs::read_to_string(example())
+        .unwrap()
+        .replace("The 60th", "The 𓀀 60th");
+    let dir = workspace(&[("note.yaml", text.as_bytes())]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: no font has the character U+13000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sections[1].body"), "{stderr}");
+}
