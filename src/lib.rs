@@ -19,6 +19,7 @@ pub mod fonts;
 pub mod layers;
 pub mod lint;
 pub mod loader;
+pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod schema;
