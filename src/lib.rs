@@ -12,6 +12,7 @@
 pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod content;
 pub mod dates;
 pub mod diag;
 pub mod error;
