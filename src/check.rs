@@ -524,7 +524,12 @@ mod tests {
     #[test]
     fn rich_text_splits_paragraphs_on_blank_lines() {
         let blocks = rich("One\nline.\n\n\nTwo.\n");
-        let texts: Vec<&Json> = blocks.as_array().unwrap().iter().map(|b| &b["text"]).collect();
+        let texts: Vec<&Json> = blocks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| &b["text"])
+            .collect();
         assert_eq!(texts, [&json!("One line."), &json!("Two.")]);
     }
 

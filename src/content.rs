@@ -19,6 +19,10 @@ const NOT_PROSE: &[&str] = &["acronyms", "sources"];
 
 /// Adds the content problems of a checked brief to its problems, keeping the brief's order.
 pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &Files) {
+    // Content is checked once the brief has the right shape; until then the errors say enough.
+    if checked.has_errors() {
+        return;
+    }
     let fields = &template.manifest.fields;
     let Value::Map(entries) = &root.value else {
         return;
@@ -142,14 +146,10 @@ fn citations(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Dia
                 used.insert(cite.id);
                 continue;
             }
-            let span = cite
-                .at
-                .map_or(leaf.node.span, |at| leaf.locate(at, files));
-            let mut diagnostic = Diagnostic::error(
-                Some(span),
-                format!("no source has the id `{}`", cite.id),
-            )
-            .with_field(&leaf.path);
+            let span = cite.at.map_or(leaf.node.span, |at| leaf.locate(at, files));
+            let mut diagnostic =
+                Diagnostic::error(Some(span), format!("no source has the id `{}`", cite.id))
+                    .with_field(&leaf.path);
             diagnostic = match did_you_mean(&cite.id, known.iter().copied()) {
                 Some(s) => diagnostic.with_hint(format!("did you mean `{s}`?")),
                 None if known.is_empty() => diagnostic.with_hint(
@@ -195,7 +195,10 @@ fn acronym(word: &str) -> Option<&str> {
 fn words(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         let inside = c.is_alphanumeric() || c == '&';
         match (start, inside) {
             (None, true) => start = Some(i),
@@ -215,14 +218,15 @@ fn acronyms_in(text: &str) -> Vec<(usize, &str)> {
     let words = words(text);
     let caps: Vec<bool> = words
         .iter()
-        .map(|(_, w)| {
-            w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
-        })
+        .map(|(_, w)| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
         .collect();
     let mut out = Vec::new();
     for (i, (at, word)) in words.iter().enumerate() {
         let run_start = (0..=i).rev().take_while(|&j| caps[j]).last().unwrap_or(i);
-        let run_end = (i..words.len()).take_while(|&j| caps[j]).last().unwrap_or(i);
+        let run_end = (i..words.len())
+            .take_while(|&j| caps[j])
+            .last()
+            .unwrap_or(i);
         if caps[i] && run_end + 1 - run_start >= 3 {
             continue;
         }
@@ -283,7 +287,9 @@ fn acronyms(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diag
         }
     }
     for (word, span) in defined {
-        if !used.contains(word) {
+        // A house style's list (a layer the brief extends) serves many notes: only the
+        // brief's own definitions must be used.
+        if !used.contains(word) && span.file == root.span.file {
             problems.push(
                 Diagnostic::warning(
                     Some(span),
@@ -341,7 +347,11 @@ mod tests {
         assert_eq!(found, ["CSP", "MoU", "R&D", "MOU", "ROK", "ROK"]);
         assert!(acronyms_in("Part XIV and World War II, in Ottawa; I think A B.").is_empty());
         assert!(acronyms_in("A NEW ERA FOR CANADA and Korea").is_empty());
-        assert!(acronyms_in("McDonald, iPhone, PhDs? G7 and COVID19").iter().all(|(_, w)| *w == "PhD"));
+        assert!(
+            acronyms_in("McDonald, iPhone, PhDs? G7 and COVID19")
+                .iter()
+                .all(|(_, w)| *w == "PhD")
+        );
     }
 
     /// Offsets point at the acronym in the text.

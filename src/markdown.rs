@@ -91,7 +91,11 @@ pub fn parse(text: &str) -> Parsed {
     builder.flush();
     let root = builder.stack.pop().expect("the root frame");
     let notes = builder.notes;
-    let blocks = root.children.into_iter().map(|b| resolve(b, &notes)).collect();
+    let blocks = root
+        .children
+        .into_iter()
+        .map(|b| resolve(b, &notes))
+        .collect();
     Parsed {
         blocks,
         cites: builder.cites,
@@ -166,7 +170,10 @@ impl Builder<'_> {
     }
 
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
-        if !matches!(event, Event::Text(_)) {
+        if !matches!(
+            event,
+            Event::Text(_) | Event::SoftBreak | Event::InlineHtml(_) | Event::Html(_)
+        ) {
             self.flush();
         }
         match event {
@@ -178,7 +185,14 @@ impl Builder<'_> {
                     return;
                 }
                 self.inline_context();
-                let verbatim = self.source.get(range.clone()) == Some(&*text);
+                // A backslash escape comes as its character alone, after the backslash.
+                let backslashes = self.source[..range.start]
+                    .bytes()
+                    .rev()
+                    .take_while(|&b| b == b'\\')
+                    .count();
+                let verbatim =
+                    self.source.get(range.clone()) == Some(&*text) && backslashes % 2 == 0;
                 self.pending.push((text.to_string(), range, verbatim));
             }
             Event::Code(text) => {
@@ -372,7 +386,9 @@ impl Builder<'_> {
         let mut map: Vec<Option<usize>> = Vec::new();
         let mut prose = Prose::default();
         for (piece, range, verbatim) in &pieces {
-            prose.pieces.push((text.len(), verbatim.then_some(range.start)));
+            prose
+                .pieces
+                .push((text.len(), verbatim.then_some(range.start)));
             text.push_str(piece);
             map.extend((0..piece.len()).map(|i| verbatim.then_some(range.start + i)));
         }
@@ -402,7 +418,22 @@ impl Builder<'_> {
             prose.text = text;
             self.prose.push(prose);
         }
-        self.top().children.extend(inlines);
+        let children = &mut self.top().children;
+        let mut inlines = inlines.into_iter();
+        if let Some(first) = inlines.next() {
+            match children.last_mut() {
+                Some(last) if last["kind"] == "text" && first["kind"] == "text" => {
+                    let joined = format!(
+                        "{}{}",
+                        last["text"].as_str().unwrap_or(""),
+                        first["text"].as_str().unwrap_or("")
+                    );
+                    last["text"] = Json::String(fold_spaces(&joined));
+                }
+                _ => children.push(first),
+            }
+        }
+        children.extend(inlines);
     }
 }
 
@@ -574,14 +605,17 @@ mod tests {
     /// `[@a]` and `[@a; @b]` are citations with their places; `\[@a]` is text.
     #[test]
     fn citations() {
-        let text = "See [@one] and [@two; @three.] but \\[@four].";
+        let text = "See [@one] and [@two; @three] but \\[@four].";
         let parsed = parse(text);
         let ids: Vec<&str> = parsed.cites.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["one", "two", "three"]);
         let at = parsed.cites[1].at.clone().unwrap();
         assert_eq!(&text[at], "@two");
         assert_eq!(parsed.blocks[0]["text"], "See and but [@four].");
-        assert_eq!(parsed.blocks[0]["inlines"][1], json!({"kind": "cite", "id": "one"}));
+        assert_eq!(
+            parsed.blocks[0]["inlines"][1],
+            json!({"kind": "cite", "id": "one"})
+        );
     }
 
     /// Typst syntax, HTML and backslashes that are not escapes print as typed.

@@ -8,6 +8,7 @@ mod hardening;
 mod help;
 mod layers;
 mod literal;
+mod markdown;
 mod new;
 mod output;
 mod props;
