@@ -534,22 +534,9 @@ fn is_no_break_space(c: char) -> bool {
     matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
-/// Prose: paragraphs separated by blank lines, each folded, as blocks a template renders.
+/// Prose: CommonMark converted to blocks a template renders (see [`crate::markdown`]).
 fn rich(text: &str) -> Json {
-    let mut blocks = Vec::new();
-    let mut current = String::new();
-    for line in text.lines().chain(std::iter::once("")) {
-        if line.trim().is_empty() {
-            if !current.trim().is_empty() {
-                blocks.push(json!({ "kind": "paragraph", "text": fold(&current) }));
-            }
-            current.clear();
-        } else {
-            current.push_str(line);
-            current.push('\n');
-        }
-    }
-    Json::Array(blocks)
+    crate::markdown::to_json(text)
 }
 
 fn check_url(text: &str) -> Result<&str, String> {
@@ -594,13 +581,13 @@ mod tests {
     #[test]
     fn rich_text_splits_paragraphs_on_blank_lines() {
         let blocks = rich("One\nline.\n\n\nTwo.\n");
-        assert_eq!(
-            blocks,
-            json!([
-                {"kind": "paragraph", "text": "One line."},
-                {"kind": "paragraph", "text": "Two."},
-            ])
-        );
+        let texts: Vec<&Json> = blocks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| &b["text"])
+            .collect();
+        assert_eq!(texts, [&json!("One line."), &json!("Two.")]);
     }
 
     #[test]

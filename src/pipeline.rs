@@ -129,7 +129,8 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
         None => (DEFAULT_TEMPLATE.to_string(), None),
     };
     let template = Registry::new(input.templates.as_deref(), Some(path)).load(&name, files, at)?;
-    let checked = check::check(&root, &template);
+    let mut checked = check::check(&root, &template);
+    crate::content::review(&root, &template, &mut checked, files);
     if checked.has_errors() {
         return Err(checked.problems.into());
     }

@@ -9,6 +9,7 @@ mod help;
 mod layers;
 mod literal;
 mod locales;
+mod markdown;
 mod new;
 mod output;
 mod props;

@@ -1,0 +1,374 @@
+//! Checks of what a brief says rather than of its shape, run after the checker: citations
+//! against `sources`, acronyms against `acronyms`, and the order of `milestones`. Each runs
+//! only when the template declares the field it is about.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use serde_json::Value as Json;
+
+use crate::check::Checked;
+use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::loader::{Node, Value};
+use crate::markdown::{self, Prose};
+use crate::template::{Field, Kind, Template};
+
+/// Fields whose text is not checked for acronyms: the definitions themselves, and sources,
+/// whose titles are quoted as published.
+const NOT_PROSE: &[&str] = &["acronyms", "sources"];
+
+/// Adds the content problems of a checked brief to its problems, keeping the brief's order.
+pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &Files) {
+    // Content is checked once the brief has the right shape; until then the errors say enough.
+    if checked.has_errors() {
+        return;
+    }
+    let fields = &template.manifest.fields;
+    let Value::Map(entries) = &root.value else {
+        return;
+    };
+    let mut leaves = Vec::new();
+    for entry in entries {
+        if let Some(field) = fields.get(&entry.key) {
+            walk(&entry.node, field, entry.key.clone(), &mut leaves);
+        }
+    }
+    let mut problems = Vec::new();
+    if fields.contains_key("sources") {
+        citations(root, &leaves, files, &mut problems);
+    }
+    if fields.contains_key("acronyms") {
+        acronyms(root, &leaves, files, &mut problems);
+    }
+    if fields.contains_key("milestones") {
+        milestones(root, &checked.data, &mut problems);
+    }
+    checked.problems.extend(problems);
+    checked
+        .problems
+        .sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
+}
+
+/// A text or rich value in the brief.
+struct Leaf<'a> {
+    path: String,
+    node: &'a Node,
+    text: &'a str,
+    rich: bool,
+}
+
+impl Leaf<'_> {
+    fn parsed(&self) -> markdown::Parsed {
+        if self.rich {
+            markdown::parse(self.text)
+        } else {
+            markdown::Parsed {
+                prose: vec![Prose::verbatim(self.text)],
+                ..Default::default()
+            }
+        }
+    }
+
+    /// The place in the file of bytes `at` of the value's text: the same text found in the
+    /// written value (its `n`th occurrence, as in the value), else the whole value.
+    fn locate(&self, at: Range<usize>, files: &Files) -> Span {
+        let span = self.node.span;
+        let Some(needle) = self.text.get(at.clone()).filter(|n| !n.is_empty()) else {
+            return span;
+        };
+        let nth = self.text[..at.start].matches(needle).count();
+        let written = files.text(span.file).get(span.range()).unwrap_or("");
+        match written.match_indices(needle).nth(nth) {
+            Some((i, _)) => Span::new(span.file, span.start + i..span.start + i + needle.len()),
+            None => span,
+        }
+    }
+}
+
+fn walk<'a>(node: &'a Node, field: &Field, path: String, out: &mut Vec<Leaf<'a>>) {
+    match (&node.value, field.kind) {
+        (Value::Scalar(s), Kind::Text | Kind::Rich) => out.push(Leaf {
+            path,
+            node,
+            text: &s.text,
+            rich: field.kind == Kind::Rich,
+        }),
+        (Value::List(items), Kind::List) => {
+            if let Some(item_field) = field.items.as_deref() {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, item_field, format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        (Value::Map(entries), Kind::Record) => {
+            for entry in entries {
+                if let Some(f) = field.fields.get(&entry.key) {
+                    walk(&entry.node, f, format!("{path}.{}", entry.key), out);
+                }
+            }
+        }
+        (Value::Map(entries), Kind::Map) => {
+            if let Some(f) = field.values.as_deref() {
+                for entry in entries {
+                    walk(&entry.node, f, format!("{path}.{}", entry.key), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scalar_text(node: &Node) -> Option<&str> {
+    match &node.value {
+        Value::Scalar(s) => Some(s.text.trim()),
+        _ => None,
+    }
+}
+
+/// Unknown citation ids are errors; sources never cited are warnings.
+fn citations(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diagnostic>) {
+    // (id, where it was written, its path)
+    let mut sources = Vec::new();
+    if let Some(Value::List(items)) = root.get("sources").map(|e| &e.node.value) {
+        for (i, item) in items.iter().enumerate() {
+            if let Some(entry) = item.get("id")
+                && let Some(id) = scalar_text(&entry.node)
+            {
+                sources.push((id.to_string(), entry.node.span, format!("sources[{i}].id")));
+            }
+        }
+    }
+    let known: Vec<&str> = sources.iter().map(|(id, ..)| id.as_str()).collect();
+    let mut used = HashSet::new();
+    for leaf in leaves.iter().filter(|l| l.rich) {
+        for cite in leaf.parsed().cites {
+            if known.contains(&cite.id.as_str()) {
+                used.insert(cite.id);
+                continue;
+            }
+            let span = cite.at.map_or(leaf.node.span, |at| leaf.locate(at, files));
+            let mut diagnostic =
+                Diagnostic::error(Some(span), format!("no source has the id `{}`", cite.id))
+                    .with_field(&leaf.path);
+            diagnostic = match did_you_mean(&cite.id, known.iter().copied()) {
+                Some(s) => diagnostic.with_hint(format!("did you mean `{s}`?")),
+                None if known.is_empty() => diagnostic.with_hint(
+                    "list the work under `sources`, with `id`, `title` and the rest of its details",
+                ),
+                None => diagnostic.with_note(format!("the sources are: {}", known.join(", "))),
+            };
+            problems.push(diagnostic);
+        }
+    }
+    for (id, span, path) in &sources {
+        if !used.contains(id) {
+            problems.push(
+                Diagnostic::warning(Some(*span), format!("the source `{id}` is never cited"))
+                    .with_field(path)
+                    .with_hint(format!("cite it in the text as [@{id}], or remove it")),
+            );
+        }
+    }
+}
+
+/// An acronym as written: a word of two or more capitals, possibly with `&` or a few
+/// lowercase letters inside (`MoU`, `R&D`), and a plural `s` taken off.
+fn acronym(word: &str) -> Option<&str> {
+    let word = word.trim_matches('&');
+    let word = match word.strip_suffix('s') {
+        Some(stem) if stem.ends_with(|c: char| c.is_uppercase()) => stem,
+        _ => word,
+    };
+    let upper = word.chars().filter(|c| c.is_uppercase()).count();
+    let lower = word.chars().filter(|c| c.is_lowercase()).count();
+    let ok = upper >= 2
+        && lower < upper
+        && word.starts_with(|c: char| c.is_uppercase())
+        && word.ends_with(|c: char| c.is_uppercase())
+        && word.chars().all(|c| c.is_alphabetic() || c == '&')
+        // Roman numerals (`XIV`) are numbers, not acronyms.
+        && !word.chars().all(|c| "IVXLCDM".contains(c));
+    ok.then_some(word)
+}
+
+/// The words of a text with their offsets: runs of letters, digits and `&`.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        // Hangul and other scripts without capitals end a word: `FTA를` uses `FTA`.
+        let inside =
+            c.is_ascii_alphanumeric() || c == '&' || (c.is_alphabetic() && (c as u32) < 0x1100);
+        match (start, inside) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The acronyms in a run of prose, with their offsets; words of an all-capitals title (three
+/// or more capitalized words in a row) are left out.
+fn acronyms_in(text: &str) -> Vec<(usize, &str)> {
+    let words = words(text);
+    let caps: Vec<bool> = words
+        .iter()
+        .map(|(_, w)| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
+        .collect();
+    let mut out = Vec::new();
+    for (i, (at, word)) in words.iter().enumerate() {
+        let run_start = (0..=i).rev().take_while(|&j| caps[j]).last().unwrap_or(i);
+        let run_end = (i..words.len())
+            .take_while(|&j| caps[j])
+            .last()
+            .unwrap_or(i);
+        if caps[i] && run_end + 1 - run_start >= 3 {
+            continue;
+        }
+        if let Some(acronym) = acronym(word) {
+            let offset = at + (word.len() - word.trim_start_matches('&').len());
+            out.push((offset, acronym));
+        }
+    }
+    out
+}
+
+/// Acronyms used but not defined, and defined but not used: warnings.
+fn acronyms(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diagnostic>) {
+    let defined: Vec<(&str, Span)> = match root.get("acronyms").map(|e| &e.node.value) {
+        Some(Value::Map(entries)) => entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.key_span))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut used = HashSet::new();
+    let mut reported = HashSet::new();
+    for leaf in leaves {
+        let top = leaf.path.split(['.', '[']).next().unwrap_or("");
+        if NOT_PROSE.contains(&top) {
+            continue;
+        }
+        for prose in leaf.parsed().prose {
+            // Any word can use a definition, even one that looks like a Roman numeral (`CCC`).
+            for (_, word) in words(&prose.text) {
+                let word = word.trim_matches('&');
+                let stem = word.strip_suffix('s').unwrap_or(word);
+                if let Some((d, _)) = defined.iter().find(|(d, _)| *d == word || *d == stem) {
+                    used.insert(d.to_string());
+                }
+            }
+            // A definition of several words (`APF Canada`) is used where the words appear.
+            for (d, _) in defined.iter().filter(|(d, _)| d.contains(' ')) {
+                if prose.text.contains(d) {
+                    used.insert(d.to_string());
+                }
+            }
+            for (offset, word) in acronyms_in(&prose.text) {
+                let covered =
+                    |d: &str| d == word || d.strip_prefix(word).is_some_and(|r| r.starts_with(' '));
+                if defined.iter().any(|(d, _)| covered(d)) {
+                    continue;
+                }
+                if !reported.insert(word.to_string()) {
+                    continue;
+                }
+                let span = prose
+                    .source_of(offset)
+                    .map_or(leaf.node.span, |at| leaf.locate(at..at + word.len(), files));
+                problems.push(
+                    Diagnostic::warning(
+                        Some(span),
+                        format!("the acronym `{word}` is not defined in `acronyms`"),
+                    )
+                    .with_field(&leaf.path)
+                    .with_hint(format!(
+                        "add `{word}: <what it stands for>` under `acronyms`, or spell it out"
+                    )),
+                );
+            }
+        }
+    }
+    for (word, span) in defined {
+        // A house style's list (a layer the brief extends) serves many notes: only the
+        // brief's own definitions must be used.
+        if !used.contains(word) && span.file == root.span.file {
+            problems.push(
+                Diagnostic::warning(
+                    Some(span),
+                    format!("the acronym `{word}` is defined but never used"),
+                )
+                .with_field(format!("acronyms.{word}"))
+                .with_hint("remove it from `acronyms`, or use it in the text"),
+            );
+        }
+    }
+}
+
+/// Milestones out of date order: a warning at the first one that comes before its predecessor.
+fn milestones(root: &Node, data: &Json, problems: &mut Vec<Diagnostic>) {
+    let Some(Value::List(items)) = root.get("milestones").map(|e| &e.node.value) else {
+        return;
+    };
+    let isos: Vec<Option<&str>> = (0..items.len())
+        .map(|i| data["milestones"][i]["date"]["iso"].as_str())
+        .collect();
+    for i in 1..items.len() {
+        let (Some(before), Some(this)) = (isos[i - 1], isos[i]) else {
+            continue;
+        };
+        // Compared at the precision both have: 2022-12 then 2022 is not out of order.
+        let n = before.len().min(this.len());
+        if this[..n] < before[..n] {
+            let span = items[i]
+                .get("date")
+                .map_or(items[i].span, |entry| entry.node.span);
+            problems.push(
+                Diagnostic::warning(
+                    Some(span),
+                    format!("this milestone ({this}) comes before the one above it ({before})"),
+                )
+                .with_field(format!("milestones[{i}].date"))
+                .with_hint("list milestones oldest first"),
+            );
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Acronyms: capitals with `&`, inner lowercase and plurals; not Roman numerals or titles.
+    #[test]
+    fn acronym_detection() {
+        let found: Vec<&str> = acronyms_in("The CSP, an MoU, R&D, MOUs, ROK’s and Canada-ROK.")
+            .into_iter()
+            .map(|(_, w)| w)
+            .collect();
+        assert_eq!(found, ["CSP", "MoU", "R&D", "MOU", "ROK", "ROK"]);
+        assert!(acronyms_in("Part XIV and World War II, in Ottawa; I think A B.").is_empty());
+        assert!(acronyms_in("A NEW ERA FOR CANADA and Korea").is_empty());
+        assert!(
+            acronyms_in("McDonald, iPhone, PhDs? G7 and COVID19")
+                .iter()
+                .all(|(_, w)| *w == "PhD")
+        );
+    }
+
+    /// Offsets point at the acronym in the text.
+    #[test]
+    fn acronym_offsets() {
+        let text = "See the APF report.";
+        let (at, word) = acronyms_in(text)[0];
+        assert_eq!(&text[at..at + word.len()], "APF");
+    }
+}
