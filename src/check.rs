@@ -2,10 +2,13 @@
 //! problem at once with its place and field path, and produces the normalized data (JSON) that
 //! is all a template ever sees.
 
+use std::fs;
+use std::path::{Path, PathBuf};
+
 use serde_json::{Map as JsonMap, Value as Json, json};
 
 use crate::dates::{self, PartialDate};
-use crate::diag::{Diagnostic, Span, did_you_mean};
+use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::loader::{self, Node, Value};
 use crate::locale::Locale;
 use crate::template::{Field, Kind, Template};
@@ -33,6 +36,8 @@ pub struct Checked {
     pub data: Json,
     /// Where each value (each leaf, and each empty list or map) came from, in brief order.
     pub origins: Vec<Provenance>,
+    /// The images the brief names, for the typst world to serve.
+    pub images: Vec<Image>,
     /// Errors and warnings, in the order of the brief.
     pub problems: Vec<Diagnostic>,
 }
@@ -45,9 +50,21 @@ impl Checked {
 }
 
 /// Checks a brief's (merged) root node against a template's declared fields. Dates, times and
-/// French spacing are printed in the brief's language (see [`brief_locale`]).
+/// French spacing are printed in the brief's language (see [`brief_locale`]). Image paths
+/// cannot be resolved without knowing the files: see [`check_in`].
 pub fn check(root: &Node, template: &Template) -> Checked {
+    check_inner(root, template, None)
+}
+
+/// Like [`check`], resolving image paths against the folder of the file that gave each one.
+pub fn check_in(root: &Node, template: &Template, files: &Files) -> Checked {
+    check_inner(root, template, Some(files))
+}
+
+fn check_inner(root: &Node, template: &Template, files: Option<&Files>) -> Checked {
     let mut checker = Checker {
+        files,
+        images: Vec::new(),
         problems: Vec::new(),
         origins: Vec::new(),
         defaults_at: template.manifest_span(),
@@ -77,6 +94,7 @@ pub fn check(root: &Node, template: &Template) -> Checked {
     Checked {
         data,
         origins: checker.origins,
+        images: checker.images,
         problems,
     }
 }
@@ -97,7 +115,11 @@ pub fn brief_locale(root: &Node, template: &Template) -> Locale {
         .unwrap_or_default()
 }
 
-struct Checker {
+struct Checker<'f> {
+    /// The files read, to resolve image paths against the folder of their file.
+    files: Option<&'f Files>,
+    /// The images found so far.
+    images: Vec<Image>,
     /// The brief's language, for dates, times and French spacing.
     locale: Locale,
     problems: Vec<Diagnostic>,
@@ -126,7 +148,7 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-impl Checker {
+impl Checker<'_> {
     fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
         self.problems
             .push(Diagnostic::error(Some(span), message).with_field(path));
@@ -450,6 +472,9 @@ impl Checker {
             Kind::Email => check_email(text.trim())
                 .map(|u| Json::String(u.to_string()))
                 .map_err(|e| (e, Some("an e-mail address such as name@example.org"))),
+            Kind::Image => self.image(node, text.trim()).map_err(|e| {
+                (e, Some("a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it"))
+            }),
             Kind::List | Kind::Record | Kind::Map => {
                 unreachable!("containers are handled by `value`")
             }
@@ -513,6 +538,88 @@ fn localize_text(value: Json, locale: Locale) -> Json {
                 .collect(),
         ),
         other => other,
+    }
+}
+
+/// An image a brief names: where the template finds it, and the file on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// The virtual path the template reads it from, such as `/.brief/images/0.png`.
+    pub virtual_path: String,
+    /// The file, resolved (links included) and checked to be inside the brief's folder.
+    pub host: PathBuf,
+}
+
+/// The image formats typst places.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
+
+impl Checker<'_> {
+    /// Resolves an image path against the folder of the file that gave it.
+    fn image(&mut self, node: &Node, text: &str) -> Result<Json, String> {
+        let Some(files) = self.files else {
+            return Err(format!(
+                "`{text}` cannot be looked up here (images are named in brief files)"
+            ));
+        };
+        let name = files.name(node.span.file);
+        // A value from --set is relative to the current folder, like the brief's path.
+        let base = if name == "--set" {
+            Path::new("")
+        } else {
+            Path::new(name).parent().unwrap_or(Path::new(""))
+        };
+        let base = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
+        let relative = Path::new(text);
+        if text.is_empty() {
+            return Err("the image path is empty".into());
+        }
+        if relative.is_absolute() {
+            return Err(format!(
+                "`{text}` is an absolute path; name images relative to the brief, inside its folder"
+            ));
+        }
+        let joined = if base == Path::new(".") {
+            relative.to_path_buf()
+        } else {
+            base.join(relative)
+        };
+        let real = fs::canonicalize(&joined).map_err(|_| {
+            format!(
+                "the image `{text}` does not exist (looked for {})",
+                joined.display()
+            )
+        })?;
+        let folder =
+            fs::canonicalize(base).map_err(|_| format!("the folder of `{text}` cannot be read"))?;
+        if !real.starts_with(&folder) {
+            return Err(format!(
+                "the image `{text}` is outside the brief's folder (it leads to {})",
+                real.display()
+            ));
+        }
+        if !real.is_file() {
+            return Err(format!("the image `{text}` is not a file"));
+        }
+        let ext = real
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(format!(
+                "`{text}` is not an image typst can place (PNG, JPEG, GIF, SVG or WebP)"
+            ));
+        }
+        let virtual_path = format!("/.brief/images/{}.{ext}", self.images.len());
+        self.images.push(Image {
+            virtual_path: virtual_path.clone(),
+            host: real,
+        });
+        Ok(json!({ "src": virtual_path, "file": text }))
     }
 }
 

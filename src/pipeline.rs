@@ -56,6 +56,8 @@ pub struct Brief {
     pub fields: Json,
     /// Where each value came from.
     pub origins: Vec<check::Provenance>,
+    /// The images the brief names.
+    pub images: Vec<check::Image>,
     /// The merged tree of every layer, as checked (attached to the PDF as its source).
     pub root: crate::loader::Node,
     /// Warnings from reading and checking.
@@ -129,7 +131,7 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
         None => (DEFAULT_TEMPLATE.to_string(), None),
     };
     let template = Registry::new(input.templates.as_deref(), Some(path)).load(&name, files, at)?;
-    let mut checked = check::check(&root, &template);
+    let mut checked = check::check_in(&root, &template, files);
     crate::content::review(&root, &template, &mut checked, files);
     if checked.has_errors() {
         return Err(checked.problems.into());
@@ -141,6 +143,7 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
         fields: checked.data,
         origins: checked.origins,
         warnings: checked.problems,
+        images: checked.images,
         root,
     })
 }
@@ -273,7 +276,18 @@ pub fn typeset(
     let date = document_date(brief)?;
     let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
-    let world = BriefWorld::new(engine, compiled, data.json, data.source, today);
+    let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
+    for image in &brief.images {
+        files.depend(&image.host);
+        let bytes = fs::read(&image.host).map_err(|e| {
+            AppError::new(format!(
+                "cannot read the image {} ({})",
+                image.host.display(),
+                describe_io(&e)
+            ))
+        })?;
+        world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
+    }
     let mut output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
     // A character no font has would print as a box without a word: say where it is.
     let missing = engine.fonts().missing_glyphs(&brief.origins);

@@ -128,6 +128,11 @@ fn kind_schema(field: &Field) -> Json {
             "examples": ["2015", "2024-06", "2025-12-08"],
         }),
         Kind::Time => json!({"type": "string", "pattern": TIME_PATTERN, "examples": ["09:30"]}),
+        Kind::Image => json!({
+            "type": "string",
+            "pattern": "\\.([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[sS][vV][gG]|[wW][eE][bB][pP])$",
+            "examples": ["logo.png"],
+        }),
         Kind::Datetime => json!({
             "type": "string",
             "pattern": DATETIME_PATTERN,

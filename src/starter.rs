@@ -198,6 +198,7 @@ fn placeholder(label: &str, field: &Field) -> Rendered {
         },
         Kind::Date => Rendered::inline(PLACEHOLDER_DATE),
         Kind::Time => Rendered::inline("09:00"),
+        Kind::Image => Rendered::inline("TODO-image.png"),
         Kind::Datetime => Rendered::inline(format!("{PLACEHOLDER_DATE} 09:00")),
         Kind::Integer | Kind::Number => Rendered::inline("0"),
         Kind::Boolean => Rendered::inline("false"),

@@ -109,6 +109,9 @@ pub enum Kind {
     Url,
     /// An e-mail address.
     Email,
+    /// A picture (PNG, JPEG, GIF, SVG, WebP) named by a path relative to the file that gives
+    /// it, which must exist inside that file's folder.
+    Image,
     /// A list of `items`.
     List,
     /// A record of named `fields`.
@@ -132,6 +135,7 @@ impl Kind {
             Kind::Enum => "one of the listed choices",
             Kind::Url => "a web address",
             Kind::Email => "an e-mail address",
+            Kind::Image => "an image file (PNG, JPEG, GIF, SVG or WebP) beside the brief",
             Kind::List => "a list",
             Kind::Record => "a map of fields",
             Kind::Map => "a map",

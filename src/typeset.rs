@@ -98,7 +98,11 @@ impl Mapper<'_, '_> {
             Some(source) => source.text().to_string(),
             None => String::from_utf8_lossy(&self.world.file(id).ok()?).into_owned(),
         };
-        let key = self.files.add(self.compiled.display_name(id), text);
+        let name = self
+            .world
+            .display_name(id)
+            .unwrap_or_else(|| self.compiled.display_name(id));
+        let key = self.files.add(name, text);
         self.keys.insert(id, key);
         Some(key)
     }

@@ -133,6 +133,9 @@ pub struct BriefWorld<'a> {
     data: Bytes,
     source: Bytes,
     today: Option<Datetime>,
+    /// Files the brief names (images), by their virtual path's id, with the name diagnostics
+    /// give them.
+    extra: HashMap<FileId, (String, Bytes)>,
 }
 
 impl<'a> BriefWorld<'a> {
@@ -151,7 +154,23 @@ impl<'a> BriefWorld<'a> {
             data: Bytes::new(data),
             source: Bytes::new(source),
             today,
+            extra: HashMap::new(),
         }
+    }
+
+    /// Serves `bytes` at the virtual path `path` (an image the brief names); `name` is what
+    /// diagnostics call it.
+    pub fn with_file(mut self, path: &str, name: String, bytes: Vec<u8>) -> Self {
+        if let Ok(vpath) = VirtualPath::new(path) {
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            self.extra.insert(id, (name, Bytes::new(bytes)));
+        }
+        self
+    }
+
+    /// The name diagnostics give a file the brief named, if `id` is one.
+    pub fn display_name(&self, id: FileId) -> Option<String> {
+        self.extra.get(&id).map(|(name, _)| name.clone())
     }
 }
 
@@ -192,6 +211,9 @@ impl World for BriefWorld<'_> {
         }
         if id == *SOURCE_ID {
             return Ok(self.source.clone());
+        }
+        if let Some((_, bytes)) = self.extra.get(&id) {
+            return Ok(bytes.clone());
         }
         self.template.files.get(&id).cloned().ok_or_else(|| {
             FileError::Other(Some(

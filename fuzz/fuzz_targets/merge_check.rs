@@ -74,6 +74,7 @@ fn check_one(root: &Node, files: &mut Files) {
         fields: checked.data,
         origins: checked.origins,
         warnings: checked.problems,
+        images: checked.images,
         root: root.clone(),
     };
     let data = pipeline::data(&brief, &pipeline::BuildOptions::default());

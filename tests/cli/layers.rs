@@ -61,6 +61,13 @@ fn house_style_brief_and_set_build_together() {
 /// `brief show` names the file and line that set each value, defaults included.
 #[test]
 fn show_attributes_every_value() {
+    let manifest =
+        fs::read_to_string(root().join("templates/background-note/template.yaml")).unwrap();
+    let paper_default = manifest
+        .lines()
+        .position(|l| l.trim() == "default: letter")
+        .unwrap()
+        + 1;
     let dir = layers_workspace();
     let (output, stderr) =
         run(brief(dir.path()).args(["show", "note.yaml", "--set", "event.city=Ottawa, Canada"]));
@@ -82,7 +89,7 @@ fn show_attributes_every_value() {
     assert_eq!(line_of("acronyms.CCC"), "note.yaml:11");
     assert_eq!(
         line_of("paper"),
-        "templates/background-note/template.yaml:68 (default)"
+        format!("templates/background-note/template.yaml:{paper_default} (default)")
     );
     assert!(
         shown.starts_with("template: background-note (built-in)"),

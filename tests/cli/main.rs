@@ -6,6 +6,7 @@ mod build;
 mod errors;
 mod hardening;
 mod help;
+mod images;
 mod layers;
 mod literal;
 mod locales;
