@@ -156,10 +156,29 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
+    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
+    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
+    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    pub pdf_standards: Vec<PdfStandardArg>,
+
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
     pub changes_since: Option<PathBuf>,
+}
+
+/// The PDF standards `--pdf-standard` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PdfStandardArg {
+    /// PDF/A-2b, for archives (no attachments).
+    #[value(name = "a-2b")]
+    A2b,
+    /// PDF/A-3b, for archives, with the brief attached.
+    #[value(name = "a-3b")]
+    A3b,
+    /// PDF/UA-1, accessible: tagged, with alt text for every image.
+    #[value(name = "ua-1")]
+    Ua1,
 }
 
 /// Arguments of `brief watch`.

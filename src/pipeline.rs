@@ -254,6 +254,9 @@ pub struct BuildOptions {
     pub attach_source: bool,
     /// What changed since an earlier edition (see [`crate::changes`]); `null` marks nothing.
     pub changes: Json,
+    /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
+    /// left out).
+    pub standards: Vec<typst_pdf::PdfStandard>,
 }
 
 impl Default for BuildOptions {
@@ -261,6 +264,7 @@ impl Default for BuildOptions {
         Self {
             attach_source: true,
             changes: Json::Null,
+            standards: Vec::new(),
         }
     }
 }
@@ -288,7 +292,14 @@ pub fn typeset(
         })?;
         world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
     }
-    let mut output = typeset::typeset(&world, compiled, files, &data.build_id, date)?;
+    let mut output = typeset::typeset(
+        &world,
+        compiled,
+        files,
+        &data.build_id,
+        date,
+        &options.standards,
+    )?;
     // A character no font has would print as a box without a word: say where it is.
     let missing = engine.fonts().missing_glyphs(&brief.origins);
     output.warnings.splice(0..0, missing);

@@ -9,7 +9,7 @@ use typst::foundations::{Datetime, Smart};
 use typst::syntax::FileId;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, FileKey, Files, Span};
 use crate::world::{BriefWorld, Compiled};
@@ -27,14 +27,25 @@ pub struct Output {
 /// Compiles `world` and exports the document as PDF.
 ///
 /// `ident` becomes the PDF's /ID (derived from the inputs, so copies differ but rebuilds do
-/// not) and `timestamp` its creation date.
+/// not), `timestamp` its creation date, and `standards` the PDF standards it must meet (PDF/A,
+/// PDF/UA; typst checks them and reports what fails, such as an image without alt text).
 pub fn typeset(
     world: &BriefWorld<'_>,
     compiled: &Compiled,
     files: &mut Files,
     ident: &str,
     timestamp: Option<DateTime<Utc>>,
+    standards: &[PdfStandard],
 ) -> Result<Output, Vec<Diagnostic>> {
+    let standards = PdfStandards::new(standards).map_err(|error| {
+        vec![Diagnostic::error(
+            None,
+            format!(
+                "these PDF standards cannot be combined ({})",
+                error.message()
+            ),
+        )]
+    })?;
     let mut mapper = Mapper {
         world,
         compiled,
@@ -55,6 +66,7 @@ pub fn typeset(
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("brief {}", env!("CARGO_PKG_VERSION")))),
         timestamp: timestamp.and_then(to_timestamp),
+        standards,
         ..PdfOptions::default()
     };
     let pdf = typst_pdf::pdf(&document, &options)

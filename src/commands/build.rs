@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use super::Context;
 use crate::changes;
-use crate::cli::{BuildArgs, InputArgs};
+use crate::cli::{BuildArgs, InputArgs, PdfStandardArg};
 use crate::diag::Files;
 use crate::output;
 use crate::pipeline::{self, BuildOptions, Failure};
@@ -41,6 +41,14 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         started.elapsed().as_millis()
     ));
     let mut options = BuildOptions::default();
+    for standard in &args.pdf_standards {
+        options.standards.push(match standard {
+            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
+            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
+            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
+        });
+    }
+    options.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
     if let Some(old) = &args.changes_since {
         // The earlier edition is read as it was built: its own layers, no --set.
         let input = InputArgs {

@@ -16,6 +16,7 @@ mod output;
 mod props;
 mod revisions;
 mod schema;
+mod standards;
 mod template_errors;
 mod templates;
 mod util;
