@@ -70,6 +70,18 @@ pub const STDOUT: &str = "-";
 /// `-` is standard output. An existing path that is not a regular file (a device such as
 /// /dev/stdout, or a pipe) is written in place: renaming over it would replace the device.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    write_replacing(path, bytes, true)
+}
+
+/// Like [`write_atomic`], but without waiting for the disk (no fsync): the rename is still
+/// atomic, so no reader ever sees half a file, but a power cut may lose the newest version.
+/// For `brief watch`, whose PDF is a preview rewritten on every save and whose fsync cost
+/// more than the whole rebuild.
+pub fn write_preview(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    write_replacing(path, bytes, false)
+}
+
+fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> Result<(), AppError> {
     let fail = |error: io::Error| {
         AppError::new(format!(
             "cannot write {} ({})",
@@ -106,7 +118,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .tempfile_in(dir)
         .map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
+    if durable {
+        temp.as_file().sync_all().map_err(fail)?;
+    }
     set_permissions(temp.path(), path);
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())

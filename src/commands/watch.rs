@@ -179,7 +179,7 @@ impl Session {
         let (_, compiled) = self.compiled.as_ref().expect("set above");
         let output = pipeline::typeset(&self.engine, compiled, &brief, &Default::default(), files)?;
         ctx.warn(files, &output.warnings);
-        output::write_atomic(target, &output.pdf)?;
+        output::write_preview(target, &output.pdf)?;
         Ok(output.pages)
     }
 
