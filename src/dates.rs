@@ -36,21 +36,6 @@ pub struct PartialDate {
     pub precision: Precision,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// What a date field accepts, for error notes.
 pub const DATE_FORMS: &str =
     "a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)";
@@ -99,7 +84,7 @@ impl PartialDate {
             let days = days_in_month(year, m);
             format!(
                 "`{text}` is not a date ({} {year} has {days} days)",
-                MONTHS[(m - 1) as usize]
+                crate::locale::MONTHS_EN[(m - 1) as usize]
             )
         })?;
         Ok(Self { date, precision })

@@ -24,7 +24,8 @@ pub const NBSP: char = '\u{a0}';
 /// U+202F NARROW NO-BREAK SPACE.
 pub const NNBSP: char = '\u{202f}';
 
-const MONTHS_EN: [&str; 12] = [
+/// The English month names, January first.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::util::{brief, pdf_pages, root, run, workspace};
+use crate::util::{brief, pdf_text as text, root, run, workspace};
 
 fn layers_workspace() -> tempfile::TempDir {
     let fixtures = root().join("tests/fixtures/layers");
@@ -20,14 +20,6 @@ fn fix_extends(note: &[u8]) -> Vec<u8> {
     String::from_utf8_lossy(note)
         .replace("extends: house.yaml", "extends: style/house.yaml")
         .into_bytes()
-}
-
-fn text(pdf: &[u8]) -> String {
-    pdf_pages(pdf)
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// House style, brief and --set build one PDF: the house sets what the brief leaves out, the

@@ -3,15 +3,7 @@
 
 use std::fs;
 
-use crate::util::{brief, example, pdf_pages, run, workspace};
-
-fn text(pdf: &[u8]) -> String {
-    pdf_pages(pdf)
-        .join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use crate::util::{brief, example, pdf_text as text, run, workspace};
 
 fn build(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
     let (output, stderr) = run(brief(dir)

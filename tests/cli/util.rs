@@ -76,3 +76,12 @@ pub fn lang(pdf: &[u8]) -> Option<String> {
     let catalog = document.catalog().ok()?;
     lopdf::decode_text_string(catalog.get(b"Lang").ok()?).ok()
 }
+
+/// The text of every page, joined, with white space folded to single spaces.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    pdf_pages(pdf)
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
