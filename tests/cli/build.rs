@@ -67,7 +67,20 @@ fn body_text(pages: &[String]) -> String {
 fn every_seed_sentence_appears_in_order() {
     let dir = workspace(&[]);
     let pdf = build_example(dir.path(), None);
-    let text = flatten(&body_text(&pdf_pages(&pdf)));
+    let body = body_text(&pdf_pages(&pdf));
+    // Paragraphs stay paragraphs: run together, one's last period would touch the next one's
+    // first capital ("co-operation.Defence").
+    let chars: Vec<char> = body.chars().collect();
+    for w in chars.windows(3) {
+        assert!(
+            !(w[0].is_lowercase() && w[1] == '.' && w[2].is_uppercase()),
+            "two paragraphs ran together at `{}{}{}`",
+            w[0],
+            w[1],
+            w[2]
+        );
+    }
+    let text = flatten(&body);
     let sentences = seed_sentences();
     assert!(sentences.len() >= 20, "the seed splits into sentences");
     let mut from = 0;
