@@ -154,10 +154,16 @@ fn comment_lines(field: &Field) -> Vec<Line> {
 
 /// `key: value`, with the value's block below it.
 fn keyed(key: &str, value: Rendered) -> Vec<Line> {
+    headed(&format!("{key}:"), value)
+}
+
+/// A first line (`key:` or `-`), the value's inline part after it, and its block indented
+/// below.
+fn headed(head: &str, value: Rendered) -> Vec<Line> {
     let first = if value.inline.is_empty() {
-        format!("{key}:")
+        head.to_string()
     } else {
-        format!("{key}: {}", value.inline)
+        format!("{head} {}", value.inline)
     };
     let mut lines = vec![Line::new(0, first)];
     lines.extend(
@@ -253,19 +259,7 @@ fn list_item(label: &str, items: &Field) -> Vec<Line> {
             })
             .collect();
     }
-    let first = if value.inline.is_empty() {
-        "-".to_string()
-    } else {
-        format!("- {}", value.inline)
-    };
-    let mut lines = vec![Line::new(0, first)];
-    lines.extend(
-        value
-            .block
-            .into_iter()
-            .map(|l| Line::new(l.indent + 2, l.text)),
-    );
-    lines
+    headed("-", value)
 }
 
 /// A record's fields: the required ones written, the others commented out. A record with no
