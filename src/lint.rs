@@ -232,6 +232,9 @@ impl<'t> Linter<'t> {
             } else {
                 format!("{path}.{name}")
             };
+            if field.used_by.is_some() {
+                continue;
+            }
             let decl = decls.and_then(|d| d.get(name));
             if !self.read.contains(name) {
                 let span = decl

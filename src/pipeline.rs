@@ -269,14 +269,25 @@ impl Default for BuildOptions {
     }
 }
 
-/// Typesets a checked brief to PDF with a template already compiled for the engine.
-pub fn typeset(
-    engine: &Engine,
-    compiled: &Compiled,
+/// Everything one compile of a checked brief needs: its world (with the brief's images), the
+/// build identifier and the document's date.
+pub struct Prepared<'a> {
+    /// The world typst compiles.
+    pub world: BriefWorld<'a>,
+    /// The build identifier (the PDF's /ID).
+    pub build_id: String,
+    /// The document's creation date.
+    pub date: Option<DateTime<Utc>>,
+}
+
+/// Makes the world a checked brief compiles in, reading the images it names.
+pub fn prepare<'a>(
+    engine: &'a Engine,
+    compiled: &'a Compiled,
     brief: &Brief,
     options: &BuildOptions,
     files: &mut Files,
-) -> Result<Output, Failure> {
+) -> Result<Prepared<'a>, Failure> {
     let date = document_date(brief)?;
     let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
@@ -292,12 +303,28 @@ pub fn typeset(
         })?;
         world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
     }
+    Ok(Prepared {
+        world,
+        build_id: data.build_id,
+        date,
+    })
+}
+
+/// Typesets a checked brief to PDF with a template already compiled for the engine.
+pub fn typeset(
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    files: &mut Files,
+) -> Result<Output, Failure> {
+    let prepared = prepare(engine, compiled, brief, options, files)?;
     let mut output = typeset::typeset(
-        &world,
+        &prepared.world,
         compiled,
         files,
-        &data.build_id,
-        date,
+        &prepared.build_id,
+        prepared.date,
         &options.standards,
     )?;
     // A character no font has would print as a box without a word: say where it is.

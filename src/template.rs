@@ -81,6 +81,11 @@ pub struct Field {
     /// Most items of a `list`.
     #[serde(default)]
     pub max: Option<usize>,
+    /// What reads the field when the template itself does not print it, such as `handout`
+    /// (the participant list, personalized copies, name tents): `brief check --template` then
+    /// does not warn that the template never reads it.
+    #[serde(default, rename = "used-by")]
+    pub used_by: Option<String>,
 }
 
 /// The types a field can have.

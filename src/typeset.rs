@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
+use typst::model::Document as _;
 use typst::syntax::FileId;
 use typst::{World, WorldExt};
 use typst_layout::PagedDocument;
@@ -24,6 +25,15 @@ pub struct Output {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A compiled document, before export: the pages can be exported as PDF, rendered as
+/// pictures, or put together with other documents' pages (see [`concat`]).
+pub struct Document {
+    /// The laid-out pages.
+    pub document: PagedDocument,
+    /// Warnings typst raised while compiling.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// Compiles `world` and exports the document as PDF.
 ///
 /// `ident` becomes the PDF's /ID (derived from the inputs, so copies differ but rebuilds do
@@ -37,6 +47,53 @@ pub fn typeset(
     timestamp: Option<DateTime<Utc>>,
     standards: &[PdfStandard],
 ) -> Result<Output, Vec<Diagnostic>> {
+    let Document { document, warnings } = compile(world, compiled, files)?;
+    let pdf = export_pdf(
+        &document,
+        &[(world, compiled)],
+        files,
+        ident,
+        timestamp,
+        standards,
+    )?;
+    Ok(Output {
+        pdf,
+        pages: document.pages().len(),
+        warnings,
+    })
+}
+
+/// Compiles `world` into pages. Errors and warnings point into the template's files (or the
+/// brief's data).
+pub fn compile(
+    world: &BriefWorld<'_>,
+    compiled: &Compiled,
+    files: &mut Files,
+) -> Result<Document, Vec<Diagnostic>> {
+    let mut mapper = Mapper::new(&[(world, compiled)], files);
+    let result = typst::compile::<PagedDocument>(world);
+    let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
+    match result.output {
+        Ok(document) => Ok(Document { document, warnings }),
+        Err(errors) => {
+            let mut all: Vec<Diagnostic> = errors.iter().map(|d| mapper.convert(d)).collect();
+            all.append(&mut warnings);
+            Err(all)
+        }
+    }
+}
+
+/// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the
+/// document puts together the pages of several compiles), so that what the export reports
+/// points into the right template.
+pub fn export_pdf(
+    document: &PagedDocument,
+    worlds: &[(&BriefWorld<'_>, &Compiled)],
+    files: &mut Files,
+    ident: &str,
+    timestamp: Option<DateTime<Utc>>,
+    standards: &[PdfStandard],
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let standards = PdfStandards::new(standards).map_err(|error| {
         vec![Diagnostic::error(
             None,
@@ -46,22 +103,6 @@ pub fn typeset(
             ),
         )]
     })?;
-    let mut mapper = Mapper {
-        world,
-        compiled,
-        files,
-        keys: HashMap::new(),
-    };
-    let result = typst::compile::<PagedDocument>(world);
-    let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
-    let document = match result.output {
-        Ok(document) => document,
-        Err(errors) => {
-            let mut all: Vec<Diagnostic> = errors.iter().map(|d| mapper.convert(d)).collect();
-            all.append(&mut warnings);
-            return Err(all);
-        }
-    };
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some(format!("brief {}", env!("CARGO_PKG_VERSION")))),
@@ -69,13 +110,24 @@ pub fn typeset(
         standards,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| errors.iter().map(|d| mapper.convert(d)).collect::<Vec<_>>())?;
-    Ok(Output {
-        pdf,
-        pages: document.pages().len(),
-        warnings,
+    typst_pdf::pdf(document, &options).map_err(|errors| {
+        let mut mapper = Mapper::new(worlds, files);
+        errors.iter().map(|d| mapper.convert(d)).collect()
     })
+}
+
+/// One document made of the pages of several, in order, with the first one's title, author
+/// and language. Used for handouts (parts in sequence), bilingual editions and merged copies.
+pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
+    let info = documents
+        .first()
+        .map(|d| d.info().clone())
+        .unwrap_or_default();
+    let pages = documents
+        .iter()
+        .flat_map(|d| d.pages().iter().cloned())
+        .collect();
+    PagedDocument::new(pages, info)
 }
 
 /// A chrono date-time as typst's.
@@ -95,25 +147,40 @@ fn to_timestamp(at: DateTime<Utc>) -> Option<Timestamp> {
 }
 
 struct Mapper<'a, 'w> {
-    world: &'a BriefWorld<'w>,
-    compiled: &'a Compiled,
+    worlds: Vec<(&'a BriefWorld<'w>, &'a Compiled)>,
     files: &'a mut Files,
     keys: HashMap<FileId, FileKey>,
 }
 
-impl Mapper<'_, '_> {
+impl<'a, 'w> Mapper<'a, 'w> {
+    fn new(worlds: &[(&'a BriefWorld<'w>, &'a Compiled)], files: &'a mut Files) -> Self {
+        Self {
+            worlds: worlds.to_vec(),
+            files,
+            keys: HashMap::new(),
+        }
+    }
+
+    /// The world whose template or brief has file `id`.
+    fn world_of(&self, id: FileId) -> Option<(&'a BriefWorld<'w>, &'a Compiled)> {
+        self.worlds
+            .iter()
+            .copied()
+            .find(|(world, compiled)| compiled.source(id).is_some() || world.file(id).is_ok())
+    }
+
     fn key(&mut self, id: FileId) -> Option<FileKey> {
         if let Some(key) = self.keys.get(&id) {
             return Some(*key);
         }
-        let text = match self.compiled.source(id) {
+        let (world, compiled) = self.world_of(id)?;
+        let text = match compiled.source(id) {
             Some(source) => source.text().to_string(),
-            None => String::from_utf8_lossy(&self.world.file(id).ok()?).into_owned(),
+            None => String::from_utf8_lossy(&world.file(id).ok()?).into_owned(),
         };
-        let name = self
-            .world
+        let name = world
             .display_name(id)
-            .unwrap_or_else(|| self.compiled.display_name(id));
+            .unwrap_or_else(|| compiled.display_name(id));
         let key = self.files.add(name, text);
         self.keys.insert(id, key);
         Some(key)
@@ -121,7 +188,8 @@ impl Mapper<'_, '_> {
 
     fn span(&mut self, span: typst::syntax::DiagSpan) -> Option<Span> {
         let id = span.id()?;
-        let range = self.world.range(span)?;
+        let (world, _) = self.world_of(id)?;
+        let range = world.range(span)?;
         let key = self.key(id)?;
         Some(Span::new(key, range))
     }

@@ -29,6 +29,17 @@ pub const SOURCE_PATH: &str = "/.brief/source.yaml";
 /// The file id of [`SOURCE_PATH`].
 pub static SOURCE_ID: LazyLock<FileId> = LazyLock::new(|| project_id(SOURCE_PATH));
 
+/// The virtual path of what differs between personalized copies of one brief (who the copy
+/// is for), as JSON: `{"recipient": null}` for an ordinary build. Kept apart from
+/// [`DATA_PATH`] so that copies share everything typst derived from the brief's data.
+pub const COPY_PATH: &str = "/.brief/copy.json";
+
+/// The file id of [`COPY_PATH`].
+pub static COPY_ID: LazyLock<FileId> = LazyLock::new(|| project_id(COPY_PATH));
+
+/// What [`COPY_PATH`] holds for a build that is not a personalized copy.
+const NO_COPY: &[u8] = br#"{"recipient":null}"#;
+
 /// The file typst compiles: the template's entry, then the brief attached as a file. It is our
 /// own fixed code (the entry's name comes from the manifest, checked to be a plain path); the
 /// brief's data only ever arrives through the JSON file.
@@ -115,6 +126,8 @@ impl Compiled {
         let path = id.vpath().get_without_slash();
         if id == *DATA_ID {
             "the brief's data".into()
+        } else if id == *COPY_ID {
+            "the copy's recipient".into()
         } else {
             format!("{}/{path}", self.display_root)
         }
@@ -132,6 +145,7 @@ pub struct BriefWorld<'a> {
     template: &'a Compiled,
     data: Bytes,
     source: Bytes,
+    copy: Bytes,
     today: Option<Datetime>,
     /// Files the brief names (images), by their virtual path's id, with the name diagnostics
     /// give them.
@@ -153,6 +167,7 @@ impl<'a> BriefWorld<'a> {
             template,
             data: Bytes::new(data),
             source: Bytes::new(source),
+            copy: Bytes::new(NO_COPY),
             today,
             extra: HashMap::new(),
         }
@@ -165,6 +180,12 @@ impl<'a> BriefWorld<'a> {
             let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
             self.extra.insert(id, (name, Bytes::new(bytes)));
         }
+        self
+    }
+
+    /// Makes this a personalized copy: `copy` is the JSON served at [`COPY_PATH`].
+    pub fn with_copy(mut self, copy: Vec<u8>) -> Self {
+        self.copy = Bytes::new(copy);
         self
     }
 
@@ -211,6 +232,9 @@ impl World for BriefWorld<'_> {
         }
         if id == *SOURCE_ID {
             return Ok(self.source.clone());
+        }
+        if id == *COPY_ID {
+            return Ok(self.copy.clone());
         }
         if let Some((_, bytes)) = self.extra.get(&id) {
             return Ok(bytes.clone());

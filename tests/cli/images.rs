@@ -9,9 +9,10 @@ const LOGO: &[u8] = br##"<svg xmlns="http://www.w3.org/2000/svg" width="120" hei
 
 fn note_with_logo(file: &str) -> Vec<u8> {
     let text = fs::read_to_string(example()).unwrap();
-    text.replace(
+    text.replacen(
         "organization: Asia Pacific Foundation of Canada\n",
         &format!("organization: Asia Pacific Foundation of Canada\nlogo:\n  file: {file}\n  alt: Asia Pacific Foundation of Canada\n"),
+        1,
     )
     .into_bytes()
 }
