@@ -107,7 +107,10 @@ fn walk(old: &Json, new: &Json, path: &str, item: Option<&str>, changes: &mut Ch
 /// Dates and times are objects but one value each, and so is a block of rich text (a
 /// paragraph, a list, a quote): a change anywhere inside marks the block.
 fn is_value_object(value: &Json) -> bool {
-    (value.get("iso").is_some() && value.get("text").is_some()) || value.get("kind").is_some()
+    (value.get("iso").is_some() && value.get("text").is_some())
+        || value.get("kind").is_some()
+        // One-line rich text (a table cell, a caption): compared as one value.
+        || (value.get("inlines").is_some() && value.get("text").is_some())
 }
 
 /// Aligns two lists by their longest common subsequence of equal items.

@@ -161,7 +161,7 @@ impl Checker<'_> {
             Kind::Record | Kind::Map => {
                 Some("write the fields indented below this key, as `name: value`")
             }
-            Kind::Text | Kind::Rich if matches!(node.value, Value::List(_)) => Some(
+            Kind::Text | Kind::Rich | Kind::Inline if matches!(node.value, Value::List(_)) => Some(
                 "a list is not text; join the items into one text, or use a `|` block for several paragraphs",
             ),
             _ => None,
@@ -278,7 +278,91 @@ impl Checker<'_> {
             };
             out.insert(name.clone(), value);
         }
+        for (name, field) in fields {
+            if let Some(sibling) = &field.row_length {
+                self.row_lengths(entries, name, sibling, path);
+            }
+        }
         Json::Object(out)
+    }
+
+    /// A record of alternatives (`one-of`) holds exactly one of them.
+    fn one_of(&mut self, node: &Node, field: &Field, path: &str) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        let given: Vec<&loader::Entry> = entries
+            .iter()
+            .filter(|e| field.one_of.contains(&e.key) && e.node.value != Value::Null)
+            .collect();
+        let names = field
+            .one_of
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match given.as_slice() {
+            [] => {
+                // An unknown key (a misspelt `tabel:`) is reported already, with a suggestion.
+                if entries.iter().any(|e| !field.fields.contains_key(&e.key)) {
+                    return;
+                }
+                self.error(node.span, path, format!("expected one of {names} here"))
+                    .notes
+                    .push("each item holds exactly one of them".into());
+            }
+            [first, rest @ ..] => {
+                for extra in rest {
+                    let key = &extra.key;
+                    self.error(
+                        extra.key_span,
+                        &join(path, key),
+                        format!("`{key}` cannot stand beside `{}` in one item", first.key),
+                    )
+                    .hints
+                    .push(format!(
+                        "an item holds one of {names}: start a new item (`- {key}:`) for this one"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Each row of a `row-length` list has as many cells as the sibling list (the columns).
+    fn row_lengths(&mut self, entries: &[loader::Entry], name: &str, sibling: &str, path: &str) {
+        let list = |key: &str| {
+            entries
+                .iter()
+                .find(|e| e.key == key)
+                .and_then(|e| match &e.node.value {
+                    Value::List(items) => Some(items),
+                    _ => None,
+                })
+        };
+        let (Some(rows), Some(columns)) = (list(name), list(sibling)) else {
+            return;
+        };
+        let n = columns.len();
+        for (i, row) in rows.iter().enumerate() {
+            let Value::List(cells) = &row.value else {
+                continue;
+            };
+            if cells.len() != n {
+                let k = cells.len();
+                self.error(
+                    row.span,
+                    &format!("{}[{i}]", join(path, name)),
+                    format!(
+                        "this row has {k} cell{}, but `{sibling}` has {n}",
+                        plural(k)
+                    ),
+                )
+                .hints
+                .push(format!(
+                    "give each row one cell per item of `{sibling}`, in order; write an empty cell as \"\""
+                ));
+            }
+        }
     }
 
     fn value(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
@@ -355,7 +439,11 @@ impl Checker<'_> {
                 if !matches!(node.value, Value::Map(_)) {
                     return self.mismatch(node, path, field);
                 }
-                self.record(node, &field.fields, decl_part(decl, "fields"), path, &[])
+                let out = self.record(node, &field.fields, decl_part(decl, "fields"), path, &[]);
+                if !field.one_of.is_empty() {
+                    self.one_of(node, field, path);
+                }
+                out
             }
             Kind::Map => {
                 let Value::Map(entries) = &node.value else {
@@ -412,6 +500,7 @@ impl Checker<'_> {
         let result: Result<Json, (String, Option<&str>)> = match field.kind {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
+            Kind::Inline => Ok(crate::markdown::inline_to_json(text)),
             Kind::Date => PartialDate::parse(text)
                 .map(|d| d.to_json(self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
@@ -483,12 +572,13 @@ impl Checker<'_> {
             Ok(value) => {
                 // Text is spaced as the brief's language wants (French: no-break spaces
                 // before `:;!?` and inside « »).
-                let value = if matches!(field.kind, Kind::Text | Kind::Rich) {
+                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
+                let value = if prose {
                     localize_text(value, self.locale)
                 } else {
                     value
                 };
-                if matches!(field.kind, Kind::Text | Kind::Rich)
+                if prose
                     && text.trim().is_empty()
                     && field.required
                 {

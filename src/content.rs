@@ -49,18 +49,20 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
         .sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
 }
 
-/// A text or rich value in the brief.
+/// A text, rich or inline value in the brief.
 struct Leaf<'a> {
     path: String,
     node: &'a Node,
     text: &'a str,
-    rich: bool,
+    kind: Kind,
 }
 
 impl Leaf<'_> {
     fn parsed(&self) -> markdown::Parsed {
-        if self.rich {
+        if self.kind == Kind::Rich {
             markdown::parse(self.text)
+        } else if self.kind == Kind::Inline {
+            markdown::parse_inline(self.text)
         } else {
             markdown::Parsed {
                 prose: vec![Prose::verbatim(self.text)],
@@ -87,11 +89,11 @@ impl Leaf<'_> {
 
 fn walk<'a>(node: &'a Node, field: &Field, path: String, out: &mut Vec<Leaf<'a>>) {
     match (&node.value, field.kind) {
-        (Value::Scalar(s), Kind::Text | Kind::Rich) => out.push(Leaf {
+        (Value::Scalar(s), Kind::Text | Kind::Rich | Kind::Inline) => out.push(Leaf {
             path,
             node,
             text: &s.text,
-            rich: field.kind == Kind::Rich,
+            kind: field.kind,
         }),
         (Value::List(items), Kind::List) => {
             if let Some(item_field) = field.items.as_deref() {
@@ -140,7 +142,7 @@ fn citations(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Dia
     }
     let known: Vec<&str> = sources.iter().map(|(id, ..)| id.as_str()).collect();
     let mut used = HashSet::new();
-    for leaf in leaves.iter().filter(|l| l.rich) {
+    for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
         for cite in leaf.parsed().cites {
             if known.contains(&cite.id.as_str()) {
                 used.insert(cite.id);

@@ -37,6 +37,7 @@ fn properties(kind: Kind) -> Option<&'static [&'static str]> {
         Kind::Date => Some(&["iso", "year", "month", "day", "precision", "text"]),
         Kind::Time => Some(&["iso", "hour", "minute", "text"]),
         Kind::Datetime => Some(&["iso", "date", "time", "text"]),
+        Kind::Inline => Some(&["inlines", "text"]),
         _ => None,
     }
 }
@@ -269,6 +270,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Date => "date",
         Kind::Time => "time",
         Kind::Datetime => "date-time",
+        Kind::Inline => "one-line text",
         _ => "field",
     }
 }

@@ -74,7 +74,69 @@ pub fn to_json(text: &str) -> Json {
 
 /// Parses rich text.
 pub fn parse(text: &str) -> Parsed {
-    let options = Options::ENABLE_FOOTNOTES;
+    parse_with(text, Options::ENABLE_FOOTNOTES)
+}
+
+/// A one-line rich text (an `inline` field: a table cell, a caption) as a template reads it:
+/// `{inlines, text}`, the inlines and the plain text a reader sees.
+pub fn inline_to_json(text: &str) -> Json {
+    let parsed = parse_inline(text);
+    match parsed.blocks.into_iter().next() {
+        Some(paragraph) => json!({"inlines": paragraph["inlines"], "text": paragraph["text"]}),
+        None => json!({"inlines": [], "text": ""}),
+    }
+}
+
+/// What is put before a one-line text so that nothing at its start opens a block (`# 1` a
+/// heading, `- x` or `1.` a list, `> x` a quote, `---` a rule, four spaces code). A quotation
+/// mark is punctuation to CommonMark, as the start of a line is white space, so emphasis at the
+/// start opens as it would there; it combines with nothing after it.
+const GUARD: &str = "\"";
+
+/// Parses a one-line rich text: inline formatting, links and citations, and no blocks. Line
+/// breaks are read as spaces. Offsets (citations, prose) are into `text` itself.
+pub fn parse_inline(text: &str) -> Parsed {
+    // A line break becomes a space of the same length, so offsets stay those of `text`.
+    let line: String = text
+        .chars()
+        .map(|c| if matches!(c, '\n' | '\r') { ' ' } else { c })
+        .collect();
+    let mut parsed = parse_with(&format!("{GUARD}{line}"), Options::empty());
+    let shift = GUARD.len();
+    if let Some(first) = parsed.blocks.first_mut()
+        && let Some(inlines) = first["inlines"].as_array_mut()
+    {
+        if let Some(text) = inlines.first().and_then(|i| i["text"].as_str()) {
+            let rest = text.strip_prefix(GUARD).unwrap_or(text).trim_start();
+            if rest.is_empty() {
+                inlines.remove(0);
+            } else {
+                inlines[0]["text"] = Json::String(rest.to_string());
+            }
+        }
+        let plain_text = plain(inlines);
+        first["text"] = Json::String(plain_text);
+    }
+    for cite in &mut parsed.cites {
+        cite.at = cite.at.take().map(|r| r.start - shift..r.end - shift);
+    }
+    if let Some(prose) = parsed.prose.first_mut()
+        && let Some(rest) = prose.text.strip_prefix(GUARD)
+    {
+        prose.text = rest.to_string();
+        for piece in prose.pieces.iter_mut().skip(1) {
+            piece.0 -= shift;
+        }
+    }
+    for prose in &mut parsed.prose {
+        for piece in &mut prose.pieces {
+            piece.1 = piece.1.map(|s| s.saturating_sub(shift));
+        }
+    }
+    parsed
+}
+
+fn parse_with(text: &str, options: Options) -> Parsed {
     let mut builder = Builder {
         source: text,
         stack: vec![Frame::new(Container::Root)],

@@ -119,7 +119,7 @@ fn field_schema(field: &Field) -> Json {
 fn kind_schema(field: &Field) -> Json {
     match field.kind {
         Kind::Text => json!({"type": ["string", "number", "boolean"]}),
-        Kind::Rich => json!({"type": ["string", "number", "boolean"]}),
+        Kind::Rich | Kind::Inline => json!({"type": ["string", "number", "boolean"]}),
         Kind::Date => json!({
             "type": ["string", "integer"],
             "pattern": DATE_PATTERN,
@@ -158,7 +158,19 @@ fn kind_schema(field: &Field) -> Json {
             }
             Json::Object(out)
         }
-        Kind::Record => record(&field.fields),
+        Kind::Record => {
+            let mut out = record(&field.fields);
+            if !field.one_of.is_empty() {
+                // Exactly one of the alternatives, and not left empty.
+                let choices: Vec<Json> = field
+                    .one_of
+                    .iter()
+                    .map(|name| json!({"required": [name], "properties": {name: {"not": {"type": "null"}}}}))
+                    .collect();
+                out["oneOf"] = Json::Array(choices);
+            }
+            out
+        }
         Kind::Map => {
             let values = field.values.as_deref().map_or(json!({}), field_schema);
             json!({"type": "object", "additionalProperties": values})

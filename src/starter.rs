@@ -193,7 +193,7 @@ fn comment_out(lines: Vec<Line>) -> Vec<Line> {
 /// A value the checker accepts for `field`; `label` names it in text placeholders.
 fn placeholder(label: &str, field: &Field) -> Rendered {
     match field.kind {
-        Kind::Text => Rendered::inline(scalar(&format!("TODO: {label}"))),
+        Kind::Text | Kind::Inline => Rendered::inline(scalar(&format!("TODO: {label}"))),
         Kind::Rich => Rendered {
             inline: "|".into(),
             block: vec![

@@ -86,6 +86,14 @@ pub struct Field {
     /// does not warn that the template never reads it.
     #[serde(default, rename = "used-by")]
     pub used_by: Option<String>,
+    /// For a `record` whose fields are alternatives, such as the kinds of a block: a brief
+    /// gives exactly one of these fields.
+    #[serde(default, rename = "one-of")]
+    pub one_of: Vec<String>,
+    /// For a `list` of lists, such as a table's rows: each inner list has as many items as the
+    /// list field of this name beside it in the same record (the table's `columns`).
+    #[serde(default, rename = "row-length")]
+    pub row_length: Option<String>,
 }
 
 /// The types a field can have.
@@ -96,6 +104,9 @@ pub enum Kind {
     Text,
     /// Paragraphs of prose, separated by blank lines.
     Rich,
+    /// One line of prose with inline formatting (emphasis, strong, code, links, citations);
+    /// nothing in it starts a block, so `# 1`, `- x` or `1.` print as written.
+    Inline,
     /// A date at year, month or day precision.
     Date,
     /// A time of day.
@@ -131,6 +142,7 @@ impl Kind {
         match self {
             Kind::Text => "text",
             Kind::Rich => "text (paragraphs separated by blank lines)",
+            Kind::Inline => "text",
             Kind::Date => "a date",
             Kind::Time => "a time of day",
             Kind::Datetime => "a date and time",
@@ -468,13 +480,42 @@ impl Template {
                 ),
             ));
         }
-        for (name, field) in &self.manifest.fields {
-            validate_field(name, field, self.manifest_span(), &mut problems);
-        }
+        validate_record("", &self.manifest.fields, self.manifest_span(), &mut problems);
         if problems.is_empty() {
             Ok(())
         } else {
             Err(problems)
+        }
+    }
+}
+
+/// Checks the fields of a record (or the top level, with `path` empty), and the attributes that
+/// name a sibling field.
+fn validate_record(
+    path: &str,
+    fields: &IndexMap<String, Field>,
+    at: Span,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (name, field) in fields {
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        validate_field(&full, field, at, problems);
+        if let Some(sibling) = &field.row_length {
+            let lists = field.kind == Kind::List
+                && field.items.as_deref().is_some_and(|i| i.kind == Kind::List);
+            let target = fields.get(sibling).map(|f| f.kind);
+            if !lists || target != Some(Kind::List) {
+                problems.push(Diagnostic::error(
+                    Some(at),
+                    format!(
+                        "the declaration of `{full}` has `row-length: {sibling}`, which needs `{full}` to be a list of lists and `{sibling}` a list beside it"
+                    ),
+                ));
+            }
         }
     }
 }
@@ -496,15 +537,27 @@ fn validate_field(path: &str, field: &Field, at: Span, problems: &mut Vec<Diagno
     if field.required && field.default.is_some() {
         fail("is required and has a default; it can only be one of the two");
     }
+    if !field.one_of.is_empty() {
+        if field.kind != Kind::Record {
+            fail("has `one-of`, which only a record can have");
+        }
+        for name in &field.one_of {
+            match field.fields.get(name) {
+                None => fail(&format!("names `{name}` in `one-of`, but has no such field")),
+                Some(f) if f.required => fail(&format!(
+                    "names `{name}` in `one-of`, but `{name}` is required; alternatives are optional"
+                )),
+                _ => {}
+            }
+        }
+    }
     if let Some(items) = &field.items {
         validate_field(&format!("{path}[]"), items, at, problems);
     }
     if let Some(values) = &field.values {
         validate_field(&format!("{path}.*"), values, at, problems);
     }
-    for (name, sub) in &field.fields {
-        validate_field(&format!("{path}.{name}"), sub, at, problems);
-    }
+    validate_record(path, &field.fields, at, problems);
 }
 
 /// Whether a template file is a font, by its extension.

@@ -97,6 +97,8 @@ fn render(value: &Json, full: bool) -> String {
         Json::Object(map) if map.is_empty() => return "{}".into(),
         Json::Object(map) => match map.get("iso").and_then(Json::as_str) {
             Some(iso) => return iso.to_string(),
+            // Inline text: what a reader sees.
+            None if map.contains_key("inlines") => map["text"].as_str().unwrap_or("").to_string(),
             None => return value.to_string(),
         },
         Json::Array(blocks) => {
