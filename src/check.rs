@@ -578,10 +578,7 @@ impl Checker<'_> {
                 } else {
                     value
                 };
-                if prose
-                    && text.trim().is_empty()
-                    && field.required
-                {
+                if prose && text.trim().is_empty() && field.required {
                     let name = path.rsplit('.').next().unwrap_or(path);
                     self.error(
                         node.span,

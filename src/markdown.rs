@@ -691,6 +691,64 @@ mod tests {
         );
     }
 
+    /// One-line text: block syntax at its start prints as written; inline syntax works.
+    #[test]
+    fn inline_text_opens_no_blocks() {
+        for text in [
+            "# 1",
+            "- x",
+            "+ y",
+            "1. first",
+            "2) second",
+            "> q",
+            "---",
+            "    four spaces",
+            "<div>",
+        ] {
+            assert_eq!(
+                inline_to_json(text)["text"],
+                text.trim_start(),
+                "{text:?} printed differently"
+            );
+        }
+        let value = inline_to_json("*emph* and _under_ **strong** [a](https://x.org) \\* c\\d");
+        let kinds: Vec<&str> = value["inlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "emph", "text", "emph", "text", "strong", "text", "link", "text"
+            ]
+        );
+        assert_eq!(value["text"], "emph and under strong a * c\\d");
+        assert_eq!(inline_to_json("two\nlines")["text"], "two lines");
+        assert_eq!(inline_to_json(""), json!({"inlines": [], "text": ""}));
+        assert_eq!(inline_to_json("\"quoted\"")["text"], "\"quoted\"");
+    }
+
+    /// Citations and prose of one-line text point into the text as written.
+    #[test]
+    fn inline_offsets_are_those_of_the_text() {
+        let text = "Data [@statcan] on CSP";
+        let parsed = parse_inline(text);
+        let at = parsed.cites[0].at.clone().unwrap();
+        assert_eq!(&text[at], "@statcan");
+        let run = parsed
+            .prose
+            .iter()
+            .find(|p| p.text.contains("CSP"))
+            .unwrap();
+        let offset = run.text.find("CSP").unwrap();
+        assert_eq!(run.source_of(offset), text.find("CSP"));
+        let first = &parsed.prose[0];
+        assert_eq!(first.text, text);
+        assert_eq!(first.source_of(0), Some(0));
+    }
+
     /// Prose runs leave out code and link text, and map back to the source.
     #[test]
     fn prose_maps_to_source() {

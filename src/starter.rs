@@ -120,6 +120,14 @@ fn comment_lines(field: &Field) -> Vec<Line> {
         },
         _ => {}
     }
+    if let Some(items) = field.items.as_deref()
+        && !items.one_of.is_empty()
+    {
+        notes.push(format!(
+            "each item holds one of: {}",
+            items.one_of.join(", ")
+        ));
+    }
     if let Some(default) = &field.default
         && let Some(text) = scalar_of(default)
     {

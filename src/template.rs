@@ -480,7 +480,12 @@ impl Template {
                 ),
             ));
         }
-        validate_record("", &self.manifest.fields, self.manifest_span(), &mut problems);
+        validate_record(
+            "",
+            &self.manifest.fields,
+            self.manifest_span(),
+            &mut problems,
+        );
         if problems.is_empty() {
             Ok(())
         } else {
@@ -543,7 +548,9 @@ fn validate_field(path: &str, field: &Field, at: Span, problems: &mut Vec<Diagno
         }
         for name in &field.one_of {
             match field.fields.get(name) {
-                None => fail(&format!("names `{name}` in `one-of`, but has no such field")),
+                None => fail(&format!(
+                    "names `{name}` in `one-of`, but has no such field"
+                )),
                 Some(f) if f.required => fail(&format!(
                     "names `{name}` in `one-of`, but `{name}` is required; alternatives are optional"
                 )),

@@ -15,6 +15,7 @@ mod new;
 mod output;
 mod props;
 mod revisions;
+mod rich_blocks;
 mod schema;
 mod standards;
 mod template_errors;
