@@ -617,7 +617,7 @@ fn localize_text(value: Json, locale: Locale) -> Json {
             map.into_iter()
                 .map(|(k, v)| {
                     let v = match k.as_str() {
-                        "kind" | "url" | "href" | "target" | "email" | "lang" => v,
+                        "kind" | "url" | "href" | "target" | "email" | "lang" | "align" => v,
                         _ => localize_text(v, locale),
                     };
                     (k, v)

@@ -4,7 +4,9 @@
 //! brief (`#`, `$`, `@`, `<label>`, brackets, backslashes) prints as typed.
 //!
 //! Blocks: `{kind: paragraph, inlines, text}`, `{kind: list, ordered, start, items: [[block]]}`,
-//! `{kind: quote, blocks}`, `{kind: code-block, text}`, `{kind: rule}`.
+//! `{kind: quote, blocks}`, `{kind: code-block, text}`, `{kind: rule}`, and a pipe table
+//! `{kind: table, align: [left|center|right], head: [cell], rows: [[cell]]}`, a cell being a
+//! list of inlines.
 //! Inlines: `{kind: text, text}`, `{kind: emph, inlines}`, `{kind: strong, inlines}`,
 //! `{kind: code, text}`, `{kind: link, url, inlines}`, `{kind: break}`,
 //! `{kind: note, blocks}` (a footnote, its content placed where it is referenced) and
@@ -14,7 +16,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 use serde_json::{Value as Json, json};
 
 /// A citation written as `[@id]` (or one id of `[@a; @b]`).
@@ -74,7 +76,7 @@ pub fn to_json(text: &str) -> Json {
 
 /// Parses rich text.
 pub fn parse(text: &str) -> Parsed {
-    parse_with(text, Options::ENABLE_FOOTNOTES)
+    parse_with(text, Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES)
 }
 
 /// A one-line rich text (an `inline` field: a table cell, a caption) as a template reads it:
@@ -190,6 +192,10 @@ enum Container {
     Note(String),
     Inline(&'static str, Option<String>),
     CodeBlock,
+    Table(Vec<&'static str>),
+    TableHead,
+    TableRow,
+    TableCell,
 }
 
 struct Frame {
@@ -344,6 +350,19 @@ impl Builder<'_> {
             },
             Tag::Item => Container::Item,
             Tag::FootnoteDefinition(label) => Container::Note(label.to_string()),
+            Tag::Table(aligns) => Container::Table(
+                aligns
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::Center => "center",
+                        Alignment::Right => "right",
+                        Alignment::Left | Alignment::None => "left",
+                    })
+                    .collect(),
+            ),
+            Tag::TableHead => Container::TableHead,
+            Tag::TableRow => Container::TableRow,
+            Tag::TableCell => Container::TableCell,
             Tag::Emphasis => Container::Inline("emph", None),
             Tag::Strong => Container::Inline("strong", None),
             Tag::Strikethrough => Container::Inline("strike", None),
@@ -352,7 +371,7 @@ impl Builder<'_> {
                 self.links += 1;
                 Container::Inline("link", Some(dest_url.to_string()))
             }
-            // Not enabled: tables, metadata, definition lists.
+            // Not enabled: metadata, definition lists.
             _ => Container::Inline("span", None),
         };
         let is_block = !matches!(container, Container::Inline(..));
@@ -417,7 +436,21 @@ impl Builder<'_> {
             Container::List { ordered, start } => {
                 json!({"kind": "list", "ordered": ordered, "start": start, "items": children})
             }
-            Container::Item => Json::Array(children),
+            Container::Item | Container::TableRow | Container::TableCell => Json::Array(children),
+            Container::TableHead => json!({ "head": children }),
+            Container::Table(align) => {
+                let mut head = Json::Array(Vec::new());
+                let mut rows = Vec::new();
+                for child in children {
+                    match child {
+                        Json::Object(mut map) if map.contains_key("head") => {
+                            head = map.remove("head").unwrap_or_default();
+                        }
+                        row => rows.push(row),
+                    }
+                }
+                json!({"kind": "table", "align": align, "head": head, "rows": rows})
+            }
             Container::Note(label) => {
                 self.notes.insert(label, children);
                 return;
@@ -747,6 +780,23 @@ mod tests {
         let first = &parsed.prose[0];
         assert_eq!(first.text, text);
         assert_eq!(first.source_of(0), Some(0));
+    }
+
+    /// A pipe table: alignment per column, the header row, and rows of cells of inlines.
+    #[test]
+    fn pipe_tables() {
+        let blocks =
+            to_json("| Year | *Value* |\n|---|--:|\n| 2024 | $1 #x [@s] |\n| 2025 | \\| |\n");
+        let table = &blocks[0];
+        assert_eq!(table["kind"], "table");
+        assert_eq!(table["align"], json!(["left", "right"]));
+        assert_eq!(table["head"][0], json!([{"kind": "text", "text": "Year"}]));
+        assert_eq!(table["head"][1][0]["kind"], "emph");
+        assert_eq!(
+            table["rows"][0][1],
+            json!([{"kind": "text", "text": "$1 #x"}, {"kind": "cite", "id": "s"}])
+        );
+        assert_eq!(table["rows"][1][1], json!([{"kind": "text", "text": "|"}]));
     }
 
     /// Prose runs leave out code and link text, and map back to the source.

@@ -37,6 +37,7 @@ const MARKS: &[(&str, &str)] = &[
     ("figure caption", "Fig #f"),
     ("figure source", "Fsrc #g"),
     ("text block", "More #m"),
+    ("pipe table cell", "Pipe #p"),
 ];
 
 fn every_block() -> String {
@@ -65,6 +66,10 @@ sections:
           source: {src}
       - text: |
           {more}
+
+          | Head | Other |
+          |------|------:|
+          | {pipe} | 2 |
       - table:
           caption: The second table
           columns: [{{label: A, align: center}}, {{label: B}}]
@@ -93,6 +98,7 @@ sections:
         cell = q("Cell #t"),
         src = q("Src #s"),
         more = nasty("More #m"),
+        pipe = nasty("Pipe #p"),
         boxt = q("Box #b"),
         body = nasty("Body #y"),
         quote = q("Quote #q"),
