@@ -10,7 +10,7 @@ use serde_json::{Map as JsonMap, Value as Json, json};
 use crate::dates::{self, PartialDate};
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::loader::{self, Node, Value};
-use crate::locale::Locale;
+use crate::locale::{self, LANGUAGES, Locale};
 use crate::template::{Field, Kind, Template};
 
 /// Top-level keys that belong to `brief` itself rather than to the template.
@@ -40,6 +40,9 @@ pub struct Checked {
     pub images: Vec<Image>,
     /// Errors and warnings, in the order of the brief.
     pub problems: Vec<Diagnostic>,
+    /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
+    /// taken in it.
+    pub edition: &'static str,
 }
 
 impl Checked {
@@ -53,15 +56,36 @@ impl Checked {
 /// French spacing are printed in the brief's language (see [`brief_locale`]). Image paths
 /// cannot be resolved without knowing the files: see [`check_in`].
 pub fn check(root: &Node, template: &Template) -> Checked {
-    check_inner(root, template, None)
+    check_inner(root, template, None, None)
 }
 
 /// Like [`check`], resolving image paths against the folder of the file that gave each one.
 pub fn check_in(root: &Node, template: &Template, files: &Files) -> Checked {
-    check_inner(root, template, Some(files))
+    check_inner(root, template, Some(files), None)
 }
 
-fn check_inner(root: &Node, template: &Template, files: Option<&Files>) -> Checked {
+/// Like [`check_in`], for the edition in `language` (`en`, `fr`, `ko`): a text given per
+/// language (`{en: ..., fr: ...}`) is taken in that language. `None` is the edition in the
+/// language of the brief's `lang`.
+pub fn check_edition(
+    root: &Node,
+    template: &Template,
+    files: &Files,
+    language: Option<&str>,
+) -> Checked {
+    check_inner(root, template, Some(files), language)
+}
+
+fn check_inner(
+    root: &Node,
+    template: &Template,
+    files: Option<&Files>,
+    language: Option<&str>,
+) -> Checked {
+    let locale = brief_locale(root, template);
+    let edition = language
+        .and_then(|l| LANGUAGES.iter().find(|(c, ..)| *c == l))
+        .map_or(locale.language(), |(c, ..)| *c);
     let mut checker = Checker {
         files,
         images: Vec::new(),
@@ -69,7 +93,11 @@ fn check_inner(root: &Node, template: &Template, files: Option<&Files>) -> Check
         origins: Vec::new(),
         defaults_at: template.manifest_span(),
         in_default: false,
-        locale: brief_locale(root, template),
+        locale,
+        edition,
+        in_language: false,
+        map_entry: false,
+        translations: Vec::new(),
     };
     let decls = template.manifest_tree.get("fields").map(|e| &e.node);
     let data = match &root.value {
@@ -88,6 +116,7 @@ fn check_inner(root: &Node, template: &Template, files: Option<&Files>) -> Check
             Json::Null
         }
     };
+    checker.missing_translations();
     let mut problems = checker.problems;
     // In the order of the brief, as a reader goes through it.
     problems.sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
@@ -96,6 +125,7 @@ fn check_inner(root: &Node, template: &Template, files: Option<&Files>) -> Check
         origins: checker.origins,
         images: checker.images,
         problems,
+        edition,
     }
 }
 
@@ -128,6 +158,22 @@ struct Checker<'f> {
     defaults_at: Span,
     /// Whether the values being checked come from a template default.
     in_default: bool,
+    /// The language of the edition being checked: `en`, `fr` or `ko`.
+    edition: &'static str,
+    /// Whether the value being checked is one language's text of a per-language field.
+    in_language: bool,
+    /// Whether the value being checked is an entry of a map, whose languages may differ.
+    map_entry: bool,
+    /// The fields given per language, with the languages each has.
+    translations: Vec<Translation>,
+}
+
+/// A text or rich field given per language.
+struct Translation {
+    path: String,
+    /// Where it is reported: the field's first language key.
+    span: Span,
+    languages: Vec<&'static str>,
 }
 
 /// The declaration node of field `name` inside a manifest `fields:` map.
@@ -456,6 +502,15 @@ impl Checker<'_> {
                 let mut out = JsonMap::new();
                 for entry in entries {
                     let entry_path = join(path, &entry.key);
+                    let per_language = matches!(value_field.kind, Kind::Text | Kind::Rich)
+                        && is_language_map(&entry.node);
+                    // An entry of a map (an acronym) given in some languages only belongs to
+                    // the editions in those languages: `OTAN: {fr: ...}` beside
+                    // `NATO: {en: ...}`.
+                    if per_language && entry.node.get(self.edition).is_none() {
+                        continue;
+                    }
+                    let outer = std::mem::replace(&mut self.map_entry, per_language);
                     let value = if entry.node.value == Value::Null {
                         self.error(
                             entry.key_span,
@@ -471,11 +526,178 @@ impl Checker<'_> {
                             &entry_path,
                         )
                     };
+                    self.map_entry = outer;
                     out.insert(entry.key.clone(), value);
                 }
                 Json::Object(out)
             }
+            Kind::Text | Kind::Rich if matches!(node.value, Value::Map(_)) && !self.in_language => {
+                self.per_language(node, field, decl, path)
+            }
             _ => self.scalar(node, field, path),
+        }
+    }
+
+    /// A text or rich field given per language (`{en: ..., fr: ...}`): the edition's language
+    /// is checked (and recorded as where the value comes from); the other languages are only
+    /// checked to be languages. A map whose keys look nothing like languages is an ordinary
+    /// "expected text" error.
+    fn per_language(
+        &mut self,
+        node: &Node,
+        field: &Field,
+        decl: Option<&Node>,
+        path: &str,
+    ) -> Json {
+        let Value::Map(entries) = &node.value else {
+            unreachable!("callers pass maps")
+        };
+        let codes = || LANGUAGES.iter().map(|(c, ..)| *c);
+        let like_language = |key: &str| {
+            locale::is_language(key)
+                || did_you_mean(key, codes()).is_some()
+                || key
+                    .split_once('-')
+                    .is_some_and(|(l, _)| locale::is_language(l))
+        };
+        if entries.is_empty() || !entries.iter().any(|e| like_language(&e.key)) {
+            self.mismatch(node, path, field);
+            self.problems
+                .last_mut()
+                .expect("mismatch reports")
+                .hints
+                .push(format!(
+                    "to give the text per language, write one entry per language, such as `{{en: ..., fr: ...}}` (the languages are {})",
+                    language_choices()
+                ));
+            return Json::Null;
+        }
+        let mut languages = Vec::new();
+        for entry in entries {
+            match LANGUAGES.iter().find(|(c, ..)| *c == entry.key) {
+                Some((code, ..)) => languages.push(*code),
+                None => {
+                    let key = entry.key.as_str();
+                    let diagnostic = self.error(
+                        entry.key_span,
+                        path,
+                        format!("`{key}` is not a language a text can be given in"),
+                    );
+                    match key.split_once('-').filter(|(l, _)| locale::is_language(l)) {
+                        Some((language, _)) => diagnostic.hints.push(format!(
+                            "write the language alone, `{language}`: the region comes from the brief's `lang`"
+                        )),
+                        None => match did_you_mean(key, codes()) {
+                            Some(s) => diagnostic.hints.push(format!("did you mean `{s}`?")),
+                            None => diagnostic
+                                .notes
+                                .push(format!("the languages are {}", language_choices())),
+                        },
+                    }
+                }
+            }
+        }
+        if languages.is_empty() {
+            // Every key was reported as not a language: that says it.
+            return Json::Null;
+        }
+        let first_key = entries[0].key_span;
+        let chosen = entries.iter().find(|e| e.key == self.edition);
+        if !self.map_entry {
+            self.translations.push(Translation {
+                path: path.to_string(),
+                span: first_key,
+                languages: languages.clone(),
+            });
+        }
+        match chosen {
+            Some(entry) => {
+                let outer = std::mem::replace(&mut self.in_language, true);
+                let value = if entry.node.value == Value::Null {
+                    self.error(
+                        entry.key_span,
+                        path,
+                        format!(
+                            "the {} text of `{path}` is empty",
+                            locale::language_name(self.edition)
+                        ),
+                    );
+                    Json::Null
+                } else {
+                    self.value(&entry.node, field, decl, path)
+                };
+                self.in_language = outer;
+                value
+            }
+            None => {
+                let edition = self.edition;
+                let diagnostic = self.error(
+                    first_key,
+                    path,
+                    format!(
+                        "`{path}` has no text in {}, the language of this edition",
+                        locale::language_name(edition)
+                    ),
+                );
+                diagnostic.notes.push(format!(
+                    "it is given in {}",
+                    locale::language_list(&languages, "and")
+                ));
+                diagnostic.hints.push(format!(
+                    "add `{edition}: ...` to it, or build an edition it has with `--lang {}`",
+                    languages[0]
+                ));
+                Json::Null
+            }
+        }
+    }
+
+    /// Warnings for fields given in some of the brief's languages but not all: the brief's
+    /// languages are every language any of its fields is given in. A field without the
+    /// edition's language is an error already and is not warned about again.
+    fn missing_translations(&mut self) {
+        let used: Vec<&'static str> = LANGUAGES
+            .iter()
+            .map(|(c, ..)| *c)
+            .filter(|c| self.translations.iter().any(|t| t.languages.contains(c)))
+            .collect();
+        for translation in std::mem::take(&mut self.translations) {
+            if !translation.languages.contains(&self.edition) {
+                continue;
+            }
+            let missing: Vec<&str> = used
+                .iter()
+                .copied()
+                .filter(|c| !translation.languages.contains(c))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let path = &translation.path;
+            self.problems.push(
+                Diagnostic::warning(
+                    Some(translation.span),
+                    format!(
+                        "`{path}` has no text in {}",
+                        locale::language_list(&missing, "or")
+                    ),
+                )
+                .with_field(path)
+                .with_note(format!(
+                    "it is given in {}; the brief uses {}",
+                    locale::language_list(&translation.languages, "and"),
+                    locale::language_list(&used, "and")
+                ))
+                .with_hint(format!(
+                    "add {} beside the others; the {} edition cannot be built until then",
+                    missing
+                        .iter()
+                        .map(|c| format!("`{c}: ...`"))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    locale::language_list(&missing, "and"),
+                )),
+            );
         }
     }
 
@@ -708,6 +930,23 @@ impl Checker<'_> {
         });
         Ok(json!({ "src": virtual_path, "file": text }))
     }
+}
+
+/// Whether a value is a text given per language: a map with a language among its keys.
+pub fn is_language_map(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(entries) => entries.iter().any(|e| locale::is_language(&e.key)),
+        _ => false,
+    }
+}
+
+/// The languages, for a note: `en (English), fr (French), ko (Korean)`.
+fn language_choices() -> String {
+    LANGUAGES
+        .iter()
+        .map(|(c, name, _)| format!("`{c}` ({name})"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn plural(n: usize) -> &'static str {

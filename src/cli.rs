@@ -136,6 +136,13 @@ pub struct InputArgs {
     /// Look for templates in DIR (one folder per template) before the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+
+    /// The edition: text given per language (`{en: ..., fr: ...}`) is taken in LANG, and the
+    /// brief's `lang` becomes that language's (fr-CA for fr unless the brief is in French
+    /// already). `brief build` and `brief check` take several, comma-separated: `--lang en,fr`
+    /// prints the editions one after the other in one PDF [default: the brief's `lang`].
+    #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = ["en", "fr", "ko"])]
+    pub langs: Vec<String>,
 }
 
 /// Arguments of `brief build`.

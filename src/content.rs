@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use serde_json::Value as Json;
 
-use crate::check::Checked;
+use crate::check::{Checked, is_language_map};
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::loader::{Node, Value};
 use crate::markdown::{self, Prose};
@@ -30,7 +30,13 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
     let mut leaves = Vec::new();
     for entry in entries {
         if let Some(field) = fields.get(&entry.key) {
-            walk(&entry.node, field, entry.key.clone(), &mut leaves);
+            walk(
+                &entry.node,
+                field,
+                entry.key.clone(),
+                checked.edition,
+                &mut leaves,
+            );
         }
     }
     let mut problems = Vec::new();
@@ -38,7 +44,7 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
         citations(root, &leaves, files, &mut problems);
     }
     if fields.contains_key("acronyms") {
-        acronyms(root, &leaves, files, &mut problems);
+        acronyms(root, &leaves, checked.edition, files, &mut problems);
     }
     if fields.contains_key("milestones") {
         milestones(root, &checked.data, &mut problems);
@@ -87,7 +93,9 @@ impl Leaf<'_> {
     }
 }
 
-fn walk<'a>(node: &'a Node, field: &Field, path: String, out: &mut Vec<Leaf<'a>>) {
+/// Collects the text and rich values under `node`; of a text given per language, the
+/// edition's (`language`).
+fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &mut Vec<Leaf<'a>>) {
     match (&node.value, field.kind) {
         (Value::Scalar(s), Kind::Text | Kind::Rich | Kind::Inline) => out.push(Leaf {
             path,
@@ -95,24 +103,48 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, out: &mut Vec<Leaf<'a>>
             text: &s.text,
             kind: field.kind,
         }),
+        (Value::Map(entries), Kind::Text | Kind::Rich) => {
+            if let Some(entry) = entries.iter().find(|e| e.key == language)
+                && let Value::Scalar(s) = &entry.node.value
+            {
+                out.push(Leaf {
+                    path,
+                    node: &entry.node,
+                    text: &s.text,
+                    rich: field.kind == Kind::Rich,
+                });
+            }
+        }
         (Value::List(items), Kind::List) => {
             if let Some(item_field) = field.items.as_deref() {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, item_field, format!("{path}[{i}]"), out);
+                    walk(item, item_field, format!("{path}[{i}]"), language, out);
                 }
             }
         }
         (Value::Map(entries), Kind::Record) => {
             for entry in entries {
                 if let Some(f) = field.fields.get(&entry.key) {
-                    walk(&entry.node, f, format!("{path}.{}", entry.key), out);
+                    walk(
+                        &entry.node,
+                        f,
+                        format!("{path}.{}", entry.key),
+                        language,
+                        out,
+                    );
                 }
             }
         }
         (Value::Map(entries), Kind::Map) => {
             if let Some(f) = field.values.as_deref() {
                 for entry in entries {
-                    walk(&entry.node, f, format!("{path}.{}", entry.key), out);
+                    walk(
+                        &entry.node,
+                        f,
+                        format!("{path}.{}", entry.key),
+                        language,
+                        out,
+                    );
                 }
             }
         }
@@ -243,10 +275,18 @@ fn acronyms_in(text: &str) -> Vec<(usize, &str)> {
 }
 
 /// Acronyms used but not defined, and defined but not used: warnings.
-fn acronyms(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diagnostic>) {
+fn acronyms(
+    root: &Node,
+    leaves: &[Leaf],
+    language: &str,
+    files: &Files,
+    problems: &mut Vec<Diagnostic>,
+) {
+    // An acronym defined in other languages only is not one of this edition's.
     let defined: Vec<(&str, Span)> = match root.get("acronyms").map(|e| &e.node.value) {
         Some(Value::Map(entries)) => entries
             .iter()
+            .filter(|e| !is_language_map(&e.node) || e.node.get(language).is_some())
             .map(|e| (e.key.as_str(), e.key_span))
             .collect(),
         _ => Vec::new(),
@@ -267,8 +307,9 @@ fn acronyms(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diag
                     used.insert(d.to_string());
                 }
             }
-            // A definition of several words (`APF Canada`) is used where the words appear.
-            for (d, _) in defined.iter().filter(|(d, _)| d.contains(' ')) {
+            // A definition of several words (`APF Canada`) or with a hyphen (`R-D`) is used
+            // where it appears.
+            for (d, _) in defined.iter().filter(|(d, _)| d.contains([' ', '-'])) {
                 if prose.text.contains(d) {
                     used.insert(d.to_string());
                 }
@@ -312,6 +353,190 @@ fn acronyms(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Diag
             );
         }
     }
+}
+
+/// The boolean field by which a brief asks for acronyms to be spelled out at first use.
+pub const EXPAND_ACRONYMS: &str = "expand-acronyms";
+
+/// Spells out each acronym of `acronyms` at its first use in the body text, when the brief
+/// sets `expand-acronyms: true`: the first `CSP` prints as "Comprehensive Strategic
+/// Partnership (CSP)", later ones stay `CSP`. Works on the checked data (the rich-text blocks),
+/// so the edition's language and definitions are the ones spelled out.
+///
+/// Only rich-text fields (a note's section bodies) are prose here, in the order of the
+/// template's fields (for a background note, the sections in order; a footnote where it is
+/// referenced). Headings, titles, milestones and questions are left as written: a heading
+/// that grows a definition reads badly, and those short lines are read apart from the prose.
+/// Inside the prose, code, citation marks, link addresses and bold headings of rich text
+/// (`## ...`) are left alone. Whole words only, matching the acronym exactly: a plural
+/// (`MOUs`) is not spelled out, and an acronym the writer already put in parentheses
+/// (`Comprehensive Strategic Partnership (CSP)`) counts as its first use.
+pub fn expand_acronyms(data: &mut Json, template: &Template) {
+    if data.get(EXPAND_ACRONYMS).and_then(Json::as_bool) != Some(true) {
+        return;
+    }
+    let definitions: Vec<(String, String)> = match data.get("acronyms") {
+        Some(Json::Object(map)) => map
+            .iter()
+            .filter(|(k, _)| !k.contains(' '))
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect(),
+        _ => return,
+    };
+    if definitions.is_empty() {
+        return;
+    }
+    let mut expander = Expander {
+        definitions,
+        seen: HashSet::new(),
+    };
+    for (name, field) in &template.manifest.fields {
+        if NOT_PROSE.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(value) = data.get_mut(name.as_str()) {
+            expander.field(value, field);
+        }
+    }
+}
+
+struct Expander {
+    /// (acronym, definition), single words only.
+    definitions: Vec<(String, String)>,
+    /// The acronyms met so far.
+    seen: HashSet<String>,
+}
+
+impl Expander {
+    fn field(&mut self, value: &mut Json, field: &Field) {
+        match (field.kind, value) {
+            (Kind::Rich, Json::Array(blocks)) => self.blocks(blocks),
+            (Kind::List, Json::Array(items)) => {
+                if let Some(item) = field.items.as_deref() {
+                    for value in items {
+                        self.field(value, item);
+                    }
+                }
+            }
+            (Kind::Record, Json::Object(map)) => {
+                for (name, f) in &field.fields {
+                    if let Some(value) = map.get_mut(name.as_str()) {
+                        self.field(value, f);
+                    }
+                }
+            }
+            (Kind::Map, Json::Object(map)) => {
+                if let Some(f) = field.values.as_deref() {
+                    for value in map.values_mut() {
+                        self.field(value, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn blocks(&mut self, blocks: &mut [Json]) {
+        for block in blocks {
+            match block["kind"].as_str() {
+                Some("paragraph") if block["heading"] != Json::Bool(true) => {
+                    let changed = match block.get_mut("inlines") {
+                        Some(Json::Array(inlines)) => self.inlines(inlines),
+                        _ => false,
+                    };
+                    if changed {
+                        let text = markdown::plain(block["inlines"].as_array().map_or(&[], |v| v));
+                        block["text"] = Json::String(text);
+                    }
+                }
+                Some("quote") => {
+                    if let Some(Json::Array(inner)) = block.get_mut("blocks") {
+                        self.blocks(inner);
+                    }
+                }
+                Some("list") => {
+                    if let Some(Json::Array(items)) = block.get_mut("items") {
+                        for item in items {
+                            if let Json::Array(inner) = item {
+                                self.blocks(inner);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Expands in a run of inlines; whether anything changed.
+    fn inlines(&mut self, inlines: &mut [Json]) -> bool {
+        let mut changed = false;
+        for inline in inlines {
+            match inline["kind"].as_str() {
+                Some("text") => {
+                    if let Some(text) = inline["text"].as_str()
+                        && let Some(expanded) = self.text(text)
+                    {
+                        inline["text"] = Json::String(expanded);
+                        changed = true;
+                    }
+                }
+                Some("emph" | "strong" | "link") => {
+                    if let Some(Json::Array(inner)) = inline.get_mut("inlines") {
+                        changed |= self.inlines(inner);
+                    }
+                }
+                Some("note") => {
+                    if let Some(Json::Array(inner)) = inline.get_mut("blocks") {
+                        self.blocks(inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+        changed
+    }
+
+    /// The text with each acronym met for the first time spelled out; `None` when unchanged.
+    fn text(&mut self, text: &str) -> Option<String> {
+        // The first whole-word use of each acronym not met before, in the order of the text.
+        let mut uses: Vec<(usize, usize)> = self
+            .definitions
+            .iter()
+            .enumerate()
+            .filter(|(_, (acronym, _))| !self.seen.contains(acronym))
+            .filter_map(|(i, (acronym, _))| Some((whole_word(text, acronym)?, i)))
+            .collect();
+        uses.sort();
+        let mut out = String::new();
+        let mut copied = 0;
+        for (at, i) in uses {
+            let (acronym, definition) = &self.definitions[i];
+            self.seen.insert(acronym.clone());
+            let end = at + acronym.len();
+            if at < copied || (text[..at].ends_with('(') && text[end..].starts_with(')')) {
+                continue;
+            }
+            out.push_str(&text[copied..at]);
+            out.push_str(&format!("{definition} ({acronym})"));
+            copied = end;
+        }
+        (copied > 0).then(|| {
+            out.push_str(&text[copied..]);
+            out
+        })
+    }
+}
+
+/// Where `word` first stands as a whole word in `text`: not inside a longer word (`CSP` in
+/// `CSPs` or `ACSP`), but after a hyphen or an apostrophe (`Canada-ROK`, `l’OTAN`).
+fn whole_word(text: &str, word: &str) -> Option<usize> {
+    let part_of_word = |c: char| c.is_alphanumeric() || c == '&';
+    text.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(part_of_word) && !after.is_some_and(part_of_word)
+    })
 }
 
 /// Milestones out of date order: a warning at the first one that comes before its predecessor.

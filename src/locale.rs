@@ -55,6 +55,39 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
+/// The languages a brief's text can be given in, per field (`{en: ..., fr: ...}`), and the
+/// editions `--lang` builds: (code, name in English, the locale an edition in it gets when the
+/// brief's own `lang` is in another language).
+pub const LANGUAGES: [(&str, &str, Locale); 3] = [
+    ("en", "English", Locale::EnCa),
+    ("fr", "French", Locale::FrCa),
+    ("ko", "Korean", Locale::KoKr),
+];
+
+/// Whether `code` is one of [`LANGUAGES`].
+pub fn is_language(code: &str) -> bool {
+    LANGUAGES.iter().any(|(c, ..)| *c == code)
+}
+
+/// A language named for a reader: `French (fr)`; an unknown code as it is.
+pub fn language_name(code: &str) -> String {
+    match LANGUAGES.iter().find(|(c, ..)| *c == code) {
+        Some((c, name, _)) => format!("{name} ({c})"),
+        None => format!("`{code}`"),
+    }
+}
+
+/// Languages named for a reader, joined with commas and a final "or" (`French (fr) or
+/// Korean (ko)`) or "and".
+pub fn language_list(codes: &[&str], last: &str) -> String {
+    let names: Vec<String> = codes.iter().map(|c| language_name(c)).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((only, [])) => only.clone(),
+        Some((tail, head)) => format!("{} {last} {tail}", head.join(", ")),
+    }
+}
+
 impl Locale {
     /// Every locale, by its tag.
     pub const ALL: [(&'static str, Locale); 4] = [
@@ -70,6 +103,28 @@ impl Locale {
             .iter()
             .find(|(t, _)| *t == tag.trim())
             .map(|(_, l)| *l)
+    }
+
+    /// The language of the locale: `en`, `fr` or `ko`.
+    pub fn language(self) -> &'static str {
+        match self {
+            Locale::EnCa | Locale::EnUs => "en",
+            Locale::FrCa => "fr",
+            Locale::KoKr => "ko",
+        }
+    }
+
+    /// The locale of an edition in `language`: `self` when it is already in that language
+    /// (an en-US brief stays en-US in English), else the language's usual locale (fr-CA for
+    /// fr). `None` for a language `brief` does not know.
+    pub fn for_language(self, language: &str) -> Option<Locale> {
+        if self.language() == language {
+            return Some(self);
+        }
+        LANGUAGES
+            .iter()
+            .find(|(c, ..)| *c == language)
+            .map(|(.., locale)| *locale)
     }
 
     /// The tag, such as `fr-CA`.

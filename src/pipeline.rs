@@ -14,7 +14,7 @@ use crate::cli::InputArgs;
 use crate::diag::{Diagnostic, FileKey, Files, Span};
 use crate::error::AppError;
 use crate::layers;
-use crate::loader::Value;
+use crate::loader::{Entry, Node, Scalar, Value};
 use crate::output::describe_io;
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
@@ -60,8 +60,11 @@ pub struct Brief {
     pub images: Vec<check::Image>,
     /// The merged tree of every layer, as checked (attached to the PDF as its source).
     pub root: crate::loader::Node,
-    /// Warnings from reading and checking.
+    /// Warnings from reading and checking (of every edition loaded together: they are all
+    /// on the first).
     pub warnings: Vec<Diagnostic>,
+    /// The language of this edition: `en`, `fr` or `ko`.
+    pub language: &'static str,
 }
 
 /// Reads a brief file as text, registering it for diagnostics.
@@ -111,8 +114,139 @@ pub fn read_text(path: &Path, files: &mut Files) -> Result<(FileKey, String), Fa
     }
 }
 
-/// Reads, parses and checks a brief, reporting every problem it has at once.
+/// Reads, parses and checks a brief, reporting every problem it has at once: the edition
+/// `--lang` names, else the edition in the brief's own language. A command that makes one
+/// edition calls this; `--lang` with several languages is refused here (see [`load_editions`]).
 pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, Failure> {
+    if input.langs.len() > 1 {
+        return Err(AppError::usage(format!(
+            "this command works on one edition at a time, but --lang names {}",
+            input.langs.join(", ")
+        ))
+        .with_hint("give --lang one language, such as `--lang fr`")
+        .into());
+    }
+    let mut briefs = load_editions(path, input, files)?;
+    Ok(briefs.remove(0))
+}
+
+/// Reads a brief once and checks each edition `--lang` names, in order (the brief's own
+/// language when it names none). Problems found in several editions are reported once.
+pub fn load_editions(
+    path: &Path,
+    input: &InputArgs,
+    files: &mut Files,
+) -> Result<Vec<Brief>, Failure> {
+    let mut languages: Vec<Option<&str>> = Vec::new();
+    for language in &input.langs {
+        if languages.contains(&Some(language.as_str())) {
+            return Err(AppError::usage(format!(
+                "--lang names `{language}` twice (each language is one edition)"
+            ))
+            .into());
+        }
+        languages.push(Some(language.as_str()));
+    }
+    if languages.is_empty() {
+        languages.push(None);
+    }
+    let (root, template, at) = read(path, input, files)?;
+    let mut editions = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for language in languages {
+        let edition = edition_root(&root, &template, language, files);
+        let mut checked = check::check_edition(&edition, &template, files, language);
+        crate::content::review(&edition, &template, &mut checked, files);
+        for problem in std::mem::take(&mut checked.problems) {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+        crate::content::expand_acronyms(&mut checked.data, &template);
+        editions.push(checked);
+    }
+    if problems.iter().any(Diagnostic::is_error) {
+        problems.sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
+        return Err(problems.into());
+    }
+    let mut warnings = Some(problems);
+    let last = editions.len() - 1;
+    let (mut template, mut root) = (Some(template), Some(root));
+    let mut briefs = Vec::new();
+    for (i, checked) in editions.into_iter().enumerate() {
+        // The last edition takes the template and tree; the others get copies.
+        let (template, root) = if i == last {
+            (template.take(), root.take())
+        } else {
+            (template.clone(), root.clone())
+        };
+        briefs.push(Brief {
+            path: path.to_path_buf(),
+            template: template.expect("taken by the last edition only"),
+            template_at: at,
+            fields: checked.data,
+            origins: checked.origins,
+            warnings: warnings.take().unwrap_or_default(),
+            images: checked.images,
+            root: root.expect("taken by the last edition only"),
+            language: checked.edition,
+        });
+    }
+    Ok(briefs)
+}
+
+/// The tree an edition is checked from: for an edition in another language than the brief's
+/// `lang`, `lang` is set to that language's locale (fr-CA for `fr`, unless the brief is in a
+/// fr-* locale already), as if by a `--lang` argument, which `brief show` names as its source.
+fn edition_root(
+    root: &Node,
+    template: &Template,
+    language: Option<&str>,
+    files: &mut Files,
+) -> Node {
+    let Some(language) = language else {
+        return root.clone();
+    };
+    if !template.manifest.fields.contains_key("lang") {
+        return root.clone();
+    }
+    let current = check::brief_locale(root, template);
+    let Some(locale) = current.for_language(language) else {
+        return root.clone();
+    };
+    if locale == current && root.get("lang").is_some() {
+        return root.clone();
+    }
+    let tag = locale.tag();
+    let key = files.add("--lang", tag.to_string());
+    let span = Span::new(key, 0..tag.len());
+    let node = Node {
+        value: Value::Scalar(Scalar {
+            text: tag.to_string(),
+            plain: true,
+        }),
+        span,
+    };
+    let mut edition = root.clone();
+    if let Value::Map(entries) = &mut edition.value {
+        match entries.iter_mut().find(|e| e.key == "lang") {
+            Some(entry) => entry.node = node,
+            None => entries.push(Entry {
+                key: "lang".into(),
+                key_span: span,
+                node,
+            }),
+        }
+    }
+    edition
+}
+
+/// Reads a brief with its layers and `--set` values, and loads its template.
+fn read(
+    path: &Path,
+    input: &InputArgs,
+    files: &mut Files,
+) -> Result<(Node, Template, Option<Span>), Failure> {
     let root = layers::load(path, &input.sets, files)?;
     let (name, at) = match root.get("template") {
         Some(entry) => match &entry.node.value {
@@ -131,21 +265,7 @@ pub fn load(path: &Path, input: &InputArgs, files: &mut Files) -> Result<Brief, 
         None => (DEFAULT_TEMPLATE.to_string(), None),
     };
     let template = Registry::new(input.templates.as_deref(), Some(path)).load(&name, files, at)?;
-    let mut checked = check::check_in(&root, &template, files);
-    crate::content::review(&root, &template, &mut checked, files);
-    if checked.has_errors() {
-        return Err(checked.problems.into());
-    }
-    Ok(Brief {
-        path: path.to_path_buf(),
-        template,
-        template_at: at,
-        fields: checked.data,
-        origins: checked.origins,
-        warnings: checked.problems,
-        images: checked.images,
-        root,
-    })
+    Ok((root, template, at))
 }
 
 /// The JSON a template reads, and the build identifier derived from it.
@@ -331,4 +451,96 @@ pub fn typeset(
     let missing = engine.fonts().missing_glyphs(&brief.origins);
     output.warnings.splice(0..0, missing);
     Ok(output)
+}
+
+/// Typesets several editions of a brief (`--lang en,fr`) into one PDF: each edition is compiled
+/// on its own, complete with its own labels, dates and page numbers, and their pages are put
+/// one after the other. The PDF takes its title, language and date from the first edition,
+/// and only the first carries the attached brief (it holds every language). `options[i]` is
+/// the options of `briefs[i]`.
+pub fn typeset_editions(
+    engine: &Engine,
+    compiled: &Compiled,
+    briefs: &[Brief],
+    options: &[BuildOptions],
+    files: &mut Files,
+) -> Result<Output, Failure> {
+    if let ([brief], [options]) = (briefs, options) {
+        return typeset(engine, compiled, brief, options, files);
+    }
+    let mut prepared = Vec::new();
+    for (i, (brief, options)) in briefs.iter().zip(options).enumerate() {
+        let options = BuildOptions {
+            attach_source: options.attach_source && i == 0,
+            ..options.clone()
+        };
+        prepared.push(prepare(engine, compiled, brief, &options, files)?);
+    }
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    for one in &prepared {
+        match typeset::compile(&one.world, compiled, files) {
+            Ok(document) => {
+                warnings.extend(document.warnings);
+                documents.push(document.document);
+            }
+            Err(mut errors) => problems.append(&mut errors),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let pages = documents.iter().map(|d| d.pages().len()).sum();
+    let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
+    let repeated = typeset::repeated_elements(&documents);
+    if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
+        return Err(vec![
+            Diagnostic::error(
+                None,
+                format!(
+                    "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
+                    if repeated == 1 { "" } else { "s" },
+                    if repeated == 1 { "s" } else { "" },
+                ),
+            )
+            .with_note(
+                "each edition is typeset on its own, and typst knows an element by its content and its place in the template: a footnote written the same in two editions is the same element twice, and the tags of the combined PDF could not tell which note belongs to which mark",
+            )
+            .with_hint(
+                "give the footnote in each language, or make one PDF/UA file per edition (`--lang en`, then `--lang fr`)",
+            ),
+        ]
+        .into());
+    }
+    let document = typeset::concat(documents);
+    let worlds: Vec<_> = prepared.iter().map(|p| (&p.world, compiled)).collect();
+    // One identifier for the pair: the editions' own, joined.
+    let ident = prepared
+        .iter()
+        .map(|p| p.build_id.as_str())
+        .collect::<Vec<_>>()
+        .join("+");
+    let pdf = typeset::export_pdf(
+        &document,
+        &worlds,
+        files,
+        &ident,
+        prepared.first().and_then(|p| p.date),
+        standards,
+    )?;
+    let mut missing = Vec::new();
+    for brief in briefs {
+        for warning in engine.fonts().missing_glyphs(&brief.origins) {
+            if !missing.contains(&warning) {
+                missing.push(warning);
+            }
+        }
+    }
+    warnings.splice(0..0, missing);
+    Ok(Output {
+        pdf,
+        pages,
+        warnings,
+    })
 }

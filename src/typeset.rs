@@ -1,15 +1,18 @@
 //! Typesetting: compiles a [`BriefWorld`] into a document, exports it as PDF, and turns typst's
 //! diagnostics into ours, pointing into the template's files.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
+use typst::introspection::{Location, PagedPosition, Tag};
+use typst::layout::{Frame, FrameItem, GroupItem};
+use typst::model::Destination;
 use typst::model::Document as _;
 use typst::syntax::FileId;
 use typst::{World, WorldExt};
-use typst_layout::PagedDocument;
+use typst_layout::{PagedDocument, PagedIntrospector};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, FileKey, Files, Span};
@@ -118,16 +121,118 @@ pub fn export_pdf(
 
 /// One document made of the pages of several, in order, with the first one's title, author
 /// and language. Used for handouts (parts in sequence), bilingual editions and merged copies.
+///
+/// Each part was compiled on its own, so an element of one part can have the same location
+/// (typst's identity of an element) as an element of another: typst derives it from the
+/// element's content and place in the template, and two compiles of one template repeat
+/// them when a footnote or heading reads the same in both. Links inside a part (a footnote
+/// mark to its note, a citation to its source) are therefore resolved here, against the
+/// part's own pages, into page-and-point destinations, so they never jump into another part.
+/// Tags for PDF/UA cannot be resolved that way: see [`repeated_elements`].
 pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
     let info = documents
         .first()
         .map(|d| d.info().clone())
         .unwrap_or_default();
-    let pages = documents
-        .iter()
-        .flat_map(|d| d.pages().iter().cloned())
-        .collect();
-    PagedDocument::new(pages, info)
+    let mut pages = Vec::new();
+    let mut offset = 0;
+    for document in &documents {
+        let introspector = document.introspector();
+        for page in document.pages() {
+            let mut page = page.clone();
+            if has_location_links(&page.frame) {
+                page.frame = resolve_links(&page.frame, introspector, offset);
+            }
+            pages.push(page);
+        }
+        offset += document.pages().len();
+    }
+    PagedDocument::new(pages.into_iter().collect(), info)
+}
+
+/// How many elements of `documents` have a location that an element of another of them has
+/// too, and are the logical parent of content placed elsewhere (a footnote, whose note sits
+/// at the foot of the page): PDF/UA tags of [`concat`]'s result cannot tell such parents
+/// apart. Other repeated elements (a table cell reading `2015` in both editions) are tagged
+/// in page order and do no harm.
+pub fn repeated_elements(documents: &[PagedDocument]) -> usize {
+    let mut first_seen: HashMap<Location, usize> = HashMap::new();
+    let mut repeated = HashSet::new();
+    let mut parents = HashSet::new();
+    for (i, document) in documents.iter().enumerate() {
+        for page in document.pages() {
+            walk_elements(&page.frame, &mut parents, &mut |location| {
+                let first = *first_seen.entry(location).or_insert(i);
+                if first != i {
+                    repeated.insert(location);
+                }
+            });
+        }
+    }
+    repeated.intersection(&parents).count()
+}
+
+/// Calls `found` with the location of every element in `frame`, and collects the locations
+/// that groups name as their logical parent.
+fn walk_elements(frame: &Frame, parents: &mut HashSet<Location>, found: &mut impl FnMut(Location)) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Tag(Tag::Start(content, _)) => {
+                if let Some(location) = content.location() {
+                    found(location);
+                }
+            }
+            FrameItem::Group(group) => {
+                if let Some(parent) = &group.parent {
+                    parents.insert(parent.location);
+                }
+                walk_elements(&group.frame, parents, found);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn has_location_links(frame: &Frame) -> bool {
+    frame.items().any(|(_, item)| match item {
+        FrameItem::Link(Destination::Location(_), _) => true,
+        FrameItem::Group(group) => has_location_links(&group.frame),
+        _ => false,
+    })
+}
+
+/// A copy of `frame` whose links to locations point at the position of their target in the
+/// pages `introspector` knows, counted from page `offset + 1` of the whole document.
+fn resolve_links(frame: &Frame, introspector: &PagedIntrospector, offset: usize) -> Frame {
+    let mut out = Frame::new(frame.size(), frame.kind());
+    if frame.has_baseline() {
+        out.set_baseline(frame.baseline());
+    }
+    for (point, item) in frame.items() {
+        let item = match item {
+            FrameItem::Link(Destination::Location(location), size) => {
+                match introspector.position(*location) {
+                    Some(at) => FrameItem::Link(
+                        Destination::Position(PagedPosition {
+                            page: at.page.saturating_add(offset),
+                            point: at.point,
+                        }),
+                        *size,
+                    ),
+                    None => item.clone(),
+                }
+            }
+            FrameItem::Group(group) if has_location_links(&group.frame) => {
+                FrameItem::Group(GroupItem {
+                    frame: resolve_links(&group.frame, introspector, offset),
+                    ..group.clone()
+                })
+            }
+            other => other.clone(),
+        };
+        out.push(*point, item);
+    }
+    out
 }
 
 /// A chrono date-time as typst's.

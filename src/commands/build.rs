@@ -27,13 +27,15 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         .unwrap_or_else(|| output::default_path(&args.brief, "pdf"));
     output::check_target(&target, &[&args.brief])?;
     // Fonts are indexed on a second core while the brief is read and checked.
-    let (brief, engine) = std::thread::scope(|scope| {
+    let (briefs, engine) = std::thread::scope(|scope| {
         let engine = scope.spawn(|| super::engine(&args.font_paths));
-        let brief = pipeline::load(&args.brief, &args.input, files);
-        (brief, engine.join().expect("font indexing does not panic"))
+        let briefs = pipeline::load_editions(&args.brief, &args.input, files);
+        (briefs, engine.join().expect("font indexing does not panic"))
     });
-    let brief = brief?;
-    ctx.warn(files, &brief.warnings);
+    let briefs = briefs?;
+    for brief in &briefs {
+        ctx.warn(files, &brief.warnings);
+    }
     let engine = engine?;
     ctx.detail(format!(
         "checked {} in {} ms",
@@ -49,24 +51,35 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         });
     }
     options.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
-    if let Some(old) = &args.changes_since {
-        // The earlier edition is read as it was built: its own layers, no --set.
-        let input = InputArgs {
-            sets: Vec::new(),
-            templates: args.input.templates.clone(),
-        };
-        let old = pipeline::load(old, &input, files)?;
-        let changes = changes::compare(&old.fields, &brief.fields);
-        ctx.detail(format!(
-            "{} changed, {} removed since {}",
-            changes.marks.len(),
-            changes.removed.len(),
-            old.path.display()
-        ));
-        options.changes = changes.to_json();
+    let mut per_edition = Vec::new();
+    for brief in &briefs {
+        let mut options = options.clone();
+        if let Some(old) = &args.changes_since {
+            // The earlier edition is read as it was built: its own layers, no --set; in the
+            // language of this edition.
+            let input = InputArgs {
+                sets: Vec::new(),
+                templates: args.input.templates.clone(),
+                langs: if args.input.langs.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![brief.language.to_string()]
+                },
+            };
+            let old = pipeline::load(old, &input, files)?;
+            let changes = changes::compare(&old.fields, &brief.fields);
+            ctx.detail(format!(
+                "{} changed, {} removed since {}",
+                changes.marks.len(),
+                changes.removed.len(),
+                old.path.display()
+            ));
+            options.changes = changes.to_json();
+        }
+        per_edition.push(options);
     }
-    let compiled = Compiled::new(&brief.template);
-    let result = pipeline::typeset(&engine, &compiled, &brief, &options, files)?;
+    let compiled = Compiled::new(&briefs[0].template);
+    let result = pipeline::typeset_editions(&engine, &compiled, &briefs, &per_edition, files)?;
     ctx.warn(files, &result.warnings);
     output::write_atomic(&target, &result.pdf)?;
     if target.as_os_str() != output::STDOUT {

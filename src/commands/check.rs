@@ -19,8 +19,14 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     let mut failed = 0;
     for brief in &args.briefs {
         let mut files = Files::default();
-        let (problems, app_error) = match pipeline::load(brief, &args.input, &mut files) {
-            Ok(loaded) => (loaded.warnings, None),
+        // Every edition --lang names (the brief's own language without it); a problem found
+        // in several editions is reported once.
+        let loaded = pipeline::load_editions(brief, &args.input, &mut files);
+        let (problems, app_error) = match loaded {
+            Ok(editions) => (
+                editions.into_iter().flat_map(|b| b.warnings).collect(),
+                None,
+            ),
             Err(Failure::Problems(problems)) => (problems, None),
             Err(Failure::App(error)) => (Vec::new(), Some(error)),
         };

@@ -170,14 +170,19 @@ impl Session {
         target: &Path,
         files: &mut Files,
     ) -> Result<usize, Failure> {
-        let brief = pipeline::load(&args.brief, &args.input, files)?;
-        ctx.warn(files, &brief.warnings);
-        let reuse = matches!(&self.compiled, Some((old, _)) if same_template(old, &brief.template));
+        // Every edition --lang names, one after the other, as `brief build` makes them.
+        let briefs = pipeline::load_editions(&args.brief, &args.input, files)?;
+        for brief in &briefs {
+            ctx.warn(files, &brief.warnings);
+        }
+        let template = &briefs[0].template;
+        let reuse = matches!(&self.compiled, Some((old, _)) if same_template(old, template));
         if !reuse {
-            self.compiled = Some((brief.template.clone(), Compiled::new(&brief.template)));
+            self.compiled = Some((template.clone(), Compiled::new(template)));
         }
         let (_, compiled) = self.compiled.as_ref().expect("set above");
-        let output = pipeline::typeset(&self.engine, compiled, &brief, &Default::default(), files)?;
+        let options = vec![pipeline::BuildOptions::default(); briefs.len()];
+        let output = pipeline::typeset_editions(&self.engine, compiled, &briefs, &options, files)?;
         ctx.warn(files, &output.warnings);
         output::write_preview(target, &output.pdf)?;
         Ok(output.pages)

@@ -2,6 +2,7 @@
 //! typesetting in-process. One module per feature; fixtures live in tests/fixtures/.
 
 mod agenda;
+mod bilingual;
 mod build;
 mod errors;
 mod hardening;
