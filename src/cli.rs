@@ -62,7 +62,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief build briefs/canada-korea-defence-2025.yaml
   brief build note.yaml -o out/note.pdf
-  brief build note.yaml --set event.date=2025-12-09 --set status=final")]
+  brief build note.yaml --set event.date=2025-12-09 --set status=final
+  brief build note.yaml --lang en,fr     both editions of a bilingual brief in one PDF")]
     Build(BuildArgs),
 
     /// Build a brief, then rebuild it whenever the brief, a layer or the template changes.
@@ -139,8 +140,8 @@ pub struct InputArgs {
 
     /// The edition: text given per language (`{en: ..., fr: ...}`) is taken in LANG, and the
     /// brief's `lang` becomes that language's (fr-CA for fr unless the brief is in French
-    /// already). `brief build` and `brief check` take several, comma-separated: `--lang en,fr`
-    /// prints the editions one after the other in one PDF [default: the brief's `lang`].
+    /// already). build, watch and check take several, comma-separated: `--lang en,fr` prints
+    /// the English edition, then the French one, in one PDF [default: the brief's `lang`].
     #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = ["en", "fr", "ko"])]
     pub langs: Vec<String>,
 }

@@ -591,6 +591,16 @@ mod tests {
         );
     }
 
+    /// Whole words only: inside a longer word no, after a hyphen or apostrophe yes.
+    #[test]
+    fn whole_words_for_expansion() {
+        assert_eq!(whole_word("ACSP and CSPs, then CSP.", "CSP"), Some(20));
+        assert_eq!(whole_word("Canada-ROK", "ROK"), Some(7));
+        assert_eq!(whole_word("l’OTAN", "OTAN"), Some("l’".len()));
+        assert_eq!(whole_word("R&D and R&DX", "R&D"), Some(0));
+        assert_eq!(whole_word("XR&D", "R&D"), None);
+    }
+
     /// Offsets point at the acronym in the text.
     #[test]
     fn acronym_offsets() {

@@ -292,6 +292,21 @@ mod tests {
         assert_eq!(Locale::FrCa.year(2015), "2015");
     }
 
+    /// An edition in another language gets that language's usual locale; one in the brief's
+    /// own language keeps the brief's region.
+    #[test]
+    fn edition_locales() {
+        assert_eq!(Locale::EnUs.for_language("en"), Some(Locale::EnUs));
+        assert_eq!(Locale::EnUs.for_language("fr"), Some(Locale::FrCa));
+        assert_eq!(Locale::FrCa.for_language("en"), Some(Locale::EnCa));
+        assert_eq!(Locale::EnCa.for_language("ko"), Some(Locale::KoKr));
+        assert_eq!(Locale::EnCa.for_language("de"), None);
+        assert_eq!(
+            language_list(&["en", "fr", "ko"], "and"),
+            "English (en), French (fr) and Korean (ko)"
+        );
+    }
+
     #[test]
     fn times_in_each_language() {
         assert_eq!(Locale::EnCa.time(9, 30), "09:30");

@@ -118,8 +118,26 @@ fn field_schema(field: &Field) -> Json {
 
 fn kind_schema(field: &Field) -> Json {
     match field.kind {
-        Kind::Text => json!({"type": ["string", "number", "boolean"]}),
-        Kind::Rich | Kind::Inline => json!({"type": ["string", "number", "boolean"]}),
+        // Text, or the text per language (`{en: ..., fr: ...}`).
+        Kind::Text | Kind::Rich | Kind::Inline => {
+            let text = json!({"type": ["string", "number", "boolean"]});
+            let languages: Map<String, Json> = crate::locale::LANGUAGES
+                .iter()
+                .map(|(code, ..)| (code.to_string(), text.clone()))
+                .collect();
+            json!({
+                "anyOf": [
+                    text,
+                    {
+                        "type": "object",
+                        "description": "The text per language",
+                        "properties": languages,
+                        "additionalProperties": false,
+                        "minProperties": 1,
+                    },
+                ]
+            })
+        }
         Kind::Date => json!({
             "type": ["string", "integer"],
             "pattern": DATE_PATTERN,
@@ -194,6 +212,12 @@ fn allow_null(schema: &mut Json) {
     if let Some(Json::Array(choices)) = schema.get_mut("enum") {
         choices.push(Json::Null);
     }
+    // Text or text per language: the first alternative is the plain one.
+    if let Some(Json::Array(alternatives)) = schema.get_mut("anyOf")
+        && let Some(first) = alternatives.first_mut()
+    {
+        allow_null(first);
+    }
 }
 
 #[cfg(test)]
@@ -261,7 +285,7 @@ sections:
         assert_eq!(event["required"], json!(["name", "date", "city"]));
         assert_eq!(event["additionalProperties"], false);
         assert_eq!(
-            properties["acronyms"]["additionalProperties"]["type"],
+            properties["acronyms"]["additionalProperties"]["anyOf"][0]["type"],
             json!(["string", "number", "boolean"])
         );
     }
@@ -276,6 +300,14 @@ sections:
         assert!(validator.is_valid(&yaml(&with_year)));
         let with_month = format!("{MINIMAL}date: 2024-06\nkicker:\ntemplate: background-note\n");
         assert!(validator.is_valid(&yaml(&with_month)));
+        let per_language = format!("{MINIMAL}purpose: {{en: To inform., fr: Pour informer.}}\n");
+        assert!(validator.is_valid(&yaml(&per_language)));
+        let bilingual = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/briefs/canada-korea-defence-2025-bilingual.yaml"
+        ))
+        .unwrap();
+        assert!(validator.is_valid(&yaml(&bilingual)));
     }
 
     /// Unknown fields, bad choices, wrong types, bad dates and missing fields do not validate.
@@ -290,6 +322,10 @@ sections:
             ("a bad date", "date: 2025/12/08"),
             ("a short year", "date: 215"),
             ("another template", "template: agenda"),
+            (
+                "a text in an unknown language",
+                "purpose: {de: Zur Information.}",
+            ),
         ] {
             let brief = yaml(&format!("{MINIMAL}{extra}\n"));
             assert!(!validator.is_valid(&brief), "{what} is rejected");

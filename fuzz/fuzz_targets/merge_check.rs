@@ -76,6 +76,7 @@ fn check_one(root: &Node, files: &mut Files) {
         warnings: checked.problems,
         images: checked.images,
         root: root.clone(),
+        language: checked.edition,
     };
     let data = pipeline::data(&brief, &pipeline::BuildOptions::default());
     let parsed: serde_json::Value =
