@@ -502,8 +502,9 @@ impl Checker<'_> {
                 let mut out = JsonMap::new();
                 for entry in entries {
                     let entry_path = join(path, &entry.key);
-                    let per_language = matches!(value_field.kind, Kind::Text | Kind::Rich)
-                        && is_language_map(&entry.node);
+                    let per_language =
+                        matches!(value_field.kind, Kind::Text | Kind::Rich | Kind::Inline)
+                            && is_language_map(&entry.node);
                     // An entry of a map (an acronym) given in some languages only belongs to
                     // the editions in those languages: `OTAN: {fr: ...}` beside
                     // `NATO: {en: ...}`.
@@ -531,7 +532,9 @@ impl Checker<'_> {
                 }
                 Json::Object(out)
             }
-            Kind::Text | Kind::Rich if matches!(node.value, Value::Map(_)) && !self.in_language => {
+            Kind::Text | Kind::Rich | Kind::Inline
+                if matches!(node.value, Value::Map(_)) && !self.in_language =>
+            {
                 self.per_language(node, field, decl, path)
             }
             _ => self.scalar(node, field, path),

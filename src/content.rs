@@ -103,7 +103,7 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &m
             text: &s.text,
             kind: field.kind,
         }),
-        (Value::Map(entries), Kind::Text | Kind::Rich) => {
+        (Value::Map(entries), Kind::Text | Kind::Rich | Kind::Inline) => {
             if let Some(entry) = entries.iter().find(|e| e.key == language)
                 && let Value::Scalar(s) = &entry.node.value
             {
@@ -111,7 +111,7 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &m
                     path,
                     node: &entry.node,
                     text: &s.text,
-                    rich: field.kind == Kind::Rich,
+                    kind: field.kind,
                 });
             }
         }
@@ -365,8 +365,9 @@ pub const EXPAND_ACRONYMS: &str = "expand-acronyms";
 ///
 /// Only rich-text fields (a note's section bodies) are prose here, in the order of the
 /// template's fields (for a background note, the sections in order; a footnote where it is
-/// referenced). Headings, titles, milestones and questions are left as written: a heading
-/// that grows a definition reads badly, and those short lines are read apart from the prose.
+/// referenced). Headings, titles, milestones, questions and tables (in rich text or of
+/// `inline` cells) are left as written: a heading or a cell that grows a definition reads
+/// badly, and those short lines are read apart from the prose.
 /// Inside the prose, code, citation marks, link addresses and bold headings of rich text
 /// (`## ...`) are left alone. Whole words only, matching the acronym exactly: a plural
 /// (`MOUs`) is not spelled out, and an acronym the writer already put in parentheses
