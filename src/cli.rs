@@ -145,12 +145,17 @@ pub struct BuildArgs {
     pub brief: PathBuf,
 
     /// Where to write the PDF; `-` is standard output [default: next to the brief, with the
-    /// extension .pdf].
+    /// extension .pdf]. Pictures (--format png|svg) take its folder and name: `-o out/note.pdf`
+    /// gives out/note-1.png, out/note-2.png; a name holding {p} (the page number), {0p} (the
+    /// same, padded with zeros) or {t} (the page count), such as 'out/p{p}.png', names them.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
@@ -165,6 +170,47 @@ pub struct BuildArgs {
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
     pub changes_since: Option<PathBuf>,
+}
+
+/// What a build writes (the PDF, pictures of its pages, or both) and how it prints.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// What to write: `pdf`, or `png` or `svg` pictures, one file per page (for e-mail and
+    /// slides); comma-separated or repeated, such as `--format pdf,png`.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "pdf",
+        value_name = "FORMAT"
+    )]
+    pub formats: Vec<OutputFormat>,
+
+    /// Pixels per inch of PNG pictures (144 makes a letter page 1224 by 1584 pixels).
+    #[arg(long, value_name = "N", default_value_t = 144,
+          value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub ppi: u32,
+
+    /// Make pictures of these pages only, such as `1`, `1-2,4` or `3-` (the PDF always has
+    /// every page).
+    #[arg(long, value_name = "PAGES", value_parser = crate::preview::PageRanges::parse)]
+    pub pages: Option<crate::preview::PageRanges>,
+
+    /// For monochrome printers: the images the brief names are turned gray, and the template
+    /// prints its colours as grays.
+    #[arg(long)]
+    pub grayscale: bool,
+}
+
+/// What `--format` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The PDF (the default).
+    Pdf,
+    /// A PNG picture of each page.
+    Png,
+    /// An SVG drawing of each page.
+    Svg,
 }
 
 /// The PDF standards `--pdf-standard` takes.

@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::layers;
 use crate::loader::Value;
 use crate::output::describe_io;
+use crate::preview::{self, Plan};
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
 use crate::world::{BriefWorld, Compiled, Engine};
@@ -192,6 +193,7 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "template": brief.template.manifest.name,
             "attach": attach,
             "changes": options.changes,
+            "grayscale": options.grayscale,
         },
     });
     let source = format!(
@@ -257,6 +259,9 @@ pub struct BuildOptions {
     /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
     /// left out).
     pub standards: Vec<typst_pdf::PdfStandard>,
+    /// Print for monochrome printers: the brief's images are turned gray before typst reads
+    /// them, and the template is told (`build.grayscale`) to draw its colours as grays.
+    pub grayscale: bool,
 }
 
 impl Default for BuildOptions {
@@ -265,6 +270,7 @@ impl Default for BuildOptions {
             attach_source: true,
             changes: Json::Null,
             standards: Vec::new(),
+            grayscale: false,
         }
     }
 }
@@ -301,6 +307,18 @@ pub fn prepare<'a>(
                 describe_io(&e)
             ))
         })?;
+        let bytes = if options.grayscale {
+            let extension = image.virtual_path.rsplit_once('.').map_or("", |(_, e)| e);
+            crate::grayscale::convert(&bytes, extension).map_err(|why| {
+                AppError::new(format!(
+                    "cannot make the image {} gray ({why})",
+                    image.host.display()
+                ))
+                .with_hint("build without --grayscale, or save the image in another format")
+            })?
+        } else {
+            bytes
+        };
         world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
     }
     Ok(Prepared {
@@ -331,4 +349,76 @@ pub fn typeset(
     let missing = engine.fonts().missing_glyphs(&brief.origins);
     output.warnings.splice(0..0, missing);
     Ok(output)
+}
+
+/// What [`produce`] made: the files to write, in order, and what to say about them.
+pub struct Produced {
+    /// Each file's path and bytes: the PDF first, then the pictures in page order.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// How many pages the document has.
+    pub pages: usize,
+    /// Warnings from typesetting.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each step took, in words (`compile 17 ms`), for `--verbose`.
+    pub timings: Vec<String>,
+}
+
+/// Typesets a checked brief into every file `plan` asks for (PDF, pictures) without writing
+/// any: a build that fails at any step leaves every earlier file as it was.
+pub fn produce(
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    plan: &Plan,
+    files: &mut Files,
+) -> Result<Produced, Failure> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        timings.push(format!("{what} {} ms", clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
+    let prepared = prepare(engine, compiled, brief, options, files)?;
+    lap("read images");
+    let typeset::Document {
+        document,
+        mut warnings,
+    } = typeset::compile(&prepared.world, compiled, files)?;
+    lap("compile");
+    let count = document.pages().len();
+    // Pages past the end are refused before any work is spent on the rest.
+    let numbers = match &plan.pictures {
+        Some(pictures) => pictures.select(count)?,
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    if let Some(path) = &plan.pdf {
+        let pdf = typeset::export_pdf(
+            &document,
+            &[(&prepared.world, compiled)],
+            files,
+            &prepared.build_id,
+            prepared.date,
+            &options.standards,
+        )?;
+        out.push((path.clone(), pdf));
+        lap("PDF");
+    }
+    if let Some(pictures) = &plan.pictures {
+        for picture in preview::render(document.pages(), &numbers, &pictures.options) {
+            let path = pictures.naming.file(picture.page, count, picture.format);
+            out.push((path, picture.bytes));
+        }
+        lap("pictures");
+    }
+    // A character no font has would print as a box without a word: say where it is.
+    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    warnings.splice(0..0, missing);
+    Ok(Produced {
+        files: out,
+        pages: count,
+        warnings,
+        timings,
+    })
 }
