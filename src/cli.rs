@@ -54,7 +54,7 @@ pub enum ColorChoice {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build a brief into a PDF.
+    /// Build a brief into a PDF, or PNG or SVG pictures of its pages.
     ///
     /// The brief is checked against its template's declared fields first; every problem is
     /// reported with its file, line, column and field path, and nothing is written. A failed
@@ -62,6 +62,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief build briefs/canada-korea-defence-2025.yaml
   brief build note.yaml -o out/note.pdf
+  brief build note.yaml --format pdf,png --pages 1     also write note-1.png
   brief build note.yaml --set event.date=2025-12-09 --set status=final")]
     Build(BuildArgs),
 
@@ -71,7 +72,8 @@ pub enum Command {
     /// printed and the last good PDF stays in place until the brief is fixed. Ctrl-C stops.
     #[command(after_help = "Examples:
   brief watch note.yaml
-  brief watch note.yaml -o /tmp/preview.pdf --quiet")]
+  brief watch note.yaml -o /tmp/preview.pdf --quiet
+  brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
 
     /// Check briefs against their templates without typesetting (for editors, hooks and CI).
@@ -233,12 +235,16 @@ pub struct WatchArgs {
     /// The brief (a YAML file).
     pub brief: PathBuf,
 
-    /// Where to write the PDF [default: next to the brief, with the extension .pdf].
+    /// Where to write the PDF [default: next to the brief, with the extension .pdf]; pictures
+    /// are named after it as in `brief build`.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]

@@ -73,19 +73,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     write_replacing(path, bytes, true)
 }
 
-/// Like [`write_atomic`], but without waiting for the disk (no fsync): the rename is still
-/// atomic, so no reader ever sees half a file, but a power cut may lose the newest version.
-/// For `brief watch`, whose PDF is a preview rewritten on every save and whose fsync cost
-/// more than the whole rebuild.
-pub fn write_preview(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    write_replacing(path, bytes, false)
-}
-
 /// Writes several files as one step, as far as a file system allows: every file is written
 /// to a temporary file beside its target (and, when `durable`, flushed to disk) before any is
 /// renamed into place. A failure while writing (a full disk, a missing permission) changes
 /// none of the targets; only a failed rename, after all the writing, can leave some renamed.
 /// A single file, standard output or a device is written as [`write_atomic`] does.
+///
+/// Without `durable` nothing waits for the disk (no fsync): renames stay atomic, so no reader
+/// sees half a file, but a power cut may lose the newest version. `brief watch` rewrites its
+/// output on every save, and an fsync cost more than the whole rebuild.
 pub fn write_all(files: &[(PathBuf, Vec<u8>)], durable: bool) -> Result<(), AppError> {
     let special = |path: &Path| {
         path.as_os_str() == STDOUT || fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())

@@ -13,6 +13,7 @@ mod locales;
 mod markdown;
 mod new;
 mod output;
+mod previews;
 mod props;
 mod revisions;
 mod schema;
