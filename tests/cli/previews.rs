@@ -370,3 +370,62 @@ fn an_unreadable_image_under_grayscale_is_an_error() {
     );
     assert!(!dir.path().join("note.pdf").exists());
 }
+
+/// The number of colour channels of every ICC colour space in a PDF, and whether any image or
+/// colour space names DeviceRGB or DeviceCMYK.
+fn pdf_colour_spaces(pdf: &[u8]) -> (Vec<i64>, bool) {
+    let document = lopdf::Document::load_mem(pdf).expect("a readable PDF");
+    let mut channels = Vec::new();
+    let mut device_colour = false;
+    for object in document.objects.values() {
+        if let Ok(array) = object.as_array() {
+            if array.first().and_then(|o| o.as_name().ok()) == Some(b"ICCBased".as_slice()) {
+                let stream = document
+                    .get_object(array[1].as_reference().unwrap())
+                    .unwrap()
+                    .as_stream()
+                    .unwrap();
+                channels.push(stream.dict.get(b"N").unwrap().as_i64().unwrap());
+            }
+            device_colour |= array
+                .iter()
+                .any(|o| matches!(o.as_name(), Ok(b"DeviceRGB" | b"DeviceCMYK")));
+        }
+        let dict = match object {
+            lopdf::Object::Dictionary(d) => Some(d),
+            lopdf::Object::Stream(s) => Some(&s.dict),
+            _ => None,
+        };
+        if let Some(space) = dict.and_then(|d| d.get(b"ColorSpace").ok()) {
+            device_colour |= matches!(space.as_name(), Ok(b"DeviceRGB" | b"DeviceCMYK"));
+        }
+    }
+    (channels, device_colour)
+}
+
+/// Under `--grayscale` the PDF itself holds no colour: every colour space it uses, the
+/// logo's included, has one channel (gray); the same brief without it uses RGB.
+#[test]
+fn grayscale_pdf_uses_only_gray() {
+    let dir = workspace(&[
+        ("note.yaml", &note_with_logo("logo.png")),
+        ("logo.png", &colored_png()),
+    ]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "color.pdf"]));
+    assert!(output.status.success(), "{stderr}");
+    let (channels, _) = pdf_colour_spaces(&fs::read(dir.path().join("color.pdf")).unwrap());
+    assert!(
+        channels.contains(&3),
+        "the colour edition uses RGB: {channels:?}"
+    );
+
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "--grayscale"]));
+    assert!(output.status.success(), "{stderr}");
+    let (channels, device_colour) =
+        pdf_colour_spaces(&fs::read(dir.path().join("note.pdf")).unwrap());
+    assert!(
+        !channels.is_empty() && channels.iter().all(|&n| n == 1),
+        "{channels:?}"
+    );
+    assert!(!device_colour);
+}
