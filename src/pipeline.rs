@@ -357,6 +357,8 @@ pub struct Produced {
     pub files: Vec<(PathBuf, Vec<u8>)>,
     /// How many pages the document has.
     pub pages: usize,
+    /// How many of them were made into pictures.
+    pub pictured: usize,
     /// Warnings from typesetting.
     pub warnings: Vec<Diagnostic>,
     /// How long each step took, in words (`compile 17 ms`), for `--verbose`.
@@ -418,7 +420,21 @@ pub fn produce(
     Ok(Produced {
         files: out,
         pages: count,
+        pictured: numbers.len(),
         warnings,
         timings,
     })
+}
+
+impl Produced {
+    /// The page count in words, saying how many were pictured when not all were: `2 pages`,
+    /// `1 of 2 pages`.
+    pub fn pages_in_words(&self) -> String {
+        let plural = if self.pages == 1 { "" } else { "s" };
+        if self.pictured > 0 && self.pictured < self.pages {
+            format!("{} of {} page{plural}", self.pictured, self.pages)
+        } else {
+            format!("{} page{plural}", self.pages)
+        }
+    }
 }

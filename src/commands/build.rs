@@ -89,10 +89,9 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         .is_some_and(|p| p.as_os_str() == output::STDOUT);
     if !to_stdout {
         ctx.say(format!(
-            "wrote {} ({} page{}, {} ms)",
+            "wrote {} ({}, {} ms)",
             describe_files(&result.files),
-            result.pages,
-            if result.pages == 1 { "" } else { "s" },
+            result.pages_in_words(),
             started.elapsed().as_millis()
         ));
     }

@@ -101,9 +101,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         let elapsed = started.elapsed().as_millis();
         match result {
             Ok((written, pages)) => ctx.say(format!(
-                "{}  {reason}: wrote {written} ({pages} page{}, {elapsed} ms)",
-                clock(),
-                if pages == 1 { "" } else { "s" }
+                "{}  {reason}: wrote {written} ({pages}, {elapsed} ms)",
+                clock()
             )),
             Err(failure) => {
                 if let Some(changed) = session.wait(&events, Some(GRACE), &stop) {
@@ -175,7 +174,7 @@ impl Session {
         ctx: &Context,
         args: &WatchArgs,
         files: &mut Files,
-    ) -> Result<(String, usize), Failure> {
+    ) -> Result<(String, String), Failure> {
         let brief = pipeline::load(&args.brief, &args.input, files)?;
         ctx.warn(files, &brief.warnings);
         let reuse = matches!(&self.compiled, Some((old, _)) if same_template(old, &brief.template));
@@ -197,7 +196,10 @@ impl Session {
             }
         }
         output::write_all(&output.files, false)?;
-        Ok((super::build::describe_files(&output.files), output.pages))
+        Ok((
+            super::build::describe_files(&output.files),
+            output.pages_in_words(),
+        ))
     }
 
     /// Watches the folders holding what the last build read (a file's folder, so that an

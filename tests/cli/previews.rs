@@ -107,6 +107,10 @@ fn pages_chooses_which_pictures() {
     let (output, stderr) =
         run(brief(dir.path()).args(["build", "note.yaml", "--format", "png", "--pages", "2"]));
     assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with("wrote note-2.png (1 of 2 pages, "),
+        "{stderr}"
+    );
     assert_eq!(names(dir.path()), ["note-2.png", "note.yaml"]);
 
     let dir = note();
