@@ -188,10 +188,10 @@ pub struct RenderArgs {
     )]
     pub formats: Vec<OutputFormat>,
 
-    /// Pixels per inch of PNG pictures (144 makes a letter page 1224 by 1584 pixels).
-    #[arg(long, value_name = "N", default_value_t = 144,
-          value_parser = clap::value_parser!(u32).range(1..=600))]
-    pub ppi: u32,
+    /// Pixels per inch of PNG pictures, from 1 to 600 [default: 144, which makes a letter page
+    /// 1224 by 1584 pixels].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub ppi: Option<u32>,
 
     /// Make pictures of these pages only, such as `1`, `1-2,4` or `3-` (the PDF always has
     /// every page).

@@ -113,6 +113,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     Ok(())
 }
 
+/// Pixels per inch of PNG pictures unless `--ppi` says otherwise: a letter page is then 1224 by
+/// 1584 pixels, sharp on a laptop screen and small enough to attach to an e-mail.
+pub const DEFAULT_PPI: u32 = 144;
+
 /// The output plan from the command line.
 pub fn plan(brief: &Path, output: Option<&Path>, render: &RenderArgs) -> Result<Plan, AppError> {
     let mut formats = Vec::new();
@@ -126,9 +130,15 @@ pub fn plan(brief: &Path, output: Option<&Path>, render: &RenderArgs) -> Result<
             formats.push(picture);
         }
     }
+    if render.ppi.is_some() && !formats.contains(&PictureFormat::Png) {
+        return Err(
+            AppError::usage("--ppi sets the size of PNG pictures, but none are asked for")
+                .with_hint("add --format png"),
+        );
+    }
     let options = PictureOptions {
         formats,
-        ppi: render.ppi as f32,
+        ppi: render.ppi.unwrap_or(DEFAULT_PPI) as f32,
     };
     Plan::new(
         brief,

@@ -241,6 +241,13 @@ fn bad_pages_are_clear_errors() {
     ]));
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("is a pattern for the pictures"), "{stderr}");
+    let (output, stderr) =
+        run(brief(dir.path()).args(["build", "note.yaml", "--format", "svg", "--ppi", "300"]));
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: --ppi sets the size of PNG pictures, but none are asked for"),
+        "{stderr}"
+    );
     assert_eq!(names(dir.path()), ["note.yaml"], "nothing was written");
 }
 
