@@ -149,7 +149,8 @@ pub struct BuildArgs {
     /// Where to write the PDF; `-` is standard output [default: next to the brief, with the
     /// extension .pdf]. Pictures (--format png|svg) take its folder and name: `-o out/note.pdf`
     /// gives out/note-1.png, out/note-2.png; a name holding {p} (the page number), {0p} (the
-    /// same, padded with zeros) or {t} (the page count), such as 'out/p{p}.png', names them.
+    /// same, padded with zeros) or {t} (the page count), such as 'out/p{p}.png', names them;
+    /// a folder holds them under the brief's name.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 

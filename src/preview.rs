@@ -222,7 +222,8 @@ pub struct Pictures {
 impl Plan {
     /// The plan for a brief at `brief`, `-o output`, and the formats asked for. The PDF keeps
     /// the exact `-o` path when it is the only output; with pictures, the PDF and the pictures
-    /// share the folder and stem of `-o` (or of the brief): `note.pdf`, `note-1.png`.
+    /// share the folder and stem of `-o` (or of the brief): `note.pdf`, `note-1.png`. A folder
+    /// given with `-o` then holds files named after the brief.
     pub fn new(
         brief: &Path,
         output: Option<&Path>,
@@ -243,7 +244,15 @@ impl Plan {
                 pictures: None,
             });
         }
-        let base = output.map_or_else(|| brief.with_extension("pdf"), Path::to_path_buf);
+        let stem = brief.file_stem().unwrap_or_default();
+        let base = match output {
+            None => brief.with_extension("pdf"),
+            // A folder gets the files named after the brief: `-o previews/`.
+            Some(folder) if folder.is_dir() || folder.to_string_lossy().ends_with('/') => {
+                folder.join(stem).with_extension("pdf")
+            }
+            Some(path) => path.to_path_buf(),
+        };
         if base.as_os_str() == crate::output::STDOUT {
             return Err(AppError::usage(
                 "pictures cannot be written to standard output (`-o -`): there is a file per page",

@@ -134,6 +134,26 @@ fn pages_chooses_which_pictures() {
     let pdf = fs::read(dir.path().join("out.pdf")).unwrap();
     assert_eq!(crate::util::pdf_pages(&pdf).len(), 2, "the PDF is whole");
 
+    let dir = workspace(&[
+        ("note.yaml", &fs::read(example()).unwrap()),
+        ("previews/.keep", b""),
+    ]);
+    let (output, stderr) = run(brief(dir.path()).args([
+        "build",
+        "note.yaml",
+        "--format",
+        "png,pdf",
+        "--pages",
+        "2",
+        "-o",
+        "previews",
+    ]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        names(&dir.path().join("previews")),
+        [".keep", "note-2.png", "note.pdf"]
+    );
+
     let dir = note();
     let (output, stderr) = run(brief(dir.path()).args([
         "build",
