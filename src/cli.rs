@@ -54,7 +54,7 @@ pub enum ColorChoice {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build a brief into a PDF.
+    /// Build a brief into a PDF, or PNG or SVG pictures of its pages.
     ///
     /// The brief is checked against its template's declared fields first; every problem is
     /// reported with its file, line, column and field path, and nothing is written. A failed
@@ -62,6 +62,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief build briefs/canada-korea-defence-2025.yaml
   brief build note.yaml -o out/note.pdf
+  brief build note.yaml --format pdf,png --pages 1     also write note-1.png
   brief build note.yaml --set event.date=2025-12-09 --set status=final
   brief build note.yaml --lang en,fr     both editions of a bilingual brief in one PDF")]
     Build(BuildArgs),
@@ -72,7 +73,8 @@ pub enum Command {
     /// printed and the last good PDF stays in place until the brief is fixed. Ctrl-C stops.
     #[command(after_help = "Examples:
   brief watch note.yaml
-  brief watch note.yaml -o /tmp/preview.pdf --quiet")]
+  brief watch note.yaml -o /tmp/preview.pdf --quiet
+  brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
 
     /// Check briefs against their templates without typesetting (for editors, hooks and CI).
@@ -153,12 +155,18 @@ pub struct BuildArgs {
     pub brief: PathBuf,
 
     /// Where to write the PDF; `-` is standard output [default: next to the brief, with the
-    /// extension .pdf].
+    /// extension .pdf]. Pictures (--format png|svg) take its folder and name: `-o out/note.pdf`
+    /// gives out/note-1.png, out/note-2.png; a name holding {p} (the page number), {0p} (the
+    /// same, padded with zeros) or {t} (the page count), such as 'out/p{p}.png', names them;
+    /// a folder holds them under the brief's name.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
@@ -173,6 +181,47 @@ pub struct BuildArgs {
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
     pub changes_since: Option<PathBuf>,
+}
+
+/// What a build writes (the PDF, pictures of its pages, or both) and how it prints.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// What to write: `pdf`, or `png` or `svg` pictures, one file per page (for e-mail and
+    /// slides); comma-separated or repeated, such as `--format pdf,png`.
+    #[arg(
+        long = "format",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "pdf",
+        value_name = "FORMAT"
+    )]
+    pub formats: Vec<OutputFormat>,
+
+    /// Pixels per inch of PNG pictures, from 1 to 600 [default: 144, which makes a letter page
+    /// 1224 by 1584 pixels].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=600))]
+    pub ppi: Option<u32>,
+
+    /// Make pictures of these pages only, such as `1`, `1-2,4` or `3-` (the PDF always has
+    /// every page).
+    #[arg(long, value_name = "PAGES", value_parser = crate::preview::PageRanges::parse)]
+    pub pages: Option<crate::preview::PageRanges>,
+
+    /// For monochrome printers: the images the brief names are turned gray, and the template
+    /// prints its colours as grays.
+    #[arg(long)]
+    pub grayscale: bool,
+}
+
+/// What `--format` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// The PDF (the default).
+    Pdf,
+    /// A PNG picture of each page.
+    Png,
+    /// An SVG drawing of each page.
+    Svg,
 }
 
 /// The PDF standards `--pdf-standard` takes.
@@ -195,12 +244,16 @@ pub struct WatchArgs {
     /// The brief (a YAML file).
     pub brief: PathBuf,
 
-    /// Where to write the PDF [default: next to the brief, with the extension .pdf].
+    /// Where to write the PDF [default: next to the brief, with the extension .pdf]; pictures
+    /// are named after it as in `brief build`.
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]

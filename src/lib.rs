@@ -2,8 +2,9 @@
 //!
 //! The pipeline, one module a step: [`loader`] (YAML text to positioned trees) ->
 //! [`check`] (against the [`template`]'s declared fields, every problem at once) ->
-//! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF) ->
-//! [`output`] (atomic writes). [`pipeline`] strings the steps together and [`commands`] are
+//! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF;
+//! [`preview`] for PNG and SVG pictures of pages) -> [`output`] (atomic writes).
+//! [`grayscale`] turns the brief's images gray for monochrome printers. [`pipeline`] strings the steps together and [`commands`] are
 //! the command-line loops around it.
 
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
@@ -18,6 +19,7 @@ pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod fonts;
+pub mod grayscale;
 pub mod layers;
 pub mod lint;
 pub mod loader;
@@ -25,6 +27,7 @@ pub mod locale;
 pub mod markdown;
 pub mod output;
 pub mod pipeline;
+pub mod preview;
 pub mod schema;
 pub mod starter;
 pub mod template;

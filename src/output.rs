@@ -73,12 +73,77 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     write_replacing(path, bytes, true)
 }
 
-/// Like [`write_atomic`], but without waiting for the disk (no fsync): the rename is still
-/// atomic, so no reader ever sees half a file, but a power cut may lose the newest version.
-/// For `brief watch`, whose PDF is a preview rewritten on every save and whose fsync cost
-/// more than the whole rebuild.
-pub fn write_preview(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    write_replacing(path, bytes, false)
+/// Writes several files as one step, as far as a file system allows: every file is written
+/// to a temporary file beside its target (and, when `durable`, flushed to disk) before any is
+/// renamed into place. A failure while writing (a full disk, a missing permission) changes
+/// none of the targets; only a failed rename, after all the writing, can leave some renamed.
+/// A single file, standard output or a device is written as [`write_atomic`] does.
+///
+/// Without `durable` nothing waits for the disk (no fsync): renames stay atomic, so no reader
+/// sees half a file, but a power cut may lose the newest version. `brief watch` rewrites its
+/// output on every save, and an fsync cost more than the whole rebuild.
+pub fn write_all(files: &[(PathBuf, Vec<u8>)], durable: bool) -> Result<(), AppError> {
+    let special = |path: &Path| {
+        path.as_os_str() == STDOUT || fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    };
+    if files.len() == 1 || files.iter().any(|(path, _)| special(path)) {
+        for (path, bytes) in files {
+            write_replacing(path, bytes, durable)?;
+        }
+        return Ok(());
+    }
+    let mut written = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        let temp = write_temporary(path, bytes, durable)
+            .map_err(|e| failed(path, &e).with_hint("no file was changed"))?;
+        written.push((temp, path));
+    }
+    for (done, (temp, path)) in written.into_iter().enumerate() {
+        temp.persist(path).map_err(|e| {
+            let error = failed(path, &e.error);
+            if done == 0 {
+                error.with_hint("no file was changed")
+            } else {
+                error.with_hint(format!(
+                    "the {done} file{} before it in this build {} replaced",
+                    if done == 1 { "" } else { "s" },
+                    if done == 1 { "was" } else { "were" }
+                ))
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn failed(path: &Path, error: &io::Error) -> AppError {
+    AppError::new(format!(
+        "cannot write {} ({})",
+        path.display(),
+        describe_io(error)
+    ))
+}
+
+/// Writes `bytes` to a new temporary file beside `path`, with the mode `path` has (or 0644).
+fn write_temporary(
+    path: &Path,
+    bytes: &[u8],
+    durable: bool,
+) -> Result<tempfile::NamedTempFile, io::Error> {
+    let dir = parent_of(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)?;
+    temp.write_all(bytes)?;
+    if durable {
+        temp.as_file().sync_all()?;
+    }
+    set_permissions(temp.path(), path);
+    Ok(temp)
 }
 
 fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> Result<(), AppError> {
@@ -107,21 +172,7 @@ fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> Result<(), AppEr
             .and_then(|()| file.flush())
             .map_err(fail);
     }
-    let dir = parent_of(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".partial")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
-    if durable {
-        temp.as_file().sync_all().map_err(fail)?;
-    }
-    set_permissions(temp.path(), path);
+    let temp = write_temporary(path, bytes, durable).map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

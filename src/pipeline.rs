@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::layers;
 use crate::loader::{Entry, Node, Scalar, Value};
 use crate::output::describe_io;
+use crate::preview::{self, Plan};
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
 use crate::world::{BriefWorld, Compiled, Engine};
@@ -312,6 +313,7 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "template": brief.template.manifest.name,
             "attach": attach,
             "changes": options.changes,
+            "grayscale": options.grayscale,
         },
     });
     let source = format!(
@@ -377,6 +379,9 @@ pub struct BuildOptions {
     /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
     /// left out).
     pub standards: Vec<typst_pdf::PdfStandard>,
+    /// Print for monochrome printers: the brief's images are turned gray before typst reads
+    /// them, and the template is told (`build.grayscale`) to draw its colours as grays.
+    pub grayscale: bool,
 }
 
 impl Default for BuildOptions {
@@ -385,6 +390,7 @@ impl Default for BuildOptions {
             attach_source: true,
             changes: Json::Null,
             standards: Vec::new(),
+            grayscale: false,
         }
     }
 }
@@ -421,6 +427,18 @@ pub fn prepare<'a>(
                 describe_io(&e)
             ))
         })?;
+        let bytes = if options.grayscale {
+            let extension = image.virtual_path.rsplit_once('.').map_or("", |(_, e)| e);
+            crate::grayscale::convert(&bytes, extension).map_err(|why| {
+                AppError::new(format!(
+                    "cannot make the image {} gray ({why})",
+                    image.host.display()
+                ))
+                .with_hint("build without --grayscale, or save the image in another format")
+            })?
+        } else {
+            bytes
+        };
         world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
     }
     Ok(Prepared {
@@ -453,21 +471,42 @@ pub fn typeset(
     Ok(output)
 }
 
-/// Typesets several editions of a brief (`--lang en,fr`) into one PDF: each edition is compiled
-/// on its own, complete with its own labels, dates and page numbers, and their pages are put
-/// one after the other. The PDF takes its title, language and date from the first edition,
-/// and only the first carries the attached brief (it holds every language). `options[i]` is
-/// the options of `briefs[i]`.
-pub fn typeset_editions(
+/// What [`produce`] made: the files to write, in order, and what to say about them.
+pub struct Produced {
+    /// Each file's path and bytes: the PDF first, then the pictures in page order.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// How many pages the document has.
+    pub pages: usize,
+    /// How many of them were made into pictures.
+    pub pictured: usize,
+    /// Warnings from typesetting.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each step took, in words (`compile 17 ms`), for `--verbose`.
+    pub timings: Vec<String>,
+}
+
+/// Typesets a checked brief, or several editions of it (`--lang en,fr`), into every file
+/// `plan` asks for (PDF, pictures) without writing any: a build that fails at any step leaves
+/// every earlier file as it was.
+///
+/// Each edition is compiled on its own, complete with its own labels, dates and page numbers,
+/// and their pages are put one after the other. The PDF takes its title, language and date
+/// from the first edition, and only the first carries the attached brief (it holds every
+/// language). `options[i]` is the options of `briefs[i]`.
+pub fn produce(
     engine: &Engine,
     compiled: &Compiled,
     briefs: &[Brief],
     options: &[BuildOptions],
+    plan: &Plan,
     files: &mut Files,
-) -> Result<Output, Failure> {
-    if let ([brief], [options]) = (briefs, options) {
-        return typeset(engine, compiled, brief, options, files);
-    }
+) -> Result<Produced, Failure> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        timings.push(format!("{what} {} ms", clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
     let mut prepared = Vec::new();
     for (i, (brief, options)) in briefs.iter().zip(options).enumerate() {
         let options = BuildOptions {
@@ -476,6 +515,7 @@ pub fn typeset_editions(
         };
         prepared.push(prepare(engine, compiled, brief, &options, files)?);
     }
+    lap("read images");
     let mut documents = Vec::new();
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
@@ -491,7 +531,7 @@ pub fn typeset_editions(
     if !problems.is_empty() {
         return Err(problems.into());
     }
-    let pages = documents.iter().map(|d| d.pages().len()).sum();
+    lap("compile");
     let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
     let repeated = typeset::repeated_elements(&documents);
     if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
@@ -513,22 +553,45 @@ pub fn typeset_editions(
         ]
         .into());
     }
-    let document = typeset::concat(documents);
-    let worlds: Vec<_> = prepared.iter().map(|p| (&p.world, compiled)).collect();
-    // One identifier for the pair: the editions' own, joined.
-    let ident = prepared
-        .iter()
-        .map(|p| p.build_id.as_str())
-        .collect::<Vec<_>>()
-        .join("+");
-    let pdf = typeset::export_pdf(
-        &document,
-        &worlds,
-        files,
-        &ident,
-        prepared.first().and_then(|p| p.date),
-        standards,
-    )?;
+    let document = if documents.len() == 1 {
+        documents.pop().expect("one document")
+    } else {
+        typeset::concat(documents)
+    };
+    let count = document.pages().len();
+    // Pages past the end are refused before any work is spent on the rest.
+    let numbers = match &plan.pictures {
+        Some(pictures) => pictures.select(count)?,
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    if let Some(path) = &plan.pdf {
+        let worlds: Vec<_> = prepared.iter().map(|p| (&p.world, compiled)).collect();
+        // One identifier for several editions: the editions' own, joined.
+        let ident = prepared
+            .iter()
+            .map(|p| p.build_id.as_str())
+            .collect::<Vec<_>>()
+            .join("+");
+        let pdf = typeset::export_pdf(
+            &document,
+            &worlds,
+            files,
+            &ident,
+            prepared.first().and_then(|p| p.date),
+            standards,
+        )?;
+        out.push((path.clone(), pdf));
+        lap("PDF");
+    }
+    if let Some(pictures) = &plan.pictures {
+        for picture in preview::render(document.pages(), &numbers, &pictures.options) {
+            let path = pictures.naming.file(picture.page, count, picture.format);
+            out.push((path, picture.bytes));
+        }
+        lap("pictures");
+    }
+    // A character no font has would print as a box without a word: say where it is.
     let mut missing = Vec::new();
     for brief in briefs {
         for warning in engine.fonts().missing_glyphs(&brief.origins) {
@@ -538,9 +601,24 @@ pub fn typeset_editions(
         }
     }
     warnings.splice(0..0, missing);
-    Ok(Output {
-        pdf,
-        pages,
+    Ok(Produced {
+        files: out,
+        pages: count,
+        pictured: numbers.len(),
         warnings,
+        timings,
     })
+}
+
+impl Produced {
+    /// The page count in words, saying how many were pictured when not all were: `2 pages`,
+    /// `1 of 2 pages`.
+    pub fn pages_in_words(&self) -> String {
+        let plural = if self.pages == 1 { "" } else { "s" };
+        if self.pictured > 0 && self.pictured < self.pages {
+            format!("{} of {} page{plural}", self.pictured, self.pages)
+        } else {
+            format!("{} page{plural}", self.pages)
+        }
+    }
 }

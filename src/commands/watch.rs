@@ -15,7 +15,8 @@ use super::Context;
 use crate::cli::WatchArgs;
 use crate::diag::Files;
 use crate::output;
-use crate::pipeline::{self, Failure};
+use crate::pipeline::{self, BuildOptions, Failure};
+use crate::preview::Plan;
 use crate::template::{Origin, Template};
 use crate::world::{Compiled, Engine};
 
@@ -34,13 +35,17 @@ type Events = Receiver<notify::Result<notify::Event>>;
 /// Runs `brief watch`; returns the exit code.
 pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     let mut files = Files::default();
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| output::default_path(&args.brief, "pdf"));
-    if let Err(error) = output::check_target(&target, &[&args.brief]) {
-        return ctx.report(&files, error.into());
+    let plan = match super::build::plan(&args.brief, args.output.as_deref(), &args.render) {
+        Ok(plan) => plan,
+        Err(error) => return ctx.report(&files, error.into()),
+    };
+    for target in plan.targets() {
+        if let Err(error) = output::check_target(&target, &[&args.brief]) {
+            return ctx.report(&files, error.into());
+        }
     }
+    // What the messages call the output: the PDF, or the pictures.
+    let target = plan.pdf.clone().unwrap_or_else(|| "the pictures".into());
     let engine = match super::engine(&args.font_paths) {
         Ok(engine) => engine,
         Err(error) => return ctx.report(&files, error.into()),
@@ -63,7 +68,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         compiled: None,
         watched: HashSet::new(),
         deps: Vec::new(),
-        target: absolute(&target),
+        targets: plan.targets().iter().map(|t| absolute(t)).collect(),
+        plan,
     };
     let mut reason = String::from("first build");
     ctx.say(format!(
@@ -73,7 +79,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     while !stop.load(Ordering::SeqCst) {
         let started = Instant::now();
         files = Files::default();
-        let result = session.build(ctx, args, &target, &mut files);
+        let result = session.build(ctx, args, &mut files);
         typst::comemo::evict(CACHE_AGE);
         let mut deps: Vec<PathBuf> = files.dependencies().to_vec();
         // The brief, and the folders the template registry searches: a template created or
@@ -94,11 +100,9 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         session.rewatch(&mut watcher, deps);
         let elapsed = started.elapsed().as_millis();
         match result {
-            Ok(pages) => ctx.say(format!(
-                "{}  {reason}: wrote {} ({pages} page{}, {elapsed} ms)",
-                clock(),
-                target.display(),
-                if pages == 1 { "" } else { "s" }
+            Ok((written, pages)) => ctx.say(format!(
+                "{}  {reason}: wrote {written} ({pages}, {elapsed} ms)",
+                clock()
             )),
             Err(failure) => {
                 if let Some(changed) = session.wait(&events, Some(GRACE), &stop) {
@@ -152,8 +156,10 @@ struct Session {
     watched: HashSet<PathBuf>,
     /// What the last build read: files, and template folders (everything below them).
     deps: Vec<Dependency>,
-    /// The PDF written (absolute): its own writes are never a change.
-    target: PathBuf,
+    /// What to write.
+    plan: Plan,
+    /// The files written (absolute): their own writes are never a change.
+    targets: Vec<PathBuf>,
 }
 
 /// A file, or a folder whose whole content counts, named by its absolute path.
@@ -167,9 +173,8 @@ impl Session {
         &mut self,
         ctx: &Context,
         args: &WatchArgs,
-        target: &Path,
         files: &mut Files,
-    ) -> Result<usize, Failure> {
+    ) -> Result<(String, String), Failure> {
         // Every edition --lang names, one after the other, as `brief build` makes them.
         let briefs = pipeline::load_editions(&args.brief, &args.input, files)?;
         for brief in &briefs {
@@ -181,11 +186,25 @@ impl Session {
             self.compiled = Some((template.clone(), Compiled::new(template)));
         }
         let (_, compiled) = self.compiled.as_ref().expect("set above");
-        let options = vec![pipeline::BuildOptions::default(); briefs.len()];
-        let output = pipeline::typeset_editions(&self.engine, compiled, &briefs, &options, files)?;
+        let options = BuildOptions {
+            grayscale: args.render.grayscale,
+            ..Default::default()
+        };
+        let options = vec![options; briefs.len()];
+        let output =
+            pipeline::produce(&self.engine, compiled, &briefs, &options, &self.plan, files)?;
         ctx.warn(files, &output.warnings);
-        output::write_preview(target, &output.pdf)?;
-        Ok(output.pages)
+        for (path, _) in &output.files {
+            let path = absolute(path);
+            if !self.targets.contains(&path) {
+                self.targets.push(path);
+            }
+        }
+        output::write_all(&output.files, false)?;
+        Ok((
+            super::build::describe_files(&output.files),
+            output.pages_in_words(),
+        ))
     }
 
     /// Watches the folders holding what the last build read (a file's folder, so that an
@@ -293,20 +312,22 @@ impl Session {
 }
 
 impl Session {
-    /// Whether `path` is the PDF being written or one of its temporary files.
+    /// Whether `path` is a file being written (the PDF, a picture) or a temporary file of one.
     fn is_output(&self, path: &Path) -> bool {
-        if *path == self.target {
-            return true;
-        }
-        let (Some(name), Some(dir)) = (self.target.file_name(), self.target.parent()) else {
-            return false;
-        };
-        let prefix = format!(".{}.", name.to_string_lossy());
-        path.parent() == Some(dir)
-            && path.file_name().is_some_and(|n| {
-                let n = n.to_string_lossy();
-                n.starts_with(&prefix) && n.ends_with(".partial")
-            })
+        self.targets.iter().any(|target| {
+            if path == target {
+                return true;
+            }
+            let (Some(name), Some(dir)) = (target.file_name(), target.parent()) else {
+                return false;
+            };
+            let prefix = format!(".{}.", name.to_string_lossy());
+            path.parent() == Some(dir)
+                && path.file_name().is_some_and(|n| {
+                    let n = n.to_string_lossy();
+                    n.starts_with(&prefix) && n.ends_with(".partial")
+                })
+        })
     }
 }
 

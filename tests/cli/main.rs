@@ -14,6 +14,7 @@ mod locales;
 mod markdown;
 mod new;
 mod output;
+mod previews;
 mod props;
 mod revisions;
 mod rich_blocks;

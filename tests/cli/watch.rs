@@ -49,9 +49,21 @@ impl Watch {
         watch
     }
 
+    /// Starts `brief watch BRIEF ARGS...` in `dir` and waits for the first build.
+    fn start_with(dir: &Path, brief_name: &str, args: &[&str]) -> Watch {
+        let watch = Watch::spawn_with(dir, brief_name, args);
+        watch.wait_for("the first build", |log| log.contains("first build: wrote"));
+        watch
+    }
+
     fn spawn(dir: &Path, brief_name: &str) -> Watch {
+        Watch::spawn_with(dir, brief_name, &[])
+    }
+
+    fn spawn_with(dir: &Path, brief_name: &str, args: &[&str]) -> Watch {
         let mut child = brief(dir)
             .args(["watch", brief_name])
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -366,4 +378,34 @@ fn missing_layer_and_template_appear_later() {
     fs::rename(&staging, watch.path("templates")).unwrap();
     let pdf = watch.wait_written(1);
     assert!(text(&pdf).contains(&flatten("Memo: About watching")));
+}
+
+/// `--format png --pages 1` keeps a picture of page one current (and writes no PDF); its own
+/// writes beside the brief start no rebuild.
+#[test]
+fn pictures_are_rebuilt() {
+    let dir = workspace(&[("note.yaml", note("version one").as_bytes())]);
+    let watch = Watch::start_with(
+        dir.path(),
+        "note.yaml",
+        &["--format", "png", "--pages", "1"],
+    );
+    let first = fs::read(watch.path("note-1.png")).unwrap();
+    assert!(first.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(!watch.path("note.pdf").exists());
+    fs::write(watch.path("note.yaml"), note("version two, longer")).unwrap();
+    watch.wait_for("the second build", |log| {
+        log.matches(": wrote ").count() >= 2
+    });
+    let second = fs::read(watch.path("note-1.png")).unwrap();
+    assert_ne!(first, second);
+    assert!(
+        watch
+            .log()
+            .contains("note.yaml changed: wrote note-1.png (1 page, "),
+        "{}",
+        watch.log()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(watch.written(), 2, "{}", watch.log());
 }
