@@ -9,11 +9,13 @@
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod content;
+pub mod copies;
 pub mod dates;
 pub mod diag;
 pub mod error;

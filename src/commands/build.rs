@@ -1,14 +1,21 @@
-//! `brief build`: one brief to one PDF.
+//! `brief build`: one brief to one PDF, or with `--per-participant` to one personalized copy
+//! per participant.
 
 use std::time::Instant;
 
+use typst_layout::PagedDocument;
+
 use super::Context;
+use crate::batch;
 use crate::changes;
 use crate::cli::{BuildArgs, InputArgs, PdfStandardArg};
+use crate::copies::{self, Destination, Job, Recipient};
 use crate::diag::Files;
+use crate::error::AppError;
 use crate::output;
-use crate::pipeline::{self, BuildOptions, Failure};
-use crate::world::Compiled;
+use crate::pipeline::{self, Brief, BuildOptions, Failure};
+use crate::typeset;
+use crate::world::{Compiled, Engine};
 
 /// Runs `brief build`; returns the exit code.
 pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
@@ -21,11 +28,24 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
 
 fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
     let started = Instant::now();
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| output::default_path(&args.brief, "pdf"));
-    output::check_target(&target, &[&args.brief])?;
+    let copies = &args.copies;
+    if copies.per_participant && !copies.merged && args.output.is_some() {
+        return Err(AppError::usage(
+            "`-o` names one file, but --per-participant writes one file per participant",
+        )
+        .with_hint(
+            "use --out-dir DIR for the folder of copies, or --merged -o FILE for one print file",
+        )
+        .into());
+    }
+    let target = match &args.output {
+        Some(path) => path.clone(),
+        None if copies.merged => copies::default_merged(&args.brief),
+        None => output::default_path(&args.brief, "pdf"),
+    };
+    if !copies.per_participant || copies.merged {
+        output::check_target(&target, &[&args.brief])?;
+    }
     // Fonts are indexed on a second core while the brief is read and checked.
     let (brief, engine) = std::thread::scope(|scope| {
         let engine = scope.spawn(|| super::engine(&args.font_paths));
@@ -66,6 +86,28 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         options.changes = changes.to_json();
     }
     let compiled = Compiled::new(&brief.template);
+    if copies.per_participant {
+        let destination = if copies.merged {
+            Destination::Merged(target)
+        } else {
+            Destination::Folder(
+                copies
+                    .out_dir
+                    .clone()
+                    .unwrap_or_else(|| copies::default_dir(&args.brief)),
+            )
+        };
+        return per_participant(
+            ctx,
+            &engine,
+            &compiled,
+            &brief,
+            &options,
+            &destination,
+            files,
+            started,
+        );
+    }
     let result = pipeline::typeset(&engine, &compiled, &brief, &options, files)?;
     ctx.warn(files, &result.warnings);
     output::write_atomic(&target, &result.pdf)?;
@@ -78,5 +120,80 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
             started.elapsed().as_millis()
         ));
     }
+    Ok(())
+}
+
+/// `--per-participant`: one copy of the note per participant, each compiled in a clone of the
+/// brief's world that differs only in its copy file, so typst reuses everything derived from
+/// the brief's data.
+#[allow(clippy::too_many_arguments)]
+fn per_participant(
+    ctx: &Context,
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    destination: &Destination,
+    files: &mut Files,
+    started: Instant,
+) -> Result<(), Failure> {
+    let recipients = copies::recipients(brief)?;
+    let prepared = pipeline::prepare(engine, compiled, brief, options, files)?;
+    // A character no font has would print as a box: said once, for the brief's fields
+    // (participants' names included), not once per copy.
+    ctx.warn(files, &engine.fonts().missing_glyphs(&brief.origins));
+    let base = &prepared.world;
+    let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
+        let world = base.clone().with_copy(recipient.copy_json());
+        let document = typeset::compile(&world, compiled, local)?;
+        warnings.extend(document.warnings);
+        Ok(document.document)
+    };
+    let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
+        typeset::export_pdf(
+            document,
+            &[(base, compiled)],
+            local,
+            ident,
+            prepared.date,
+            &options.standards,
+        )
+    };
+    let threads = batch::threads(recipients.len());
+    let progress = batch::progress(recipients.len(), "copies", !ctx.quiet);
+    let job = Job {
+        compile: &compile,
+        export: &export,
+        build_id: &prepared.build_id,
+        threads,
+        progress: &progress,
+    };
+    let written = copies::make(&recipients, destination, &job, files)?;
+    ctx.warn(files, &written.warnings);
+    for (name, file, pages) in &written.copies {
+        let s = if *pages == 1 { "" } else { "s" };
+        if file.is_empty() {
+            ctx.detail(format!("  {name} ({pages} page{s})"));
+        } else {
+            ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
+        }
+    }
+    let count = written.copies.len();
+    let seconds = started.elapsed().as_secs_f64();
+    let copies = if count == 1 { "copy" } else { "copies" };
+    ctx.say(match destination {
+        Destination::Folder(dir) => format!(
+            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
+            dir.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+        Destination::Merged(file) => format!(
+            "wrote {} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
+            file.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+    });
     Ok(())
 }
