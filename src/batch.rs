@@ -16,9 +16,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::diag::{Diagnostic, Files};
 
 /// After how many finished items the memo cache is trimmed. Trimming walks every cache and
-/// clears typst's lookup accelerators, so it is not done after each item; between trims the
-/// cache grows by about 1.5 MiB per copy of a two-page note.
-const EVICT_EVERY: usize = 16;
+/// clears typst's lookup accelerators (a few milliseconds), so it is not done after each item;
+/// between trims the cache grows by about 1.5 MiB per copy of a two-page note. Measured on 200
+/// copies: peak memory 58 MiB trimming every 2 copies, 70 every 4, 89 every 8, 110 every 16,
+/// 212 never, with no difference in time that the noise would show.
+const EVICT_EVERY: usize = 4;
 
 /// How many trims a cached result may go unused before it is dropped. What copies share (the
 /// brief's paragraphs, boxes, fonts' shaping) is used by every copy and stays; what only one
@@ -114,7 +116,7 @@ where
             let result = job(item, &mut local, &mut warnings);
             results.push((i, result));
             progress.inc(1);
-            if (finished.fetch_add(1, Ordering::Relaxed) + 1) % EVICT_EVERY == 0 {
+            if (finished.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
                 typst::comemo::evict(EVICT_AGE);
             }
         }

@@ -62,7 +62,9 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief build briefs/canada-korea-defence-2025.yaml
   brief build note.yaml -o out/note.pdf
-  brief build note.yaml --set event.date=2025-12-09 --set status=final")]
+  brief build note.yaml --set event.date=2025-12-09 --set status=final
+  brief build note.yaml --per-participant                  one copy each in note-copies/
+  brief build note.yaml --per-participant --merged -o print.pdf")]
     Build(BuildArgs),
 
     /// Build a brief, then rebuild it whenever the brief, a layer or the template changes.

@@ -23,6 +23,7 @@ use crate::diag::{Diagnostic, Files, Span};
 use crate::error::AppError;
 use crate::output::describe_io;
 use crate::pipeline::Brief;
+use crate::world::{BriefWorld, Compiled};
 
 /// The file that marks a folder of copies as brief's own, safe to replace as a whole.
 pub const MARKER: &str = ".brief-copies";
@@ -408,6 +409,22 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// Compiles one recipient's copy of a brief: a clone of the brief's world (`base`) that differs
+/// only in the copy file, so typst reuses what it derived from the brief's data for the
+/// copies before. Warnings go to `warnings`.
+pub fn compile_copy(
+    base: &BriefWorld<'_>,
+    compiled: &Compiled,
+    recipient: &Recipient,
+    files: &mut Files,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<PagedDocument, Vec<Diagnostic>> {
+    let world = base.clone().with_copy(recipient.copy_json());
+    let document = crate::typeset::compile(&world, compiled, files)?;
+    warnings.extend(document.warnings);
+    Ok(document.document)
 }
 
 /// Where a batch of copies goes.

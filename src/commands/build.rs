@@ -123,9 +123,8 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     Ok(())
 }
 
-/// `--per-participant`: one copy of the note per participant, each compiled in a clone of the
-/// brief's world that differs only in its copy file, so typst reuses everything derived from
-/// the brief's data.
+/// `--per-participant`: one copy of the note per participant (see [`copies::compile_copy`]),
+/// written all at once.
 #[allow(clippy::too_many_arguments)]
 fn per_participant(
     ctx: &Context,
@@ -144,10 +143,7 @@ fn per_participant(
     ctx.warn(files, &engine.fonts().missing_glyphs(&brief.origins));
     let base = &prepared.world;
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
-        let world = base.clone().with_copy(recipient.copy_json());
-        let document = typeset::compile(&world, compiled, local)?;
-        warnings.extend(document.warnings);
-        Ok(document.document)
+        copies::compile_copy(base, compiled, recipient, local, warnings)
     };
     let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
         typeset::export_pdf(

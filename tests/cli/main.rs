@@ -3,6 +3,7 @@
 
 mod agenda;
 mod build;
+mod copies;
 mod errors;
 mod hardening;
 mod help;
