@@ -4,7 +4,8 @@
 //! [`check`] (against the [`template`]'s declared fields, every problem at once) ->
 //! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF) ->
 //! [`output`] (atomic writes). [`pipeline`] strings the steps together and [`commands`] are
-//! the command-line loops around it.
+//! the command-line loops around it; [`batch`] runs a job per item on every core, and
+//! [`copies`] uses it for personalized copies.
 
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]

@@ -52,7 +52,8 @@ fn with_participants(names: Option<&[&str]>) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Each copy of the example, one file per participant in `note-copies/` beside the brief,
-/// says "Prepared for NAME · Seat N" on every page, and the summary line counts them.
+/// says "Prepared for NAME · Seat N" on every page, and the summary line (the only line: no
+/// progress bar when standard error is not a terminal) counts them.
 #[test]
 fn every_page_of_each_copy_says_whom_it_is_for() {
     let (dir, _) = with_participants(None);
@@ -82,6 +83,9 @@ fn every_page_of_each_copy_says_whom_it_is_for() {
             }
         }
     }
+    // Standard error is a pipe here: no progress bar, only the summary line.
+    assert!(!stderr.contains(['\r', '\u{1b}']), "{stderr:?}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
     let summary = stderr.lines().last().unwrap_or_default();
     assert!(
         summary.starts_with("wrote 6 copies to ") && summary.contains("(12 pages, "),
