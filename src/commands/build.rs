@@ -174,6 +174,9 @@ fn per_participant(
             ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
         }
     }
+    if matches!(destination, Destination::Merged(file) if file.as_os_str() == output::STDOUT) {
+        return Ok(());
+    }
     let count = written.copies.len();
     let seconds = started.elapsed().as_secs_f64();
     let copies = if count == 1 { "copy" } else { "copies" };
