@@ -122,6 +122,7 @@ fn file_names_from_names_in_any_script() {
         "Zoë Côté",
         ".hidden. ",
         "A\\B:C*D",
+        "#$@ <lab> [x] \\ y",
     ];
     let (dir, _) = with_participants(Some(&names));
     let (output, stderr) = run(brief(dir.path()).args([
@@ -143,6 +144,7 @@ fn file_names_from_names_in_any_script() {
         "Zoë-Côté-2.pdf",
         "hidden.pdf",
         "A-B-C-D.pdf",
+        "#$@-lab-[x]-y.pdf",
     ];
     let mut expected: Vec<String> = files.iter().map(|f| f.to_string()).collect();
     expected.push(".brief-copies".into());
@@ -161,6 +163,10 @@ fn file_names_from_names_in_any_script() {
     }
     // Nothing escaped the folder.
     assert!(!dir.path().join("etc").exists());
+    // Markup characters in a name print as written.
+    let pages = pdf_pages(&fs::read(dir.path().join("out/#$@-lab-[x]-y.pdf")).unwrap());
+    let want = squeeze("Prepared for #$@ <lab> [x] \\ y");
+    assert!(squeeze(&pages[0]).contains(&want), "{}", pages[0]);
 }
 
 /// `--merged` puts every copy in one file, in participant order: its pages are the sum of the
