@@ -62,9 +62,11 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief build briefs/canada-korea-defence-2025.yaml
   brief build note.yaml -o out/note.pdf
-  brief build note.yaml --format pdf,png --pages 1     also write note-1.png
   brief build note.yaml --set event.date=2025-12-09 --set status=final
-  brief build note.yaml --lang en,fr     both editions of a bilingual brief in one PDF")]
+  brief build note.yaml --format pdf,png --pages 1         also write note-1.png
+  brief build note.yaml --lang en,fr                       both editions of a bilingual brief in one PDF
+  brief build note.yaml --per-participant                  one copy each in note-copies/
+  brief build note.yaml --per-participant --merged -o print.pdf")]
     Build(BuildArgs),
 
     /// Build a brief, then rebuild it whenever the brief, a layer or the template changes.
@@ -181,6 +183,34 @@ pub struct BuildArgs {
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
     pub changes_since: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub copies: CopiesArgs,
+}
+
+/// Personalized copies, one per participant (`brief build`, and later `brief handout`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct CopiesArgs {
+    /// Make one copy per participant, with "Prepared for NAME" (and seat or table) on the
+    /// first page and in every footer: one PDF each in --out-dir, or all in one file with
+    /// --merged. Runs on every core; nothing is written unless every copy is made.
+    #[arg(long)]
+    pub per_participant: bool,
+
+    /// The folder for the copies, replaced as a whole [default: next to the brief,
+    /// BRIEF-copies/].
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "per_participant",
+        conflicts_with = "merged"
+    )]
+    pub out_dir: Option<PathBuf>,
+
+    /// Put every copy, in participant order, in one print file (-o) [default:
+    /// BRIEF-copies.pdf].
+    #[arg(long, requires = "per_participant")]
+    pub merged: bool,
 }
 
 /// What a build writes (the PDF, pictures of its pages, or both) and how it prints.

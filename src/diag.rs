@@ -50,6 +50,23 @@ impl Files {
         self.inner.get(key).map(|f| f.name().as_str()).unwrap_or("")
     }
 
+    /// Moves diagnostics made against `other` (a worker thread's own files) over to these
+    /// files: each text they point into is registered here once, and their spans re-keyed.
+    pub fn adopt<'d>(
+        &mut self,
+        other: &Files,
+        diagnostics: impl IntoIterator<Item = &'d mut Diagnostic>,
+    ) {
+        let mut keys: std::collections::HashMap<FileKey, FileKey> = Default::default();
+        for diagnostic in diagnostics {
+            if let Some(span) = &mut diagnostic.span {
+                span.file = *keys
+                    .entry(span.file)
+                    .or_insert_with(|| self.add(other.name(span.file), other.text(span.file)));
+            }
+        }
+    }
+
     /// One-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, key: FileKey, byte: usize) -> (usize, usize) {
         let text = self.text(key);

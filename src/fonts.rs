@@ -182,7 +182,7 @@ fn strings(value: &Json, f: &mut impl FnMut(&str)) {
 
 /// White space and characters that print nothing (soft hyphen, joiners, variation selectors),
 /// which no font needs to have.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,

@@ -6,15 +6,21 @@
 //! [`preview`] for PNG and SVG pictures of pages) -> [`output`] (atomic writes).
 //! [`grayscale`] turns the brief's images gray for monochrome printers. [`pipeline`] strings the steps together and [`commands`] are
 //! the command-line loops around it.
+//! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF) ->
+//! [`output`] (atomic writes). [`pipeline`] strings the steps together and [`commands`] are
+//! the command-line loops around it; [`batch`] runs a job per item on every core, and
+//! [`copies`] uses it for personalized copies.
 
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod changes;
 pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod content;
+pub mod copies;
 pub mod dates;
 pub mod diag;
 pub mod error;

@@ -140,6 +140,11 @@ impl Compiled {
 }
 
 /// One compile's view: the shared engine, a template, one brief's data and a fixed date.
+///
+/// Cloning is cheap (the files are shared, not copied), and a clone serves the very same
+/// bytes, so typst's caches see the same data file: a batch clones one world per copy and
+/// gives each its own [`COPY_PATH`] with [`BriefWorld::with_copy`].
+#[derive(Clone)]
 pub struct BriefWorld<'a> {
     engine: &'a Engine,
     template: &'a Compiled,

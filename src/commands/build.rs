@@ -1,17 +1,23 @@
-//! `brief build`: one brief to its PDF, and pictures of its pages when asked for.
+//! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
+//! `--per-participant`, one personalized copy per participant.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use typst_layout::PagedDocument;
+
 use super::Context;
+use crate::batch;
 use crate::changes;
 use crate::cli::{BuildArgs, InputArgs, OutputFormat, PdfStandardArg, RenderArgs};
+use crate::copies::{self, Destination, Job, Recipient};
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::output;
-use crate::pipeline::{self, BuildOptions, Failure};
+use crate::pipeline::{self, Brief, BuildOptions, Failure};
 use crate::preview::{PictureFormat, PictureOptions, Plan};
-use crate::world::Compiled;
+use crate::typeset;
+use crate::world::{Compiled, Engine};
 
 /// Runs `brief build`; returns the exit code.
 pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
@@ -24,10 +30,16 @@ pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
 
 fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
     let started = Instant::now();
-    let plan = plan(&args.brief, args.output.as_deref(), &args.render)?;
-    for target in plan.targets() {
-        output::check_target(&target, &[&args.brief])?;
-    }
+    let copies = &args.copies;
+    let (plan, destination) = if copies.per_participant {
+        (None, Some(copies_destination(args)?))
+    } else {
+        let plan = plan(&args.brief, args.output.as_deref(), &args.render)?;
+        for target in plan.targets() {
+            output::check_target(&target, &[&args.brief])?;
+        }
+        (Some(plan), None)
+    };
     // Fonts are indexed on a second core while the brief is read and checked.
     let (briefs, engine) = std::thread::scope(|scope| {
         let engine = scope.spawn(|| super::engine(&args.font_paths));
@@ -82,6 +94,19 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         per_edition.push(options);
     }
     let compiled = Compiled::new(&briefs[0].template);
+    let Some(plan) = plan else {
+        let destination = destination.expect("made for --per-participant");
+        return per_participant(
+            ctx,
+            &engine,
+            &compiled,
+            &briefs[0],
+            &per_edition[0],
+            &destination,
+            files,
+            started,
+        );
+    };
     let result = pipeline::produce(&engine, &compiled, &briefs, &per_edition, &plan, files)?;
     ctx.warn(files, &result.warnings);
     ctx.detail(result.timings.join(", "));
@@ -182,4 +207,120 @@ pub fn describe_files(files: &[(PathBuf, Vec<u8>)]) -> String {
         i = j;
     }
     parts.join(", ")
+}
+
+/// Where `--per-participant` writes its copies, checked before any work is done.
+fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
+    let copies = &args.copies;
+    if !copies.merged && args.output.is_some() {
+        return Err(AppError::usage(
+            "`-o` names one file, but --per-participant writes one file per participant",
+        )
+        .with_hint(
+            "use --out-dir DIR for the folder of copies, or --merged -o FILE for one print file",
+        ));
+    }
+    if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
+        return Err(AppError::usage(
+            "--per-participant makes PDF copies; pictures are made of one brief at a time",
+        )
+        .with_hint("make the pictures in a build of their own, without --per-participant"));
+    }
+    if args.input.langs.len() > 1 {
+        return Err(AppError::usage(
+            "--per-participant makes copies of one edition, but --lang names several",
+        )
+        .with_hint(
+            "make the copies of each edition in a run of its own (`--lang en`, then `--lang fr`)",
+        ));
+    }
+    if copies.merged {
+        let target = args
+            .output
+            .clone()
+            .unwrap_or_else(|| copies::default_merged(&args.brief));
+        output::check_target(&target, &[&args.brief])?;
+        Ok(Destination::Merged(target))
+    } else {
+        Ok(Destination::Folder(
+            copies
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| copies::default_dir(&args.brief)),
+        ))
+    }
+}
+
+/// `--per-participant`: one copy of the note per participant (see [`copies::compile_copy`]),
+/// written all at once.
+#[allow(clippy::too_many_arguments)]
+fn per_participant(
+    ctx: &Context,
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    destination: &Destination,
+    files: &mut Files,
+    started: Instant,
+) -> Result<(), Failure> {
+    let recipients = copies::recipients(brief)?;
+    let prepared = pipeline::prepare(engine, compiled, brief, options, files)?;
+    // A character no font has would print as a box: said once, for the brief's fields
+    // (participants' names included), not once per copy.
+    ctx.warn(files, &engine.fonts().missing_glyphs(&brief.origins));
+    let base = &prepared.world;
+    let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
+        copies::compile_copy(base, compiled, recipient, local, warnings)
+    };
+    let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
+        typeset::export_pdf(
+            document,
+            &[(base, compiled)],
+            local,
+            ident,
+            prepared.date,
+            &options.standards,
+        )
+    };
+    let threads = batch::threads(recipients.len());
+    let progress = batch::progress(recipients.len(), "copies", !ctx.quiet);
+    let job = Job {
+        compile: &compile,
+        export: &export,
+        build_id: &prepared.build_id,
+        threads,
+        progress: &progress,
+    };
+    let written = copies::make(&recipients, destination, &job, files)?;
+    ctx.warn(files, &written.warnings);
+    for (name, file, pages) in &written.copies {
+        let s = if *pages == 1 { "" } else { "s" };
+        if file.is_empty() {
+            ctx.detail(format!("  {name} ({pages} page{s})"));
+        } else {
+            ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
+        }
+    }
+    if matches!(destination, Destination::Merged(file) if file.as_os_str() == output::STDOUT) {
+        return Ok(());
+    }
+    let count = written.copies.len();
+    let seconds = started.elapsed().as_secs_f64();
+    let copies = if count == 1 { "copy" } else { "copies" };
+    ctx.say(match destination {
+        Destination::Folder(dir) => format!(
+            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
+            dir.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+        Destination::Merged(file) => format!(
+            "wrote {} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
+            file.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+    });
+    Ok(())
 }

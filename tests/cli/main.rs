@@ -4,6 +4,7 @@
 mod agenda;
 mod bilingual;
 mod build;
+mod copies;
 mod errors;
 mod hardening;
 mod help;
