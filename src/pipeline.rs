@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::layers;
 use crate::loader::Value;
 use crate::output::describe_io;
+use crate::print::{PageSetup, PrintOverrides};
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
 use crate::world::{BriefWorld, Compiled, Engine};
@@ -161,7 +162,7 @@ pub struct Data {
 /// Puts a checked brief's fields together with what the template needs to know about the build:
 /// its identifier, the file name the source is attached under (`None` leaves it out), and the
 /// changes since an earlier edition when asked for.
-pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
+pub fn data(brief: &Brief, options: &BuildOptions, page: PageSetup) -> Data {
     let mut hasher = Sha256::new();
     hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
     hasher.update(brief.template.manifest.name.as_bytes());
@@ -192,6 +193,8 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "template": brief.template.manifest.name,
             "attach": attach,
             "changes": options.changes,
+            "page": page.to_json(),
+            "handout": options.handout,
         },
     });
     let source = format!(
@@ -257,6 +260,11 @@ pub struct BuildOptions {
     /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
     /// left out).
     pub standards: Vec<typst_pdf::PdfStandard>,
+    /// Paper and binding from the command line, over what the brief says.
+    pub print: PrintOverrides,
+    /// Where the document sits in a handout (see [`crate::handout`]): `null` for a document
+    /// of its own, else `{part, first, total}` so its pages are numbered within the bundle.
+    pub handout: Json,
 }
 
 impl Default for BuildOptions {
@@ -265,6 +273,8 @@ impl Default for BuildOptions {
             attach_source: true,
             changes: Json::Null,
             standards: Vec::new(),
+            print: PrintOverrides::default(),
+            handout: Json::Null,
         }
     }
 }
@@ -278,6 +288,8 @@ pub struct Prepared<'a> {
     pub build_id: String,
     /// The document's creation date.
     pub date: Option<DateTime<Utc>>,
+    /// The paper and binding it is set on.
+    pub page: PageSetup,
 }
 
 /// Makes the world a checked brief compiles in, reading the images it names.
@@ -289,7 +301,8 @@ pub fn prepare<'a>(
     files: &mut Files,
 ) -> Result<Prepared<'a>, Failure> {
     let date = document_date(brief)?;
-    let data = data(brief, options);
+    let page = crate::print::resolve(brief, options.print)?;
+    let data = data(brief, options, page);
     let today = date.and_then(typeset::to_datetime);
     let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
     for image in &brief.images {
@@ -307,6 +320,7 @@ pub fn prepare<'a>(
         world,
         build_id: data.build_id,
         date,
+        page,
     })
 }
 

@@ -40,7 +40,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         args.brief.display(),
         started.elapsed().as_millis()
     ));
-    let mut options = BuildOptions::default();
+    let mut options = BuildOptions {
+        print: args.print.overrides(),
+        ..BuildOptions::default()
+    };
     for standard in &args.pdf_standards {
         options.standards.push(match standard {
             PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,

@@ -177,7 +177,11 @@ impl Session {
             self.compiled = Some((brief.template.clone(), Compiled::new(&brief.template)));
         }
         let (_, compiled) = self.compiled.as_ref().expect("set above");
-        let output = pipeline::typeset(&self.engine, compiled, &brief, &Default::default(), files)?;
+        let options = pipeline::BuildOptions {
+            print: args.print.overrides(),
+            ..Default::default()
+        };
+        let output = pipeline::typeset(&self.engine, compiled, &brief, &options, files)?;
         ctx.warn(files, &output.warnings);
         output::write_preview(target, &output.pdf)?;
         Ok(output.pages)

@@ -12,6 +12,7 @@ use crate::util::{brief, root, run};
 /// The subcommands, as `brief --help` lists them.
 const COMMANDS: &[&str] = &[
     "build",
+    "handout",
     "check",
     "show",
     "schema",

@@ -4,6 +4,7 @@
 mod agenda;
 mod build;
 mod errors;
+mod handout;
 mod hardening;
 mod help;
 mod images;
