@@ -74,10 +74,11 @@ pub enum Command {
   brief watch note.yaml -o /tmp/preview.pdf --quiet")]
     Watch(WatchArgs),
 
-    /// Build one print-ready handout: the note, the agenda, the participant list, the
-    /// discussion questions and a notes page, or the participants' name tents.
+    /// Build one print-ready handout of a brief's parts, or its participants' name tents.
     ///
-    /// Parts come from what the brief has (its `participants`, `questions`, and the agenda its
+    /// The parts: the note, the agenda, the participant list, the discussion questions and a
+    /// lined notes page.
+    /// They come from what the brief has (its `participants`, `questions`, and the agenda its
     /// `handout.agenda` names); each starts on a right-hand page for duplex printing, and the
     /// pages are numbered through the whole bundle. Nothing is written if any part fails.
     #[command(after_help = "Examples:

@@ -581,7 +581,7 @@ mod tests {
     fn every_part_starts_on_an_odd_page() {
         let plan = Plan::new(vec![3, 2, 1, 1], String::new());
         assert_eq!(plan.first, [1, 5, 7, 9]);
-        assert_eq!(plan.blank_before, [false, true, false, false]);
+        assert_eq!(plan.blank_before, [false, true, false, true]);
         assert_eq!(plan.total, 9);
         let plan = Plan::new(vec![2, 2], String::new());
         assert_eq!(plan.first, [1, 3]);

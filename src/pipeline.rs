@@ -162,7 +162,20 @@ pub struct Data {
 /// Puts a checked brief's fields together with what the template needs to know about the build:
 /// its identifier, the file name the source is attached under (`None` leaves it out), and the
 /// changes since an earlier edition when asked for.
-pub fn data(brief: &Brief, options: &BuildOptions, page: PageSetup) -> Data {
+pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
+    // A `binding` that is not a length is reported by [`prepare`] before it gets here; in
+    // this function's other callers (fuzzing, tests) it counts as no binding.
+    let page = crate::print::resolve(brief, options.print).unwrap_or_else(|_| PageSetup {
+        binding_mm: 0.0,
+        ..crate::print::resolve(
+            brief,
+            PrintOverrides {
+                binding_mm: Some(0.0),
+                ..options.print
+            },
+        )
+        .expect("without a binding to read, resolving cannot fail")
+    });
     let mut hasher = Sha256::new();
     hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
     hasher.update(brief.template.manifest.name.as_bytes());
@@ -302,7 +315,7 @@ pub fn prepare<'a>(
 ) -> Result<Prepared<'a>, Failure> {
     let date = document_date(brief)?;
     let page = crate::print::resolve(brief, options.print)?;
-    let data = data(brief, options, page);
+    let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
     let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
     for image in &brief.images {

@@ -14,9 +14,9 @@ use crate::pipeline::Brief;
 /// The paper sizes templates are set on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Paper {
-    /// US Letter, 8.5 × 11 in (the default in Canada and the United States).
+    /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
     Letter,
-    /// ISO A4, 210 × 297 mm (the default in Korea and France).
+    /// ISO A4, 210 × 297 mm (the default for ko-KR).
     A4,
     /// US Legal, 8.5 × 14 in.
     Legal,

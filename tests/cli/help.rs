@@ -60,6 +60,12 @@ fn build_help_is_pinned() {
     pinned("build", &["build", "--help"]);
 }
 
+/// `brief handout --help` prints exactly tests/fixtures/help/handout.txt.
+#[test]
+fn handout_help_is_pinned() {
+    pinned("handout", &["handout", "--help"]);
+}
+
 /// Every subcommand is in `brief --help`, so COMMANDS below stays the full list.
 #[test]
 fn help_lists_every_command() {

@@ -11,6 +11,7 @@ mod images;
 mod layers;
 mod literal;
 mod locales;
+mod margins;
 mod markdown;
 mod new;
 mod output;
