@@ -155,6 +155,8 @@ pub struct Assembled<'a> {
     pub pages: Vec<usize>,
     /// Warnings typst raised.
     pub warnings: Vec<Diagnostic>,
+    /// The bundle's creation date: the first part's.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Handout {
@@ -343,17 +345,28 @@ impl Handout {
 
     /// Typesets every part once to learn its length, and lays the bundle out.
     pub fn plan(&self, engine: &Engine, files: &mut Files) -> Result<Plan, Failure> {
-        let mut pages = Vec::with_capacity(self.parts.len());
         let mut hasher = Sha256::new();
         hasher.update(b"handout\0");
+        let mut prepared = Vec::with_capacity(self.parts.len());
         for part in &self.parts {
             let options = self.options(Some(part), 1, None);
-            let prepared = pipeline::prepare(engine, &part.compiled, &part.brief, &options, files)?;
+            let ready = pipeline::prepare(engine, &part.compiled, &part.brief, &options, files)?;
             // The build identifier hashes the brief's data and the template, not the options.
-            hasher.update(prepared.build_id.as_bytes());
+            hasher.update(ready.build_id.as_bytes());
             hasher.update(b"\0");
-            let document = typeset::compile(&prepared.world, &part.compiled, files)?;
-            pages.push(document.document.pages().len());
+            prepared.push((ready, &part.compiled));
+        }
+        let worlds: Vec<_> = prepared.iter().map(|(p, c)| (&p.world, *c)).collect();
+        let mut pages = Vec::with_capacity(self.parts.len());
+        let mut errors = Vec::new();
+        for result in typeset::compile_many(&worlds, files) {
+            match result {
+                Ok(document) => pages.push(document.document.pages().len()),
+                Err(mut found) => errors.append(&mut found),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
         }
         let id = hasher
             .finalize()
@@ -374,40 +387,56 @@ impl Handout {
         copy: Option<&[u8]>,
         files: &mut Files,
     ) -> Result<Assembled<'a>, Failure> {
-        let mut documents = Vec::new();
         let mut prepared_all = Vec::new();
-        let mut pages = Vec::new();
-        let mut warnings = Vec::new();
-        let mut errors = Vec::new();
-        let mut blank_page = None;
+        // The blank page first (if any part needs one), then the parts, compiled at once.
+        if plan.blank_before.iter().any(|b| *b) {
+            let options = self.options(None, 0, Some(plan));
+            let prepared = pipeline::prepare(
+                engine,
+                &self.blank.compiled,
+                &self.blank.brief,
+                &options,
+                files,
+            )?;
+            prepared_all.push((prepared, &self.blank.compiled));
+        }
+        let has_blank = prepared_all.len();
         for (i, part) in self.parts.iter().enumerate() {
-            if plan.blank_before[i] {
-                if blank_page.is_none() {
-                    let options = self.options(None, plan.first[i] - 1, Some(plan));
-                    let prepared = pipeline::prepare(
-                        engine,
-                        &self.blank.compiled,
-                        &self.blank.brief,
-                        &options,
-                        files,
-                    )?;
-                    let document = typeset::compile(&prepared.world, &self.blank.compiled, files)?;
-                    blank_page = Some(document.document);
-                    prepared_all.push((prepared, &self.blank.compiled));
-                }
-                let blank = blank_page.as_ref().expect("set above");
-                documents.push(PagedDocument::new(
-                    blank.pages().iter().cloned().collect(),
-                    blank.info().clone(),
-                ));
-            }
             let options = self.options(Some(part), plan.first[i], Some(plan));
             let mut prepared =
                 pipeline::prepare(engine, &part.compiled, &part.brief, &options, files)?;
             if let Some(copy) = copy {
                 prepared.world = prepared.world.with_copy(copy.to_vec());
             }
-            match typeset::compile(&prepared.world, &part.compiled, files) {
+            prepared_all.push((prepared, &part.compiled));
+        }
+        let worlds: Vec<_> = prepared_all.iter().map(|(p, c)| (&p.world, *c)).collect();
+        let mut results = typeset::compile_many(&worlds, files).into_iter();
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        let blank_page = if has_blank == 1 {
+            match results.next().expect("one result per world") {
+                Ok(document) => Some(document.document),
+                Err(mut found) => {
+                    errors.append(&mut found);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut documents = Vec::new();
+        let mut pages = Vec::new();
+        for (i, (part, result)) in self.parts.iter().zip(results).enumerate() {
+            if plan.blank_before[i]
+                && let Some(blank) = &blank_page
+            {
+                documents.push(PagedDocument::new(
+                    blank.pages().iter().cloned().collect(),
+                    blank.info().clone(),
+                ));
+            }
+            match result {
                 Ok(document) => {
                     warnings.extend(engine.fonts().missing_glyphs(&part.brief.origins));
                     warnings.extend(document.warnings);
@@ -416,12 +445,13 @@ impl Handout {
                 }
                 Err(mut found) => errors.append(&mut found),
             }
-            prepared_all.push((prepared, &part.compiled));
         }
         if !errors.is_empty() {
             return Err(errors.into());
         }
+        let date = prepared_all.get(has_blank).and_then(|(p, _)| p.date);
         Ok(Assembled {
+            date,
             document: typeset::concat(documents),
             prepared: prepared_all,
             pages,

@@ -83,6 +83,42 @@ pub fn compile(
     }
 }
 
+/// Compiles several worlds at once, one thread each (parts of a handout are independent), and
+/// maps each one's errors and warnings as [`compile`] does. Results are in the order given.
+pub fn compile_many(
+    worlds: &[(&BriefWorld<'_>, &Compiled)],
+    files: &mut Files,
+) -> Vec<Result<Document, Vec<Diagnostic>>> {
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = worlds
+            .iter()
+            .map(|(world, _)| scope.spawn(move || typst::compile::<PagedDocument>(*world)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("typst does not panic on a compile"))
+            .collect()
+    });
+    results
+        .into_iter()
+        .zip(worlds)
+        .map(|(result, pair)| {
+            let mut mapper = Mapper::new(&[*pair], files);
+            let mut warnings: Vec<Diagnostic> =
+                result.warnings.iter().map(|d| mapper.convert(d)).collect();
+            match result.output {
+                Ok(document) => Ok(Document { document, warnings }),
+                Err(errors) => {
+                    let mut all: Vec<Diagnostic> =
+                        errors.iter().map(|d| mapper.convert(d)).collect();
+                    all.append(&mut warnings);
+                    Err(all)
+                }
+            }
+        })
+        .collect()
+}
+
 /// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the
 /// document puts together the pages of several compiles), so that what the export reports
 /// points into the right template.

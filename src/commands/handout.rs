@@ -69,7 +69,18 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     handout.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
+    ctx.detail(format!(
+        "checked every part in {} ms",
+        started.elapsed().as_millis()
+    ));
+    let planned = Instant::now();
     let mut plan = handout.plan(&engine, files)?;
+    ctx.detail(format!(
+        "laid out {} parts in {} ms",
+        handout.parts.len(),
+        planned.elapsed().as_millis()
+    ));
+    let assembling = Instant::now();
     // Numbering the pages through the bundle cannot change a part's length, except in a
     // template that prints something of a different height once it knows the page number:
     // lay out again with the lengths found, a few times at most.
@@ -83,20 +94,28 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         plan = Plan::new(assembled.pages.clone(), plan.id.clone());
     };
     ctx.warn(files, &assembled.warnings);
+    ctx.detail(format!(
+        "typeset the bundle in {} ms",
+        assembling.elapsed().as_millis()
+    ));
+    let exporting = Instant::now();
     let worlds: Vec<_> = assembled
         .prepared
         .iter()
         .map(|(prepared, compiled)| (&prepared.world, *compiled))
         .collect();
-    let date = assembled.prepared.first().and_then(|(p, _)| p.date);
     let pdf = typeset::export_pdf(
         &assembled.document,
         &worlds,
         files,
         &plan.id,
-        date,
+        assembled.date,
         &standards(args),
     )?;
+    ctx.detail(format!(
+        "exported in {} ms",
+        exporting.elapsed().as_millis()
+    ));
     output::write_atomic(&target, &pdf)?;
     if target.as_os_str() != output::STDOUT {
         let parts: Vec<String> = handout

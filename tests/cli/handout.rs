@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{brief, example, pdf_pages, root, run, workspace};
+use crate::util::{brief, example, info, pdf_pages, root, run, workspace};
 
 /// Runs `brief handout ARGS -o OUT` in `dir`; returns the PDF, failing on any error.
 fn handout(dir: &Path, args: &[&str]) -> Vec<u8> {
@@ -51,10 +51,14 @@ fn squashed(text: &str) -> String {
 #[test]
 fn example_bundle_starts_every_part_on_an_odd_page() {
     let dir = tempfile::tempdir().unwrap();
-    let pages: Vec<String> = pdf_pages(&handout(dir.path(), &[example().to_str().unwrap()]))
-        .iter()
-        .map(|p| folded(p))
-        .collect();
+    let pdf = handout(dir.path(), &[example().to_str().unwrap()]);
+    // The same bytes on every build, dated like the note (its event date), never the clock.
+    assert_eq!(pdf, handout(dir.path(), &[example().to_str().unwrap()]));
+    assert_eq!(
+        info(&pdf, b"CreationDate").as_deref(),
+        Some("D:20251208000000Z")
+    );
+    let pages: Vec<String> = pdf_pages(&pdf).iter().map(|p| folded(p)).collect();
     assert_eq!(pages.len(), 7, "{pages:#?}");
     assert!(
         squashed(&pages[0]).starts_with("BACKGROUNDNOTE"),
