@@ -79,6 +79,20 @@ pub enum Command {
   brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
 
+    /// Build one print-ready handout of a brief's parts, or its participants' name tents.
+    ///
+    /// The parts: the note, the agenda, the participant list, the discussion questions and a
+    /// lined notes page.
+    /// They come from what the brief has (its `participants`, `questions`, and the agenda its
+    /// `handout.agenda` names); each starts on a right-hand page for duplex printing, and the
+    /// pages are numbered through the whole bundle. Nothing is written if any part fails.
+    #[command(after_help = "Examples:
+  brief handout briefs/canada-korea-defence-2025.yaml
+  brief handout note.yaml -o print/handout.pdf --paper a4 --binding 12mm
+  brief handout note.yaml --name-tents -o print/tents.pdf
+  brief handout note.yaml --per-participant --merged -o print/copies.pdf")]
+    Handout(HandoutArgs),
+
     /// Check briefs against their templates without typesetting (for editors, hooks and CI).
     ///
     /// Exits 0 when every brief is clean and 1 when any has a problem. With `--template`,
@@ -150,6 +164,34 @@ pub struct InputArgs {
     pub langs: Vec<String>,
 }
 
+/// How the document is printed: paper and binding.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PrintArgs {
+    /// The paper size, over the brief's `paper` [default: the brief's, else letter for en-CA,
+    /// en-US and fr-CA, a4 for ko-KR].
+    #[arg(long, value_enum, value_name = "SIZE")]
+    pub paper: Option<crate::print::Paper>,
+
+    /// An extra inside margin for binding duplex prints, such as `12mm` or `0.5in` (on the
+    /// left of odd pages and the right of even ones), over the brief's `binding`.
+    #[arg(long, value_name = "LENGTH", value_parser = binding_mm)]
+    pub binding: Option<f64>,
+}
+
+impl PrintArgs {
+    /// The overrides these flags make.
+    pub fn overrides(&self) -> crate::print::PrintOverrides {
+        crate::print::PrintOverrides {
+            paper: self.paper,
+            binding_mm: self.binding,
+        }
+    }
+}
+
+fn binding_mm(text: &str) -> Result<f64, String> {
+    crate::print::parse_binding(text)
+}
+
 /// Arguments of `brief build`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -169,6 +211,9 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
@@ -268,6 +313,41 @@ pub enum PdfStandardArg {
     Ua1,
 }
 
+/// Arguments of `brief handout`.
+#[derive(Debug, Args)]
+pub struct HandoutArgs {
+    /// The brief (a YAML file).
+    pub brief: PathBuf,
+
+    /// Where to write the PDF [default: next to the brief, ending in -handout.pdf, or
+    /// -name-tents.pdf with --name-tents].
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+
+    /// Make the participants' name tents instead: one landscape sheet each, folded along the
+    /// long side, the name upright on both faces.
+    #[arg(long, conflicts_with = "per_participant")]
+    pub name_tents: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+
+    #[command(flatten)]
+    pub copies: CopiesArgs,
+
+    /// Also use the fonts in this folder (the embedded fonts are always there).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+
+    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
+    /// PDF/UA); repeatable.
+    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    pub pdf_standards: Vec<PdfStandardArg>,
+}
+
 /// Arguments of `brief watch`.
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -284,6 +364,9 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub render: RenderArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]

@@ -569,7 +569,13 @@ pub fn make(
                 .zip(&documents)
                 .map(|(r, d)| (r.name.clone(), String::new(), d.pages().len()))
                 .collect();
-            let merged = crate::typeset::concat(documents);
+            // Each copy starts on a new sheet when the file is printed on both sides.
+            let merged = crate::typeset::concat(
+                documents
+                    .into_iter()
+                    .map(crate::typeset::pad_to_even)
+                    .collect(),
+            );
             let pages = merged.pages().len();
             let pdf = (job.export)(&merged, &format!("{}/copies", job.build_id), files)?;
             crate::output::write_atomic(path, &pdf).map_err(app)?;

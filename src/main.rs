@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Command::Build(args) => commands::build::run(&ctx, args),
         Command::Watch(args) => commands::watch::run(&ctx, args),
+        Command::Handout(args) => commands::handout::run(&ctx, args),
         Command::Check(args) => commands::check::run(&ctx, args),
         Command::Show(args) => commands::show::run(&ctx, args),
         Command::Schema(args) => commands::schema::run(&ctx, args),

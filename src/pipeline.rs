@@ -17,6 +17,7 @@ use crate::layers;
 use crate::loader::{Entry, Node, Scalar, Value};
 use crate::output::describe_io;
 use crate::preview::{self, Plan};
+use crate::print::{PageSetup, PrintOverrides};
 use crate::template::{DEFAULT_TEMPLATE, Registry, Template};
 use crate::typeset::{self, Output};
 use crate::world::{BriefWorld, Compiled, Engine};
@@ -199,7 +200,7 @@ pub fn load_editions(
 /// The tree an edition is checked from: for an edition in another language than the brief's
 /// `lang`, `lang` is set to that language's locale (fr-CA for `fr`, unless the brief is in a
 /// fr-* locale already), as if by a `--lang` argument, which `brief show` names as its source.
-fn edition_root(
+pub fn edition_root(
     root: &Node,
     template: &Template,
     language: Option<&str>,
@@ -283,6 +284,19 @@ pub struct Data {
 /// its identifier, the file name the source is attached under (`None` leaves it out), and the
 /// changes since an earlier edition when asked for.
 pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
+    // A `binding` that is not a length is reported by [`prepare`] before it gets here; in
+    // this function's other callers (fuzzing, tests) it counts as no binding.
+    let page = crate::print::resolve(brief, options.print).unwrap_or_else(|_| PageSetup {
+        binding_mm: 0.0,
+        ..crate::print::resolve(
+            brief,
+            PrintOverrides {
+                binding_mm: Some(0.0),
+                ..options.print
+            },
+        )
+        .expect("without a binding to read, resolving cannot fail")
+    });
     let mut hasher = Sha256::new();
     hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
     hasher.update(brief.template.manifest.name.as_bytes());
@@ -314,6 +328,8 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "attach": attach,
             "changes": options.changes,
             "grayscale": options.grayscale,
+            "page": page.to_json(),
+            "handout": options.handout,
         },
     });
     let source = format!(
@@ -382,6 +398,11 @@ pub struct BuildOptions {
     /// Print for monochrome printers: the brief's images are turned gray before typst reads
     /// them, and the template is told (`build.grayscale`) to draw its colours as grays.
     pub grayscale: bool,
+    /// Paper and binding from the command line, over what the brief says.
+    pub print: PrintOverrides,
+    /// Where the document sits in a handout (see [`crate::handout`]): `null` for a document
+    /// of its own, else `{part, first, total}` so its pages are numbered within the bundle.
+    pub handout: Json,
 }
 
 impl Default for BuildOptions {
@@ -391,6 +412,8 @@ impl Default for BuildOptions {
             changes: Json::Null,
             standards: Vec::new(),
             grayscale: false,
+            print: PrintOverrides::default(),
+            handout: Json::Null,
         }
     }
 }
@@ -404,6 +427,8 @@ pub struct Prepared<'a> {
     pub build_id: String,
     /// The document's creation date.
     pub date: Option<DateTime<Utc>>,
+    /// The paper and binding it is set on.
+    pub page: PageSetup,
 }
 
 /// Makes the world a checked brief compiles in, reading the images it names.
@@ -415,6 +440,7 @@ pub fn prepare<'a>(
     files: &mut Files,
 ) -> Result<Prepared<'a>, Failure> {
     let date = document_date(brief)?;
+    let page = crate::print::resolve(brief, options.print)?;
     let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
     let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
@@ -445,6 +471,7 @@ pub fn prepare<'a>(
         world,
         build_id: data.build_id,
         date,
+        page,
     })
 }
 

@@ -86,6 +86,42 @@ pub fn compile(
     }
 }
 
+/// Compiles several worlds at once, one thread each (parts of a handout are independent), and
+/// maps each one's errors and warnings as [`compile`] does. Results are in the order given.
+pub fn compile_many(
+    worlds: &[(&BriefWorld<'_>, &Compiled)],
+    files: &mut Files,
+) -> Vec<Result<Document, Vec<Diagnostic>>> {
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = worlds
+            .iter()
+            .map(|(world, _)| scope.spawn(move || typst::compile::<PagedDocument>(*world)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("typst does not panic on a compile"))
+            .collect()
+    });
+    results
+        .into_iter()
+        .zip(worlds)
+        .map(|(result, pair)| {
+            let mut mapper = Mapper::new(&[*pair], files);
+            let mut warnings: Vec<Diagnostic> =
+                result.warnings.iter().map(|d| mapper.convert(d)).collect();
+            match result.output {
+                Ok(document) => Ok(Document { document, warnings }),
+                Err(errors) => {
+                    let mut all: Vec<Diagnostic> =
+                        errors.iter().map(|d| mapper.convert(d)).collect();
+                    all.append(&mut warnings);
+                    Err(all)
+                }
+            }
+        })
+        .collect()
+}
+
 /// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the
 /// document puts together the pages of several compiles), so that what the export reports
 /// points into the right template.
@@ -233,6 +269,30 @@ fn resolve_links(frame: &Frame, introspector: &PagedIntrospector, offset: usize)
         out.push(*point, item);
     }
     out
+}
+
+/// The document with a blank page added when its page count is odd, so that the next document
+/// in a duplex print run starts on a new sheet. The blank page has the last page's size.
+pub fn pad_to_even(document: PagedDocument) -> PagedDocument {
+    let Some(last) = document
+        .pages()
+        .last()
+        .filter(|_| document.pages().len() % 2 == 1)
+    else {
+        return document;
+    };
+    let blank = typst_layout::Page {
+        frame: typst::layout::Frame::hard(last.frame.size()),
+        bleed: last.bleed,
+        fill: last.fill.clone(),
+        numbering: None,
+        supplement: typst::foundations::Content::empty(),
+        number: last.number + 1,
+    };
+    let info = document.info().clone();
+    let mut pages: Vec<_> = document.pages().to_vec();
+    pages.push(blank);
+    PagedDocument::new(pages.into_iter().collect(), info)
 }
 
 /// A chrono date-time as typst's.

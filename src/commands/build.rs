@@ -56,7 +56,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         args.brief.display(),
         started.elapsed().as_millis()
     ));
-    let mut options = BuildOptions::default();
+    let mut options = BuildOptions {
+        print: args.print.overrides(),
+        ..BuildOptions::default()
+    };
     for standard in &args.pdf_standards {
         options.standards.push(match standard {
             PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
@@ -211,8 +214,24 @@ pub fn describe_files(files: &[(PathBuf, Vec<u8>)]) -> String {
 
 /// Where `--per-participant` writes its copies, checked before any work is done.
 fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
-    let copies = &args.copies;
-    if !copies.merged && args.output.is_some() {
+    if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
+        return Err(AppError::usage(
+            "--per-participant makes PDF copies; pictures are made of one brief at a time",
+        )
+        .with_hint("make the pictures in a build of their own, without --per-participant"));
+    }
+    destination(&args.brief, args.output.as_ref(), &args.copies, &args.input)
+}
+
+/// Where `--per-participant` writes its copies (`brief build` and `brief handout`), checked
+/// before any work is done.
+pub fn destination(
+    brief: &Path,
+    out: Option<&PathBuf>,
+    copies: &crate::cli::CopiesArgs,
+    input: &InputArgs,
+) -> Result<Destination, AppError> {
+    if !copies.merged && out.is_some() {
         return Err(AppError::usage(
             "`-o` names one file, but --per-participant writes one file per participant",
         )
@@ -220,13 +239,7 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
             "use --out-dir DIR for the folder of copies, or --merged -o FILE for one print file",
         ));
     }
-    if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
-        return Err(AppError::usage(
-            "--per-participant makes PDF copies; pictures are made of one brief at a time",
-        )
-        .with_hint("make the pictures in a build of their own, without --per-participant"));
-    }
-    if args.input.langs.len() > 1 {
+    if input.langs.len() > 1 {
         return Err(AppError::usage(
             "--per-participant makes copies of one edition, but --lang names several",
         )
@@ -235,18 +248,17 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
         ));
     }
     if copies.merged {
-        let target = args
-            .output
-            .clone()
-            .unwrap_or_else(|| copies::default_merged(&args.brief));
-        output::check_target(&target, &[&args.brief])?;
+        let target = out
+            .cloned()
+            .unwrap_or_else(|| copies::default_merged(brief));
+        output::check_target(&target, &[brief])?;
         Ok(Destination::Merged(target))
     } else {
         Ok(Destination::Folder(
             copies
                 .out_dir
                 .clone()
-                .unwrap_or_else(|| copies::default_dir(&args.brief)),
+                .unwrap_or_else(|| copies::default_dir(brief)),
         ))
     }
 }
@@ -293,6 +305,19 @@ fn per_participant(
         progress: &progress,
     };
     let written = copies::make(&recipients, destination, &job, files)?;
+    report_copies(ctx, files, &written, destination, threads, started);
+    Ok(())
+}
+
+/// Says what a batch of copies wrote: each copy with `--verbose`, then one summary line.
+pub fn report_copies(
+    ctx: &Context,
+    files: &Files,
+    written: &copies::Written,
+    destination: &Destination,
+    threads: usize,
+    started: Instant,
+) {
     ctx.warn(files, &written.warnings);
     for (name, file, pages) in &written.copies {
         let s = if *pages == 1 { "" } else { "s" };
@@ -303,7 +328,7 @@ fn per_participant(
         }
     }
     if matches!(destination, Destination::Merged(file) if file.as_os_str() == output::STDOUT) {
-        return Ok(());
+        return;
     }
     let count = written.copies.len();
     let seconds = started.elapsed().as_secs_f64();
@@ -322,5 +347,4 @@ fn per_participant(
             if threads == 1 { "" } else { "s" }
         ),
     });
-    Ok(())
 }

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod completions;
 pub mod extract;
+pub mod handout;
 pub mod man;
 pub mod new;
 pub mod schema;

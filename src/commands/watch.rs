@@ -188,6 +188,7 @@ impl Session {
         let (_, compiled) = self.compiled.as_ref().expect("set above");
         let options = BuildOptions {
             grayscale: args.render.grayscale,
+            print: args.print.overrides(),
             ..Default::default()
         };
         let options = vec![options; briefs.len()];

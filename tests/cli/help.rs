@@ -12,6 +12,7 @@ use crate::util::{brief, root, run};
 /// The subcommands, as `brief --help` lists them.
 const COMMANDS: &[&str] = &[
     "build",
+    "handout",
     "check",
     "show",
     "schema",
@@ -57,6 +58,12 @@ fn main_help_is_pinned() {
 #[test]
 fn build_help_is_pinned() {
     pinned("build", &["build", "--help"]);
+}
+
+/// `brief handout --help` prints exactly tests/fixtures/help/handout.txt.
+#[test]
+fn handout_help_is_pinned() {
+    pinned("handout", &["handout", "--help"]);
 }
 
 /// Every subcommand is in `brief --help`, so COMMANDS below stays the full list.

@@ -55,9 +55,9 @@ fn house_style_brief_and_set_build_together() {
 fn show_attributes_every_value() {
     let manifest =
         fs::read_to_string(root().join("templates/background-note/template.yaml")).unwrap();
-    let paper_default = manifest
+    let milestones_default = manifest
         .lines()
-        .position(|l| l.trim() == "default: letter")
+        .position(|l| l.trim() == "default: 1")
         .unwrap()
         + 1;
     let dir = layers_workspace();
@@ -80,8 +80,8 @@ fn show_attributes_every_value() {
     assert_eq!(line_of("acronyms.APF"), "style/house.yaml:9");
     assert_eq!(line_of("acronyms.CCC"), "note.yaml:11");
     assert_eq!(
-        line_of("paper"),
-        format!("templates/background-note/template.yaml:{paper_default} (default)")
+        line_of("milestones-after"),
+        format!("templates/background-note/template.yaml:{milestones_default} (default)")
     );
     assert!(
         shown.starts_with("template: background-note (built-in)"),
