@@ -5,33 +5,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use brief::diag::Files;
 use brief::fonts::Fonts;
 use brief::pipeline;
 use brief::world::{Compiled, Engine};
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let value = f();
-    (start.elapsed(), value)
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
+mod common;
+use common::{median, ms, peak_rss_kib, time};
 
 fn build_in_process(engine: &Engine, brief: &Path) -> usize {
     let mut files = Files::default();

@@ -20,20 +20,11 @@ use brief::typeset;
 use brief::world::{BriefWorld, Compiled, Engine};
 use indicatif::ProgressBar;
 
+mod common;
+use common::{env_number, median, peak_rss_kib};
+
 /// Threads, as on the 2-core machines the target is set for.
 const THREADS: usize = 2;
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(default)
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
 
 fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
@@ -68,12 +59,6 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, Duration, T) {
     let (wall, cpu) = (Instant::now(), process_cpu());
     let value = f();
     (wall.elapsed(), process_cpu() - cpu, value)
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The example brief with `count` participants: names of several scripts (accents,

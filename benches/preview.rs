@@ -7,7 +7,7 @@
 
 use std::path::PathBuf;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use brief::diag::Files;
 use brief::fonts::Fonts;
@@ -18,20 +18,8 @@ use brief::world::{Compiled, Engine};
 use image::ImageEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn time<T>(f: impl FnOnce() -> T) -> (Duration, T) {
-    let start = Instant::now();
-    let value = f();
-    (start.elapsed(), value)
-}
+mod common;
+use common::{median, ms, time};
 
 /// Median time and size of `encode` over `runs` runs.
 fn measure(runs: usize, encode: impl Fn() -> Vec<u8>) -> (Duration, usize) {

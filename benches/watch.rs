@@ -14,6 +14,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{env_number, ms};
+
 /// The paragraph edited, and its second version.
 const ORIGINAL: &str = "rapidly expanding their defence and";
 const EDITED: &str = "quickly broadening their defence and";
@@ -24,13 +27,6 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the watch is left alone after each rebuild, so that one edit's events are all
 /// handled before the next edit (a person does not save every few milliseconds).
 const IDLE: Duration = Duration::from_millis(30);
-
-fn env_number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(default)
-}
 
 struct Watch {
     child: Child,
@@ -149,10 +145,6 @@ impl Bench {
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 fn mib(kib: u64) -> String {
