@@ -82,6 +82,11 @@ fn example_furniture_and_role_labels() {
         info(&pdf, b"Author").as_deref(),
         Some("Asia Pacific Foundation of Canada")
     );
+    // Without `keywords`, the metadata lists the event, its city and the organization.
+    assert_eq!(
+        info(&pdf, b"Keywords").as_deref(),
+        Some("Strategic Roundtable, Vancouver, Canada, Asia Pacific Foundation of Canada")
+    );
     assert_eq!(
         info(&pdf, b"CreationDate").as_deref().map(|d| &d[..10]),
         Some("D:20251208"),

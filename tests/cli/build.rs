@@ -123,6 +123,18 @@ fn pages_and_metadata() {
         info(&pdf, b"Author").as_deref(),
         Some("Asia Pacific Foundation of Canada")
     );
+    // Subject and keywords come from the brief too: its purpose and its `keywords`.
+    assert!(
+        info(&pdf, b"Subject")
+            .unwrap()
+            .starts_with("A Background Note in support of APF Canada's December 8, 2025"),
+        "{:?}",
+        info(&pdf, b"Subject")
+    );
+    assert_eq!(
+        info(&pdf, b"Keywords").as_deref(),
+        Some("Canada, Republic of Korea, defence co-operation, Indo-Pacific, roundtable")
+    );
     assert_eq!(lang(&pdf).as_deref(), Some("en-CA"));
     // No SOURCE_DATE_EPOCH: the creation date is the event's date from the brief.
     assert_eq!(
