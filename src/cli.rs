@@ -313,6 +313,17 @@ pub enum PdfStandardArg {
     Ua1,
 }
 
+impl PdfStandardArg {
+    /// The standard typst checks and writes.
+    pub fn standard(self) -> typst_pdf::PdfStandard {
+        match self {
+            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
+            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
+            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
+        }
+    }
+}
+
 /// Arguments of `brief handout`.
 #[derive(Debug, Args)]
 pub struct HandoutArgs {

@@ -380,43 +380,99 @@ impl Handout {
     }
 
     /// Typesets every part for its place in `plan` and puts the pages together, with blank
-    /// pages where a part would start on an even page. `copy` is what a personalized copy
-    /// serves at `/.brief/copy.json` (`None` for an ordinary handout).
+    /// pages where a part would start on an even page.
     pub fn assemble<'a>(
         &'a self,
         engine: &'a Engine,
         plan: &Plan,
-        copy: Option<&[u8]>,
         files: &mut Files,
     ) -> Result<Assembled<'a>, Failure> {
-        let mut prepared_all = Vec::new();
-        // The blank page first (if any part needs one), then the parts, compiled at once.
-        if plan.blank_before.iter().any(|b| *b) {
+        let prepared = self.prepare(engine, plan, files)?;
+        let date = prepared
+            .get(usize::from(self.has_blank(plan)))
+            .and_then(|(p, _)| p.date);
+        let composed = self.compose(&prepared, plan, None, files)?;
+        Ok(Assembled {
+            date,
+            document: composed.document,
+            prepared,
+            pages: composed.pages,
+            warnings: composed.warnings,
+        })
+    }
+
+    /// The warnings about characters no font has, in every part: said once per handout,
+    /// not once per copy.
+    pub fn missing_glyphs(&self, engine: &Engine) -> Vec<Diagnostic> {
+        let mut missing = Vec::new();
+        for part in &self.parts {
+            for warning in engine.fonts().missing_glyphs(&part.brief.origins) {
+                if !missing.contains(&warning) {
+                    missing.push(warning);
+                }
+            }
+        }
+        missing
+    }
+
+    fn has_blank(&self, plan: &Plan) -> bool {
+        plan.blank_before.iter().any(|b| *b)
+    }
+
+    /// The worlds the bundle compiles in, for its place in `plan`: the blank page first (if
+    /// any part needs one), then the parts. Images are read here, once per handout.
+    fn prepare<'a>(
+        &'a self,
+        engine: &'a Engine,
+        plan: &Plan,
+        files: &mut Files,
+    ) -> Result<Vec<(Prepared<'a>, &'a Compiled)>, Failure> {
+        let mut prepared = Vec::new();
+        if self.has_blank(plan) {
             let options = self.options(None, 0, Some(plan));
-            let prepared = pipeline::prepare(
+            let blank = pipeline::prepare(
                 engine,
                 &self.blank.compiled,
                 &self.blank.brief,
                 &options,
                 files,
             )?;
-            prepared_all.push((prepared, &self.blank.compiled));
+            prepared.push((blank, &self.blank.compiled));
         }
-        let has_blank = prepared_all.len();
         for (i, part) in self.parts.iter().enumerate() {
             let options = self.options(Some(part), plan.first[i], Some(plan));
-            let mut prepared =
-                pipeline::prepare(engine, &part.compiled, &part.brief, &options, files)?;
-            if let Some(copy) = copy {
-                prepared.world = prepared.world.with_copy(copy.to_vec());
-            }
-            prepared_all.push((prepared, &part.compiled));
+            let ready = pipeline::prepare(engine, &part.compiled, &part.brief, &options, files)?;
+            prepared.push((ready, &part.compiled));
         }
-        let worlds: Vec<_> = prepared_all.iter().map(|(p, c)| (&p.world, *c)).collect();
+        Ok(prepared)
+    }
+
+    /// Compiles the bundle in worlds [`Handout::assemble`] prepared, all at once, and puts
+    /// the pages together. `copy` is what a personalized copy serves at `/.brief/copy.json`
+    /// (`None` for an ordinary handout): each copy differs from the handout only in it.
+    pub fn compose(
+        &self,
+        prepared: &[(Prepared<'_>, &Compiled)],
+        plan: &Plan,
+        copy: Option<&[u8]>,
+        files: &mut Files,
+    ) -> Result<Composed, Vec<Diagnostic>> {
+        let copies: Vec<_> = match copy {
+            Some(copy) => prepared
+                .iter()
+                .map(|(p, c)| (p.world.clone().with_copy(copy.to_vec()), *c))
+                .collect(),
+            None => Vec::new(),
+        };
+        let worlds: Vec<_> = if copy.is_some() {
+            copies.iter().map(|(w, c)| (w, *c)).collect()
+        } else {
+            prepared.iter().map(|(p, c)| (&p.world, *c)).collect()
+        };
         let mut results = typeset::compile_many(&worlds, files).into_iter();
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
-        let blank_page = if has_blank == 1 {
+        let blank_page = if self.has_blank(plan) {
             match results.next().expect("one result per world") {
                 Ok(document) => Some(document.document),
                 Err(mut found) => {
@@ -429,7 +485,7 @@ impl Handout {
         };
         let mut documents = Vec::new();
         let mut pages = Vec::new();
-        for (i, (part, result)) in self.parts.iter().zip(results).enumerate() {
+        for (i, result) in results.enumerate() {
             if plan.blank_before[i]
                 && let Some(blank) = &blank_page
             {
@@ -440,7 +496,6 @@ impl Handout {
             }
             match result {
                 Ok(document) => {
-                    warnings.extend(engine.fonts().missing_glyphs(&part.brief.origins));
                     warnings.extend(document.warnings);
                     pages.push(document.document.pages().len());
                     documents.push(document.document);
@@ -449,17 +504,24 @@ impl Handout {
             }
         }
         if !errors.is_empty() {
-            return Err(errors.into());
+            return Err(errors);
         }
-        let date = prepared_all.get(has_blank).and_then(|(p, _)| p.date);
-        Ok(Assembled {
-            date,
+        Ok(Composed {
             document: typeset::concat(documents),
-            prepared: prepared_all,
             pages,
             warnings,
         })
     }
+}
+
+/// A bundle's pages, compiled in worlds already prepared.
+pub struct Composed {
+    /// All pages, blank ones included.
+    pub document: PagedDocument,
+    /// Each part's page count as typeset.
+    pub pages: Vec<usize>,
+    /// Warnings typst raised.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What the brief lacks for a part it lists.

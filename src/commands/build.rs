@@ -60,13 +60,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         print: args.print.overrides(),
         ..BuildOptions::default()
     };
-    for standard in &args.pdf_standards {
-        options.standards.push(match standard {
-            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
-            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
-        });
-    }
+    options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
     options.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();

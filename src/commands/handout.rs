@@ -10,13 +10,12 @@ use typst_layout::PagedDocument;
 
 use crate::batch;
 use crate::copies::{self, Destination, Job, Recipient};
-use crate::diag::Diagnostic;
 use crate::error::AppError;
 use crate::handout::{self, Assembled, Handout, Plan};
 use crate::output;
 use crate::pipeline::{self, BuildOptions, Failure};
 use crate::typeset;
-use crate::world::{Compiled, Engine};
+use crate::world::Compiled;
 
 /// Runs `brief handout`; returns the exit code.
 pub fn run(ctx: &Context, args: &HandoutArgs) -> u8 {
@@ -33,14 +32,7 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> u8 {
 }
 
 fn standards(args: &HandoutArgs) -> Vec<typst_pdf::PdfStandard> {
-    args.pdf_standards
-        .iter()
-        .map(|standard| match standard {
-            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
-            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
-        })
-        .collect()
+    args.pdf_standards.iter().map(|s| s.standard()).collect()
 }
 
 /// The output path: `-o`, else beside the brief with `suffix` (`note-handout.pdf`).
@@ -102,13 +94,14 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     // lay out again with the lengths found, a few times at most.
     let mut tries = 0;
     let assembled = loop {
-        let assembled = handout.assemble(&engine, &plan, None, files)?;
+        let assembled = handout.assemble(&engine, &plan, files)?;
         tries += 1;
         if assembled.pages == plan.pages || tries == 3 {
             break assembled;
         }
         plan = Plan::new(assembled.pages.clone(), plan.id.clone());
     };
+    ctx.warn(files, &handout.missing_glyphs(&engine));
     ctx.warn(files, &assembled.warnings);
     ctx.detail(format!(
         "typeset the bundle in {} ms",
@@ -118,7 +111,6 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         return per_participant(
             ctx,
             args,
-            &engine,
             &handout,
             &plan,
             &assembled,
@@ -206,13 +198,12 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
 }
 
 /// `brief handout --per-participant`: the whole bundle once per participant, "Prepared for
-/// NAME" on the note's first page and in its footers. The parts and their page plan are those
+/// NAME" on the note's first page and in every part's footer. The parts and their page plan are those
 /// of the ordinary handout; each copy differs only in its copy file, so typst reuses the rest.
 #[allow(clippy::too_many_arguments)]
 fn per_participant(
     ctx: &Context,
     args: &HandoutArgs,
-    engine: &Engine,
     handout: &Handout,
     plan: &Plan,
     base: &Assembled<'_>,
@@ -228,16 +219,13 @@ fn per_participant(
         .ok_or_else(|| AppError::new("this handout has no note part to make copies of"))?;
     let recipients = copies::recipients(note)?;
     let standards = standards(args);
+    // Every copy compiles in the handout's own worlds (its images read once), differing only
+    // in the copy file.
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
-        let copy = recipient.copy_json();
-        match handout.assemble(engine, plan, Some(&copy), local) {
-            Ok(assembled) => {
-                warnings.extend(assembled.warnings);
-                Ok(assembled.document)
-            }
-            Err(Failure::Problems(problems)) => Err(problems),
-            Err(Failure::App(error)) => Err(vec![Diagnostic::error(None, error.message)]),
-        }
+        let composed =
+            handout.compose(&base.prepared, plan, Some(&recipient.copy_json()), local)?;
+        warnings.extend(composed.warnings);
+        Ok(composed.document)
     };
     // What the export reports maps into the templates, the same for every copy.
     let worlds: Vec<_> = base

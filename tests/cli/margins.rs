@@ -100,10 +100,7 @@ fn handout_pages(brief: &std::path::Path, sets: &[&str], print: PrintOverrides) 
     let handout = Handout::load(brief, &input, print, &mut files)
         .unwrap_or_else(|_| panic!("{} loads", brief.display()));
     let plan = handout.plan(&engine, &mut files).ok().unwrap();
-    let assembled = handout
-        .assemble(&engine, &plan, None, &mut files)
-        .ok()
-        .unwrap();
+    let assembled = handout.assemble(&engine, &plan, &mut files).ok().unwrap();
     assembled.document
 }
 
