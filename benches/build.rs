@@ -6,20 +6,21 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use brief::check::load;
 use brief::diag::Files;
-use brief::fonts::Fonts;
-use brief::pipeline;
-use brief::world::{Compiled, Engine};
+use brief::typeset::fonts::Fonts;
+use brief::typeset::prepare;
+use brief::typeset::world::{Compiled, Engine};
 
 mod common;
 use common::{median, ms, peak_rss_kib, time};
 
 fn build_in_process(engine: &Engine, brief: &Path) -> usize {
     let mut files = Files::default();
-    let loaded = pipeline::load(brief, &Default::default(), &mut files)
+    let loaded = load::load(brief, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("the example checks"));
     let compiled = Compiled::new(&loaded.template);
-    let output = pipeline::typeset(engine, &compiled, &loaded, &Default::default(), &mut files)
+    let output = prepare::typeset(engine, &compiled, &loaded, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("it typesets"));
     std::hint::black_box(&output.pdf);
     output.pdf.len()

@@ -11,13 +11,15 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use brief::batch;
-use brief::copies::{self, Destination, Job, Recipient};
+use brief::check::load;
 use brief::diag::Files;
-use brief::fonts::Fonts;
-use brief::pipeline::{self, Brief, BuildOptions};
+use brief::jobs::batch;
+use brief::jobs::copies::{self, Destination, Job, Recipient};
+use brief::model::brief::Brief;
 use brief::typeset;
-use brief::world::{BriefWorld, Compiled, Engine};
+use brief::typeset::fonts::Fonts;
+use brief::typeset::prepare::{self, BuildOptions};
+use brief::typeset::world::{BriefWorld, Compiled, Engine};
 use indicatif::ProgressBar;
 
 mod common;
@@ -137,7 +139,7 @@ fn reused(
 ) -> usize {
     let mut files = Files::default();
     let options = BuildOptions::default();
-    let prepared = pipeline::prepare(engine, compiled, brief, &options, &mut files)
+    let prepared = prepare::prepare(engine, compiled, brief, &options, &mut files)
         .unwrap_or_else(|_| panic!("the brief prepares"));
     let finished = batch::run(
         recipients,
@@ -178,8 +180,8 @@ fn reused(
 /// parsed again, and typst's cache trimmed after each compile as typst's own watch does.
 fn naive(brief: &Brief, engine: &Engine, recipients: &[Recipient]) -> usize {
     let options = BuildOptions::default();
-    let data = pipeline::data(brief, &options);
-    let date = pipeline::document_date(brief).unwrap();
+    let data = prepare::data(brief, &options);
+    let date = prepare::document_date(brief).unwrap();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let pages = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -302,7 +304,7 @@ fn main() {
     std::fs::write(&path, big_brief(&example, count)).unwrap();
 
     let mut files = Files::default();
-    let brief = pipeline::load(&path, &Default::default(), &mut files)
+    let brief = load::load(&path, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("the {count}-participant brief checks"));
     let recipients = copies::recipients(&brief).unwrap_or_else(|_| panic!("names print"));
     assert_eq!(recipients.len(), count);
@@ -343,7 +345,7 @@ fn main() {
 
     // The whole of copies::make: one file each (each synced to disk), or one merged file.
     let options = BuildOptions::default();
-    let prepared = pipeline::prepare(&engine, &compiled, &brief, &options, &mut files)
+    let prepared = prepare::prepare(&engine, &compiled, &brief, &options, &mut files)
         .unwrap_or_else(|_| panic!("prepares"));
     let compile = |r: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
         copies::compile_copy(&prepared.world, &compiled, r, local, warnings)

@@ -9,12 +9,13 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use brief::check::load;
 use brief::diag::Files;
-use brief::fonts::Fonts;
-use brief::pipeline;
-use brief::preview;
 use brief::typeset;
-use brief::world::{Compiled, Engine};
+use brief::typeset::fonts::Fonts;
+use brief::typeset::prepare;
+use brief::typeset::preview;
+use brief::typeset::world::{Compiled, Engine};
 use image::ImageEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 
@@ -62,11 +63,11 @@ fn main() {
 
     let engine = Engine::new(Fonts::embedded());
     let mut files = Files::default();
-    let brief = pipeline::load(&brief_path, &Default::default(), &mut files)
+    let brief = load::load(&brief_path, &Default::default(), &mut files)
         .unwrap_or_else(|_| panic!("the example checks"));
     let compiled = Compiled::new(&brief.template);
-    let options = pipeline::BuildOptions::default();
-    let prepared = pipeline::prepare(&engine, &compiled, &brief, &options, &mut files)
+    let options = prepare::BuildOptions::default();
+    let prepared = prepare::prepare(&engine, &compiled, &brief, &options, &mut files)
         .unwrap_or_else(|_| panic!("the example prepares"));
     let document = typeset::compile(&prepared.world, &compiled, &mut files)
         .unwrap_or_else(|_| panic!("the example compiles"))

@@ -1,8 +1,12 @@
 //! Plain application errors (`error: ...` then `hint: ...`) and the exit codes they map to.
-//! Problems inside a brief or template are [`crate::diag::Diagnostic`]s instead.
+//! Problems inside a brief or template are [`crate::diag::Diagnostic`]s instead; a step that
+//! can fail either way returns a [`Failure`].
 
 use std::fmt;
+use std::io;
 use std::process::ExitCode;
+
+use crate::diag::Diagnostic;
 
 /// Exit code for success.
 pub const EXIT_OK: u8 = 0;
@@ -63,3 +67,42 @@ impl fmt::Display for AppError {
 }
 
 impl std::error::Error for AppError {}
+
+/// Why a step failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Problems inside the brief or the template, each with its place.
+    Problems(Vec<Diagnostic>),
+    /// Anything else: a file that cannot be read or written, a bad environment.
+    App(AppError),
+}
+
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Self {
+        Failure::App(error)
+    }
+}
+
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(problems: Vec<Diagnostic>) -> Self {
+        Failure::Problems(problems)
+    }
+}
+
+/// An I/O error in words, without the OS error number.
+pub fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "not found".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::StorageFull => "the disk is full".into(),
+        io::ErrorKind::IsADirectory => "it is a folder".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
+        _ => {
+            let text = error.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text.to_lowercase(),
+            }
+        }
+    }
+}

@@ -1,46 +1,38 @@
 //! `brief` turns a roundtable briefing written in YAML into a print-ready PDF.
 //!
-//! The pipeline, one module a step: [`loader`] (YAML text to positioned trees) ->
-//! [`check`] (against the [`template`]'s declared fields, every problem at once) ->
-//! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF;
-//! [`preview`] for PNG and SVG pictures of pages) -> [`output`] (atomic writes).
-//! [`grayscale`] turns the brief's images gray for monochrome printers. [`pipeline`] strings the steps together and [`commands`] are
-//! the command-line loops around it.
-//! [`world`] (the typst `World` over the checked data) -> [`typeset`] (document and PDF) ->
-//! [`output`] (atomic writes). [`pipeline`] strings the steps together and [`commands`] are
-//! the command-line loops around it; [`batch`] runs a job per item on every core, and
-//! [`copies`] uses it for personalized copies.
+//! The source tree is the pipeline, each folder a stage that calls only the stages before it:
+//!
+//! ```text
+//! input    the brief's files read within limits; YAML to trees that remember each value's
+//!          place; layers (`extends`) and `--set` merged
+//!   -> model    what a template declares (manifests, the registry, the contract it reads)
+//!               and what a checked brief is (fields, provenance, locale, dates, paper)
+//!   -> check    the brief checked against the template's declared fields, every problem at
+//!               once; rich text, content checks (citations, acronyms), change marks
+//!   -> typeset  the typst World over the checked data, fonts, compile and PDF export,
+//!               pictures of pages, grayscale images
+//!   -> output   files written atomically, staged folders renamed into place
+//! jobs     one build, a batch on every core, personalized copies, the handout bundle
+//! cli      the clap types and one module per command: parse, call a job, print
+//! ```
+//!
+//! Beside them, used by every stage: [`diag`] (problems with their place, drawn as
+//! `file:line:column` reports), [`error`] (plain errors, exit codes, and [`error::Failure`],
+//! either kind) and [`text`] (white space, invisible characters, plurals).
 
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]
 
-pub mod batch;
-pub mod changes;
 pub mod check;
 pub mod cli;
-pub mod commands;
-pub mod content;
-pub mod copies;
-pub mod dates;
 pub mod diag;
 pub mod error;
-pub mod fonts;
-pub mod grayscale;
-pub mod handout;
-pub mod layers;
-pub mod lint;
-pub mod loader;
-pub mod locale;
-pub mod markdown;
+pub mod input;
+pub mod jobs;
+pub mod model;
 pub mod output;
-pub mod pipeline;
-pub mod preview;
-pub mod print;
-pub mod schema;
-pub mod starter;
-pub mod template;
+pub mod text;
 pub mod typeset;
-pub mod world;
 
 /// Replaces Rust's panic message with one that says it is a bug and how to report it.
 /// The process still exits with code 101.

@@ -12,8 +12,8 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
 
 use brief::check;
 use brief::diag::Files;
-use brief::loader;
-use brief::template::Registry;
+use brief::input::yaml;
+use brief::model::template::Registry;
 
 /// Checks that the title comes out literally, for one input (the title's text).
 pub fn run(data: &[u8]) {
@@ -34,7 +34,7 @@ sections:
     );
     let mut files = Files::default();
     let key = files.add("fuzz.yaml", text.as_str());
-    let root = loader::parse(&text, key).expect("a JSON string is a YAML double-quoted scalar");
+    let root = yaml::parse(&text, key).expect("a JSON string is a YAML double-quoted scalar");
     let template = Registry::new(None, None)
         .load("background-note", &mut files, None)
         .expect("the built-in template loads");

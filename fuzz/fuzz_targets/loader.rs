@@ -1,4 +1,4 @@
-//! Fuzz target: `loader::parse` on arbitrary UTF-8 never panics, and every place it reports,
+//! Fuzz target: `yaml::parse` on arbitrary UTF-8 never panics, and every place it reports,
 //! in a diagnostic or in the tree it returns, lies within the text on character boundaries.
 //!
 //! The same `run` replays fuzz/corpus/loader/ in `cargo test` (tests/fuzz_corpus.rs).
@@ -9,7 +9,7 @@
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
 
 use brief::diag::{Files, Span};
-use brief::loader::{self, Node, Value};
+use brief::input::yaml::{self, Node, Value};
 
 /// Checks the loader's invariants on one input.
 pub fn run(data: &[u8]) {
@@ -18,7 +18,7 @@ pub fn run(data: &[u8]) {
     };
     let mut files = Files::default();
     let key = files.add("fuzz.yaml", text);
-    match loader::parse(text, key) {
+    match yaml::parse(text, key) {
         Ok(node) => check_node(&node, text, key),
         Err(problems) => {
             assert!(!problems.is_empty(), "a failure says why");

@@ -1,6 +1,6 @@
 //! Fuzz target: arbitrary YAML, merged over the example brief as a layer and checked alone,
 //! never panics the checker against `background-note`; every problem's place lies within its
-//! file; and a brief without errors gives template data (`pipeline::data`) that is valid JSON.
+//! file; and a brief without errors gives template data (`prepare::data`) that is valid JSON.
 //!
 //! The same `run` replays fuzz/corpus/merge_check/ in `cargo test` (tests/fuzz_corpus.rs).
 
@@ -13,10 +13,11 @@ use std::path::PathBuf;
 
 use brief::check;
 use brief::diag::Files;
-use brief::layers;
-use brief::loader::{self, Node};
-use brief::pipeline::{self, Brief};
-use brief::template::Registry;
+use brief::input::layers;
+use brief::input::yaml::{self, Node};
+use brief::model::brief::Brief;
+use brief::model::template::Registry;
+use brief::typeset::prepare;
 
 /// A complete brief for `background-note`, the lower layer the input is merged over.
 const BASE: &str = "title: Defence Co-operation
@@ -38,9 +39,9 @@ pub fn run(data: &[u8]) {
     };
     let mut files = Files::default();
     let base_key = files.add("base.yaml", BASE);
-    let base = loader::parse(BASE, base_key).expect("the base brief parses");
+    let base = yaml::parse(BASE, base_key).expect("the base brief parses");
     let key = files.add("fuzz.yaml", text);
-    let Ok(node) = loader::parse(text, key) else {
+    let Ok(node) = yaml::parse(text, key) else {
         return;
     };
     let merged = layers::merge(base, node.clone());
@@ -78,7 +79,7 @@ fn check_one(root: &Node, files: &mut Files) {
         root: root.clone(),
         language: checked.edition,
     };
-    let data = pipeline::data(&brief, &pipeline::BuildOptions::default());
+    let data = prepare::data(&brief, &prepare::BuildOptions::default());
     let parsed: serde_json::Value =
         serde_json::from_slice(&data.json).expect("the template data is JSON");
     assert_eq!(parsed["fields"], brief.fields, "the JSON holds the fields");

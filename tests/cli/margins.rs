@@ -2,12 +2,12 @@
 //! rules, headers, footers, stamps, fold lines) comes within 6 mm of the paper's edge, where
 //! office printers cannot print. Checked in-process on the laid-out pages.
 
-use brief::cli::InputArgs;
+use brief::check::load::Sources;
 use brief::diag::Files;
-use brief::handout::{self, Handout};
-use brief::pipeline::{self, BuildOptions};
-use brief::print::{Paper, PrintOverrides};
-use brief::world::Compiled;
+use brief::jobs::handout::{self, Handout};
+use brief::model::print::{Paper, PrintOverrides};
+use brief::typeset::prepare::{self, BuildOptions};
+use brief::typeset::world::Compiled;
 use typst::layout::{Abs, Frame, FrameItem, Point, Rect, Transform};
 use typst_layout::PagedDocument;
 
@@ -91,12 +91,12 @@ fn assert_printable(document: &PagedDocument, what: &str) {
 
 fn handout_pages(brief: &std::path::Path, sets: &[&str], print: PrintOverrides) -> PagedDocument {
     let mut files = Files::default();
-    let input = InputArgs {
+    let input = Sources {
         sets: sets.iter().map(|s| s.to_string()).collect(),
         templates: None,
         langs: Vec::new(),
     };
-    let engine = brief::commands::engine(&[]).unwrap();
+    let engine = brief::cli::engine(&[]).unwrap();
     let handout = Handout::load(brief, &input, print, &mut files)
         .unwrap_or_else(|_| panic!("{} loads", brief.display()));
     let plan = handout.plan(&engine, &mut files).ok().unwrap();
@@ -146,17 +146,16 @@ fn name_tents_keep_clear_of_the_paper_edge() {
             paper: Some(paper),
             binding_mm: None,
         };
-        let (tents, _, _) =
-            handout::name_tents(&example(), &InputArgs::default(), print, &mut files)
-                .ok()
-                .unwrap();
-        let engine = brief::commands::engine(&[]).unwrap();
+        let (tents, _, _) = handout::name_tents(&example(), &Sources::default(), print, &mut files)
+            .ok()
+            .unwrap();
+        let engine = brief::cli::engine(&[]).unwrap();
         let compiled = Compiled::new(&tents.template);
         let options = BuildOptions {
             print,
             ..BuildOptions::default()
         };
-        let prepared = pipeline::prepare(&engine, &compiled, &tents, &options, &mut files)
+        let prepared = prepare::prepare(&engine, &compiled, &tents, &options, &mut files)
             .ok()
             .unwrap();
         let document = brief::typeset::compile(&prepared.world, &compiled, &mut files)

@@ -3,7 +3,7 @@
 use std::fs;
 
 use brief::diag::Files;
-use brief::template::{Field, Registry};
+use brief::model::template::{Field, Registry};
 
 use crate::util::{brief, root, run, workspace};
 

@@ -2,9 +2,9 @@
 
 use brief::check;
 use brief::diag::{Files, Span};
-use brief::layers::merge;
-use brief::loader::{self, Entry, Node, Scalar, Value};
-use brief::template::Registry;
+use brief::input::layers::merge;
+use brief::input::yaml::{self, Entry, Node, Scalar, Value};
+use brief::model::template::Registry;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -250,9 +250,9 @@ proptest! {
     /// loads to the same values: scalar texts survive the loader exactly.
     #[test]
     fn accepted_yaml_round_trips_its_scalars(text in yamlish()) {
-        if let Ok(node) = loader::parse(&text, 0) {
+        if let Ok(node) = yaml::parse(&text, 0) {
             let again = emit(&node);
-            let reloaded = loader::parse(&again, 0);
+            let reloaded = yaml::parse(&again, 0);
             prop_assert!(reloaded.is_ok(), "{again:?} from {text:?}: {reloaded:?}");
             prop_assert_eq!(shape(&reloaded.unwrap()), shape(&node));
         }
@@ -263,7 +263,7 @@ proptest! {
     #[test]
     fn any_strings_load_back_exactly(node in tree_map(0)) {
         let text = emit(&node);
-        let loaded = loader::parse(&text, 0);
+        let loaded = yaml::parse(&text, 0);
         prop_assert!(loaded.is_ok(), "{text:?}: {loaded:?}");
         prop_assert_eq!(shape(&loaded.unwrap()), shape(&node));
     }
@@ -277,7 +277,7 @@ proptest! {
         let template = Registry::new(None, None)
             .load("background-note", &mut files, None)
             .expect("the built-in template loads");
-        let problems = match loader::parse(&text, key) {
+        let problems = match yaml::parse(&text, key) {
             Ok(root) => check::check(&root, &template).problems,
             Err(problems) => problems,
         };

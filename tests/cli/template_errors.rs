@@ -2,16 +2,18 @@
 
 use std::borrow::Cow;
 
+use brief::check::load;
 use brief::diag::{self, Files};
-use brief::fonts::Fonts;
-use brief::pipeline::{self, Failure};
-use brief::world::{Compiled, Engine};
+use brief::error::Failure;
+use brief::typeset::fonts::Fonts;
+use brief::typeset::prepare;
+use brief::typeset::world::{Compiled, Engine};
 
 use crate::util::example;
 
 fn typeset_with_main(main: &str) -> String {
     let mut files = Files::default();
-    let Ok(mut brief) = pipeline::load(&example(), &Default::default(), &mut files) else {
+    let Ok(mut brief) = load::load(&example(), &Default::default(), &mut files) else {
         panic!("the example checks")
     };
     brief
@@ -20,7 +22,7 @@ fn typeset_with_main(main: &str) -> String {
         .insert("main.typ".into(), Cow::Owned(main.as_bytes().to_vec()));
     let engine = Engine::new(Fonts::embedded());
     let compiled = Compiled::new(&brief.template);
-    match pipeline::typeset(&engine, &compiled, &brief, &Default::default(), &mut files) {
+    match prepare::typeset(&engine, &compiled, &brief, &Default::default(), &mut files) {
         Ok(_) => panic!("the broken template typeset"),
         Err(Failure::Problems(problems)) => diag::render(&files, &problems),
         Err(Failure::App(error)) => panic!("{error}"),

@@ -1,0 +1,1014 @@
+//! The checker: walks a brief's tree against the template's declared fields, reports every
+//! problem at once with its place and field path, and produces the normalized data (JSON) that
+//! is all a template ever sees.
+
+pub mod changes;
+pub mod content;
+pub mod lint;
+pub mod load;
+pub mod markdown;
+pub mod schema;
+pub mod starter;
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::{Map as JsonMap, Value as Json, json};
+
+use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::input::yaml::{self, Node, Value};
+use crate::model::brief::{Image, Provenance};
+use crate::model::dates::{self, PartialDate};
+use crate::model::locale::{self, LANGUAGES, Locale};
+use crate::model::template::{Field, Kind, Template};
+use crate::text::{fold, plural};
+
+/// Top-level keys that belong to `brief` itself rather than to the template.
+pub const RESERVED: &[&str] = &["template", crate::input::layers::EXTENDS];
+
+/// The result of a check: the data for the template, and what was found on the way.
+#[derive(Debug)]
+pub struct Checked {
+    /// The normalized data; meaningful only when `problems` holds no error.
+    pub data: Json,
+    /// Where each value (each leaf, and each empty list or map) came from, in brief order.
+    pub origins: Vec<Provenance>,
+    /// The images the brief names, for the typst world to serve.
+    pub images: Vec<Image>,
+    /// Errors and warnings, in the order of the brief.
+    pub problems: Vec<Diagnostic>,
+    /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
+    /// taken in it.
+    pub edition: &'static str,
+}
+
+impl Checked {
+    /// Whether any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks a brief's (merged) root node against a template's declared fields. Dates, times and
+/// French spacing are printed in the brief's language (see [`brief_locale`]). Image paths
+/// cannot be resolved without knowing the files: see [`check_in`].
+pub fn check(root: &Node, template: &Template) -> Checked {
+    check_inner(root, template, None, None)
+}
+
+/// Like [`check`], resolving image paths against the folder of the file that gave each one.
+pub fn check_in(root: &Node, template: &Template, files: &Files) -> Checked {
+    check_inner(root, template, Some(files), None)
+}
+
+/// Like [`check_in`], for the edition in `language` (`en`, `fr`, `ko`): a text given per
+/// language (`{en: ..., fr: ...}`) is taken in that language. `None` is the edition in the
+/// language of the brief's `lang`.
+pub fn check_edition(
+    root: &Node,
+    template: &Template,
+    files: &Files,
+    language: Option<&str>,
+) -> Checked {
+    check_inner(root, template, Some(files), language)
+}
+
+fn check_inner(
+    root: &Node,
+    template: &Template,
+    files: Option<&Files>,
+    language: Option<&str>,
+) -> Checked {
+    let locale = brief_locale(root, template);
+    let edition = language
+        .and_then(|l| LANGUAGES.iter().find(|(c, ..)| *c == l))
+        .map_or(locale.language(), |(c, ..)| *c);
+    let mut checker = Checker {
+        files,
+        images: Vec::new(),
+        problems: Vec::new(),
+        origins: Vec::new(),
+        defaults_at: template.manifest_span(),
+        in_default: false,
+        locale,
+        edition,
+        in_language: false,
+        map_entry: false,
+        translations: Vec::new(),
+    };
+    let decls = template.manifest_tree.get("fields").map(|e| &e.node);
+    let data = match &root.value {
+        Value::Map(_) => checker.record(root, &template.manifest.fields, decls, "", RESERVED),
+        _ => {
+            checker.problems.push(
+                Diagnostic::error(
+                    Some(root.span),
+                    format!(
+                        "a brief is a map of fields, but this file holds {}",
+                        root.describe()
+                    ),
+                )
+                .with_hint("start each line with a field name, such as `title: ...`"),
+            );
+            Json::Null
+        }
+    };
+    checker.missing_translations();
+    let mut problems = checker.problems;
+    // In the order of the brief, as a reader goes through it.
+    problems.sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
+    Checked {
+        data,
+        origins: checker.origins,
+        images: checker.images,
+        problems,
+        edition,
+    }
+}
+
+/// The language a brief is written in: its (merged) `lang` value, else the template's default
+/// for `lang`, else en-CA. A `lang` that is not a known locale falls back the same way (the
+/// check of the field itself reports it).
+pub fn brief_locale(root: &Node, template: &Template) -> Locale {
+    let given = root.get("lang").and_then(|entry| match &entry.node.value {
+        Value::Scalar(s) => Locale::from_tag(&s.text),
+        _ => None,
+    });
+    given
+        .or_else(|| {
+            let default = template.manifest.fields.get("lang")?.default.as_ref()?;
+            Locale::from_tag(default.as_str()?)
+        })
+        .unwrap_or_default()
+}
+
+struct Checker<'f> {
+    /// The files read, to resolve image paths against the folder of their file.
+    files: Option<&'f Files>,
+    /// The images found so far.
+    images: Vec<Image>,
+    /// The brief's language, for dates, times and French spacing.
+    locale: Locale,
+    problems: Vec<Diagnostic>,
+    origins: Vec<Provenance>,
+    /// Where a default without a precise place in the manifest is reported.
+    defaults_at: Span,
+    /// Whether the values being checked come from a template default.
+    in_default: bool,
+    /// The language of the edition being checked: `en`, `fr` or `ko`.
+    edition: &'static str,
+    /// Whether the value being checked is one language's text of a per-language field.
+    in_language: bool,
+    /// Whether the value being checked is an entry of a map, whose languages may differ.
+    map_entry: bool,
+    /// The fields given per language, with the languages each has.
+    translations: Vec<Translation>,
+}
+
+/// A text or rich field given per language.
+struct Translation {
+    path: String,
+    /// Where it is reported: the field's first language key.
+    span: Span,
+    languages: Vec<&'static str>,
+}
+
+/// The declaration node of field `name` inside a manifest `fields:` map.
+fn decl_of<'a>(decls: Option<&'a Node>, name: &str) -> Option<&'a Node> {
+    decls.and_then(|d| d.get(name)).map(|e| &e.node)
+}
+
+/// A child of a declaration node, such as its `items` or `fields`.
+fn decl_part<'a>(decl: Option<&'a Node>, part: &str) -> Option<&'a Node> {
+    decl.and_then(|d| d.get(part)).map(|e| &e.node)
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl Checker<'_> {
+    fn error(&mut self, span: Span, path: &str, message: impl Into<String>) -> &mut Diagnostic {
+        self.problems
+            .push(Diagnostic::error(Some(span), message).with_field(path));
+        self.problems.last_mut().expect("just pushed")
+    }
+
+    fn mismatch(&mut self, node: &Node, path: &str, field: &Field) -> Json {
+        let hint = match field.kind {
+            Kind::List => Some("write each item on its own line, starting with `- `"),
+            Kind::Record | Kind::Map => {
+                Some("write the fields indented below this key, as `name: value`")
+            }
+            Kind::Text | Kind::Rich | Kind::Inline if matches!(node.value, Value::List(_)) => Some(
+                "a list is not text; join the items into one text, or use a `|` block for several paragraphs",
+            ),
+            _ => None,
+        };
+        let diagnostic = self.error(
+            node.span,
+            path,
+            format!(
+                "expected {}, found {}",
+                field.kind.expected(),
+                node.describe()
+            ),
+        );
+        if let Some(hint) = hint {
+            diagnostic.hints.push(hint.into());
+        }
+        Json::Null
+    }
+
+    fn record(
+        &mut self,
+        node: &Node,
+        fields: &indexmap::IndexMap<String, Field>,
+        decls: Option<&Node>,
+        path: &str,
+        reserved: &[&str],
+    ) -> Json {
+        let Value::Map(entries) = &node.value else {
+            unreachable!("callers pass maps")
+        };
+        let mut out = JsonMap::new();
+        // Fields an unknown key was taken for: their "missing" error would say it twice.
+        let mut suggested = Vec::new();
+        for entry in entries {
+            if reserved.contains(&entry.key.as_str()) {
+                continue;
+            }
+            if !fields.contains_key(&entry.key) {
+                let field_path = join(path, &entry.key);
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                let suggestion = did_you_mean(&entry.key, known.iter().copied());
+                let place = if path.is_empty() {
+                    "a brief of this template".to_string()
+                } else {
+                    format!("`{path}`")
+                };
+                let diagnostic = self.error(
+                    entry.key_span,
+                    &field_path,
+                    format!("unknown field `{}`", entry.key),
+                );
+                match suggestion {
+                    Some(s) => {
+                        diagnostic.hints.push(format!("did you mean `{s}`?"));
+                        suggested.push(s.to_string());
+                    }
+                    None => diagnostic
+                        .notes
+                        .push(format!("the fields of {place} are: {}", known.join(", "))),
+                }
+            }
+        }
+        let first_key = entries.first().map_or(node.span, |e| e.key_span);
+        for (name, field) in fields {
+            let field_path = join(path, name);
+            let decl = decl_of(decls, name);
+            let given = entries.iter().find(|e| &e.key == name).map(|e| &e.node);
+            let value = match given {
+                Some(value) if value.value != Value::Null => {
+                    self.value(value, field, decl, &field_path)
+                }
+                // An explicit null removes a default (a layer can take out what a lower set).
+                Some(null) if !field.required => {
+                    self.origins.push(Provenance {
+                        path: field_path.clone(),
+                        span: null.span,
+                        default: self.in_default,
+                        value: Json::Null,
+                    });
+                    Json::Null
+                }
+                _ => match &field.default {
+                    Some(default) => {
+                        let default = match decl_part(decl, "default") {
+                            Some(node) => node.clone(),
+                            None => yaml::node_from_yaml(default, self.defaults_at),
+                        };
+                        let outer = std::mem::replace(&mut self.in_default, true);
+                        let value = self.value(&default, field, decl, &field_path);
+                        self.in_default = outer;
+                        value
+                    }
+                    None if field.required && !(given.is_none() && suggested.contains(name)) => {
+                        let at = given.map_or(first_key, |n| n.span);
+                        let what = if given.is_some() {
+                            "is empty"
+                        } else {
+                            "is missing"
+                        };
+                        let expected = field.kind.expected();
+                        let diagnostic = self.error(
+                            at,
+                            &field_path,
+                            format!("the required field `{name}` {what}"),
+                        );
+                        diagnostic.notes.push(format!("expected: {expected}"));
+                        if let Some(description) = &field.description {
+                            diagnostic.notes.push(format!("`{name}`: {description}"));
+                        }
+                        Json::Null
+                    }
+                    None => Json::Null,
+                },
+            };
+            out.insert(name.clone(), value);
+        }
+        for (name, field) in fields {
+            if let Some(sibling) = &field.row_length {
+                self.row_lengths(entries, name, sibling, path);
+            }
+        }
+        Json::Object(out)
+    }
+
+    /// A record of alternatives (`one-of`) holds exactly one of them.
+    fn one_of(&mut self, node: &Node, field: &Field, path: &str) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        let given: Vec<&yaml::Entry> = entries
+            .iter()
+            .filter(|e| field.one_of.contains(&e.key) && e.node.value != Value::Null)
+            .collect();
+        let names = field
+            .one_of
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        match given.as_slice() {
+            [] => {
+                // An unknown key (a misspelt `tabel:`) is reported already, with a suggestion.
+                if entries.iter().any(|e| !field.fields.contains_key(&e.key)) {
+                    return;
+                }
+                self.error(node.span, path, format!("expected one of {names} here"))
+                    .notes
+                    .push("each item holds exactly one of them".into());
+            }
+            [first, rest @ ..] => {
+                for extra in rest {
+                    let key = &extra.key;
+                    self.error(
+                        extra.key_span,
+                        &join(path, key),
+                        format!("`{key}` cannot stand beside `{}` in one item", first.key),
+                    )
+                    .hints
+                    .push(format!(
+                        "an item holds one of {names}: start a new item (`- {key}:`) for this one"
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Each row of a `row-length` list has as many cells as the sibling list (the columns).
+    fn row_lengths(&mut self, entries: &[yaml::Entry], name: &str, sibling: &str, path: &str) {
+        let list = |key: &str| {
+            entries
+                .iter()
+                .find(|e| e.key == key)
+                .and_then(|e| match &e.node.value {
+                    Value::List(items) => Some(items),
+                    _ => None,
+                })
+        };
+        let (Some(rows), Some(columns)) = (list(name), list(sibling)) else {
+            return;
+        };
+        let n = columns.len();
+        for (i, row) in rows.iter().enumerate() {
+            let Value::List(cells) = &row.value else {
+                continue;
+            };
+            if cells.len() != n {
+                let k = cells.len();
+                self.error(
+                    row.span,
+                    &format!("{}[{i}]", join(path, name)),
+                    format!(
+                        "this row has {k} cell{}, but `{sibling}` has {n}",
+                        plural(k)
+                    ),
+                )
+                .hints
+                .push(format!(
+                    "give each row one cell per item of `{sibling}`, in order; write an empty cell as \"\""
+                ));
+            }
+        }
+    }
+
+    fn value(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        let leaf = match &node.value {
+            Value::List(items) => items.is_empty(),
+            Value::Map(entries) => entries.is_empty(),
+            _ => true,
+        };
+        let json = self.value_of(node, field, decl, path);
+        // Leaves and empty containers are what `brief show` lists.
+        if leaf {
+            self.origins.push(Provenance {
+                path: path.to_string(),
+                span: node.span,
+                default: self.in_default,
+                value: json.clone(),
+            });
+        }
+        json
+    }
+
+    fn value_of(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        match field.kind {
+            Kind::List => {
+                let Value::List(items) = &node.value else {
+                    return self.mismatch(node, path, field);
+                };
+                let item_field = field
+                    .items
+                    .as_deref()
+                    .expect("validated: lists declare items");
+                let values: Vec<Json> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let item_path = format!("{path}[{i}]");
+                        if item.value == Value::Null {
+                            self.error(item.span, &item_path, "this list item is empty");
+                            Json::Null
+                        } else {
+                            self.value(item, item_field, decl_part(decl, "items"), &item_path)
+                        }
+                    })
+                    .collect();
+                if let Some(min) = field.min
+                    && items.len() < min
+                {
+                    self.error(
+                        node.span,
+                        path,
+                        format!(
+                            "expected at least {min} item{}, found {}",
+                            plural(min),
+                            items.len()
+                        ),
+                    );
+                }
+                if let Some(max) = field.max
+                    && items.len() > max
+                {
+                    self.error(
+                        node.span,
+                        path,
+                        format!(
+                            "expected at most {max} item{}, found {}",
+                            plural(max),
+                            items.len()
+                        ),
+                    );
+                }
+                Json::Array(values)
+            }
+            Kind::Record => {
+                if !matches!(node.value, Value::Map(_)) {
+                    return self.mismatch(node, path, field);
+                }
+                let out = self.record(node, &field.fields, decl_part(decl, "fields"), path, &[]);
+                if !field.one_of.is_empty() {
+                    self.one_of(node, field, path);
+                }
+                out
+            }
+            Kind::Map => {
+                let Value::Map(entries) = &node.value else {
+                    return self.mismatch(node, path, field);
+                };
+                let value_field = field
+                    .values
+                    .as_deref()
+                    .expect("validated: maps declare values");
+                let mut out = JsonMap::new();
+                for entry in entries {
+                    let entry_path = join(path, &entry.key);
+                    let per_language =
+                        matches!(value_field.kind, Kind::Text | Kind::Rich | Kind::Inline)
+                            && is_language_map(&entry.node);
+                    // An entry of a map (an acronym) given in some languages only belongs to
+                    // the editions in those languages: `OTAN: {fr: ...}` beside
+                    // `NATO: {en: ...}`.
+                    if per_language && entry.node.get(self.edition).is_none() {
+                        continue;
+                    }
+                    let outer = std::mem::replace(&mut self.map_entry, per_language);
+                    let value = if entry.node.value == Value::Null {
+                        self.error(
+                            entry.key_span,
+                            &entry_path,
+                            format!("`{}` has no value", entry.key),
+                        );
+                        Json::Null
+                    } else {
+                        self.value(
+                            &entry.node,
+                            value_field,
+                            decl_part(decl, "values"),
+                            &entry_path,
+                        )
+                    };
+                    self.map_entry = outer;
+                    out.insert(entry.key.clone(), value);
+                }
+                Json::Object(out)
+            }
+            Kind::Text | Kind::Rich | Kind::Inline
+                if matches!(node.value, Value::Map(_)) && !self.in_language =>
+            {
+                self.per_language(node, field, decl, path)
+            }
+            _ => self.scalar(node, field, path),
+        }
+    }
+
+    /// A text or rich field given per language (`{en: ..., fr: ...}`): the edition's language
+    /// is checked (and recorded as where the value comes from); the other languages are only
+    /// checked to be languages. A map whose keys look nothing like languages is an ordinary
+    /// "expected text" error.
+    fn per_language(
+        &mut self,
+        node: &Node,
+        field: &Field,
+        decl: Option<&Node>,
+        path: &str,
+    ) -> Json {
+        let Value::Map(entries) = &node.value else {
+            unreachable!("callers pass maps")
+        };
+        let codes = || LANGUAGES.iter().map(|(c, ..)| *c);
+        let like_language = |key: &str| {
+            locale::is_language(key)
+                || did_you_mean(key, codes()).is_some()
+                || key
+                    .split_once('-')
+                    .is_some_and(|(l, _)| locale::is_language(l))
+        };
+        if entries.is_empty() || !entries.iter().any(|e| like_language(&e.key)) {
+            self.mismatch(node, path, field);
+            self.problems
+                .last_mut()
+                .expect("mismatch reports")
+                .hints
+                .push(format!(
+                    "to give the text per language, write one entry per language, such as `{{en: ..., fr: ...}}` (the languages are {})",
+                    language_choices()
+                ));
+            return Json::Null;
+        }
+        let mut languages = Vec::new();
+        for entry in entries {
+            match LANGUAGES.iter().find(|(c, ..)| *c == entry.key) {
+                Some((code, ..)) => languages.push(*code),
+                None => {
+                    let key = entry.key.as_str();
+                    let diagnostic = self.error(
+                        entry.key_span,
+                        path,
+                        format!("`{key}` is not a language a text can be given in"),
+                    );
+                    match key.split_once('-').filter(|(l, _)| locale::is_language(l)) {
+                        Some((language, _)) => diagnostic.hints.push(format!(
+                            "write the language alone, `{language}`: the region comes from the brief's `lang`"
+                        )),
+                        None => match did_you_mean(key, codes()) {
+                            Some(s) => diagnostic.hints.push(format!("did you mean `{s}`?")),
+                            None => diagnostic
+                                .notes
+                                .push(format!("the languages are {}", language_choices())),
+                        },
+                    }
+                }
+            }
+        }
+        if languages.is_empty() {
+            // Every key was reported as not a language: that says it.
+            return Json::Null;
+        }
+        let first_key = entries[0].key_span;
+        let chosen = entries.iter().find(|e| e.key == self.edition);
+        if !self.map_entry {
+            self.translations.push(Translation {
+                path: path.to_string(),
+                span: first_key,
+                languages: languages.clone(),
+            });
+        }
+        match chosen {
+            Some(entry) => {
+                let outer = std::mem::replace(&mut self.in_language, true);
+                let value = if entry.node.value == Value::Null {
+                    self.error(
+                        entry.key_span,
+                        path,
+                        format!(
+                            "the {} text of `{path}` is empty",
+                            locale::language_name(self.edition)
+                        ),
+                    );
+                    Json::Null
+                } else {
+                    self.value(&entry.node, field, decl, path)
+                };
+                self.in_language = outer;
+                value
+            }
+            None => {
+                let edition = self.edition;
+                let diagnostic = self.error(
+                    first_key,
+                    path,
+                    format!(
+                        "`{path}` has no text in {}, the language of this edition",
+                        locale::language_name(edition)
+                    ),
+                );
+                diagnostic.notes.push(format!(
+                    "it is given in {}",
+                    locale::language_list(&languages, "and")
+                ));
+                diagnostic.hints.push(format!(
+                    "add `{edition}: ...` to it, or build an edition it has with `--lang {}`",
+                    languages[0]
+                ));
+                Json::Null
+            }
+        }
+    }
+
+    /// Warnings for fields given in some of the brief's languages but not all: the brief's
+    /// languages are every language any of its fields is given in. A field without the
+    /// edition's language is an error already and is not warned about again.
+    fn missing_translations(&mut self) {
+        let used: Vec<&'static str> = LANGUAGES
+            .iter()
+            .map(|(c, ..)| *c)
+            .filter(|c| self.translations.iter().any(|t| t.languages.contains(c)))
+            .collect();
+        for translation in std::mem::take(&mut self.translations) {
+            if !translation.languages.contains(&self.edition) {
+                continue;
+            }
+            let missing: Vec<&str> = used
+                .iter()
+                .copied()
+                .filter(|c| !translation.languages.contains(c))
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let path = &translation.path;
+            self.problems.push(
+                Diagnostic::warning(
+                    Some(translation.span),
+                    format!(
+                        "`{path}` has no text in {}",
+                        locale::language_list(&missing, "or")
+                    ),
+                )
+                .with_field(path)
+                .with_note(format!(
+                    "it is given in {}; the brief uses {}",
+                    locale::language_list(&translation.languages, "and"),
+                    locale::language_list(&used, "and")
+                ))
+                .with_hint(format!(
+                    "add {} beside the others; the {} edition cannot be built until then",
+                    missing
+                        .iter()
+                        .map(|c| format!("`{c}: ...`"))
+                        .collect::<Vec<_>>()
+                        .join(" and "),
+                    locale::language_list(&missing, "and"),
+                )),
+            );
+        }
+    }
+
+    fn scalar(&mut self, node: &Node, field: &Field, path: &str) -> Json {
+        let Value::Scalar(scalar) = &node.value else {
+            return self.mismatch(node, path, field);
+        };
+        let text = scalar.text.as_str();
+        if let Some(c) = text
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        {
+            let name = format!("U+{:04X}", c as u32);
+            let diagnostic = self.error(
+                node.span,
+                path,
+                format!("the text holds the control character {name}"),
+            );
+            diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
+            return Json::Null;
+        }
+        let result: Result<Json, (String, Option<&str>)> = match field.kind {
+            Kind::Text => Ok(Json::String(fold(text))),
+            Kind::Rich => Ok(rich(text)),
+            Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
+            Kind::Date => PartialDate::parse(text)
+                .map(|d| d.to_json(self.locale))
+                .map_err(|e| (e, Some(dates::DATE_FORMS))),
+            Kind::Time => dates::parse_time(text)
+                .map(|t| dates::time_to_json(t, self.locale))
+                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+            Kind::Datetime => dates::parse_datetime(text)
+                .map(|t| dates::datetime_to_json(t, self.locale))
+                .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
+            Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
+                (
+                    format!("expected a whole number, found {}", node.describe()),
+                    None,
+                )
+            }),
+            Kind::Number => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(|n| json!(n))
+                .ok_or_else(|| {
+                    (
+                        format!("expected a number, found {}", node.describe()),
+                        None,
+                    )
+                }),
+            Kind::Boolean => match text.trim() {
+                t if yaml::is_yaml_bool(t) => Ok(Json::Bool(t.eq_ignore_ascii_case("true"))),
+                _ => Err((
+                    format!("expected `true` or `false`, found {}", node.describe()),
+                    None,
+                )),
+            },
+            Kind::Enum => {
+                let t = text.trim();
+                if field.choices.iter().any(|c| c == t) {
+                    Ok(Json::String(t.to_string()))
+                } else {
+                    let choices = field
+                        .choices
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let diagnostic =
+                        self.error(node.span, path, format!("`{t}` is not one of the choices"));
+                    diagnostic.notes.push(format!("expected one of: {choices}"));
+                    if let Some(s) = did_you_mean(t, field.choices.iter().map(String::as_str)) {
+                        diagnostic.hints.push(format!("did you mean `{s}`?"));
+                    }
+                    return Json::Null;
+                }
+            }
+            Kind::Url => check_url(text.trim())
+                .map(|u| Json::String(u.to_string()))
+                .map_err(|e| (e, Some("a web address starting with https:// or http://"))),
+            Kind::Email => check_email(text.trim())
+                .map(|u| Json::String(u.to_string()))
+                .map_err(|e| (e, Some("an e-mail address such as name@example.org"))),
+            Kind::Image => self.image(node, text.trim()).map_err(|e| {
+                (e, Some("a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it"))
+            }),
+            Kind::List | Kind::Record | Kind::Map => {
+                unreachable!("containers are handled by `value`")
+            }
+        };
+        match result {
+            Ok(value) => {
+                // Text is spaced as the brief's language wants (French: no-break spaces
+                // before `:;!?` and inside « »).
+                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
+                let value = if prose {
+                    localize_text(value, self.locale)
+                } else {
+                    value
+                };
+                if prose && text.trim().is_empty() && field.required {
+                    let name = path.rsplit('.').next().unwrap_or(path);
+                    self.error(
+                        node.span,
+                        path,
+                        format!("the required field `{name}` is empty"),
+                    );
+                }
+                value
+            }
+            Err((message, expected)) => {
+                let diagnostic = self.error(node.span, path, message);
+                if let Some(expected) = expected {
+                    diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                Json::Null
+            }
+        }
+    }
+}
+
+/// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
+/// only prose is touched: keys naming a kind or an address are left as written.
+fn localize_text(value: Json, locale: Locale) -> Json {
+    if locale != Locale::FrCa {
+        return value;
+    }
+    match value {
+        Json::String(s) => Json::String(locale.typeset_text(&s)),
+        Json::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|v| localize_text(v, locale))
+                .collect(),
+        ),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match k.as_str() {
+                        "kind" | "url" | "href" | "target" | "email" | "lang" | "align" => v,
+                        _ => localize_text(v, locale),
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The image formats typst places.
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
+
+impl Checker<'_> {
+    /// Resolves an image path against the folder of the file that gave it.
+    fn image(&mut self, node: &Node, text: &str) -> Result<Json, String> {
+        let Some(files) = self.files else {
+            return Err(format!(
+                "`{text}` cannot be looked up here (images are named in brief files)"
+            ));
+        };
+        let name = files.name(node.span.file);
+        // A value from --set is relative to the current folder, like the brief's path.
+        let base = if name == "--set" {
+            Path::new("")
+        } else {
+            Path::new(name).parent().unwrap_or(Path::new(""))
+        };
+        let base = if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            base
+        };
+        let relative = Path::new(text);
+        if text.is_empty() {
+            return Err("the image path is empty".into());
+        }
+        if relative.is_absolute() {
+            return Err(format!(
+                "`{text}` is an absolute path; name images relative to the brief, inside its folder"
+            ));
+        }
+        let joined = if base == Path::new(".") {
+            relative.to_path_buf()
+        } else {
+            base.join(relative)
+        };
+        let real = fs::canonicalize(&joined).map_err(|_| {
+            format!(
+                "the image `{text}` does not exist (looked for {})",
+                joined.display()
+            )
+        })?;
+        let folder =
+            fs::canonicalize(base).map_err(|_| format!("the folder of `{text}` cannot be read"))?;
+        if !real.starts_with(&folder) {
+            return Err(format!(
+                "the image `{text}` is outside the brief's folder (it leads to {})",
+                real.display()
+            ));
+        }
+        if !real.is_file() {
+            return Err(format!("the image `{text}` is not a file"));
+        }
+        let ext = real
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+            return Err(format!(
+                "`{text}` is not an image typst can place (PNG, JPEG, GIF, SVG or WebP)"
+            ));
+        }
+        let virtual_path = format!("/.brief/images/{}.{ext}", self.images.len());
+        self.images.push(Image {
+            virtual_path: virtual_path.clone(),
+            host: real,
+        });
+        Ok(json!({ "src": virtual_path, "file": text }))
+    }
+}
+
+/// Whether a value is a text given per language: a map with a language among its keys.
+pub fn is_language_map(node: &Node) -> bool {
+    match &node.value {
+        Value::Map(entries) => entries.iter().any(|e| locale::is_language(&e.key)),
+        _ => false,
+    }
+}
+
+/// The languages, for a note: `en (English), fr (French), ko (Korean)`.
+fn language_choices() -> String {
+    LANGUAGES
+        .iter()
+        .map(|(c, name, _)| format!("`{c}` ({name})"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Prose: CommonMark converted to blocks a template renders (see [`crate::check::markdown`]).
+fn rich(text: &str) -> Json {
+    crate::check::markdown::to_json(text)
+}
+
+fn check_url(text: &str) -> Result<&str, String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    match rest {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !text.chars().any(char::is_whitespace) =>
+        {
+            Ok(text)
+        }
+        _ => Err(format!("`{text}` is not a web address")),
+    }
+}
+
+fn check_email(text: &str) -> Result<&str, String> {
+    let valid = match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !text.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(text)
+    } else {
+        Err(format!("`{text}` is not an e-mail address"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rich_text_splits_paragraphs_on_blank_lines() {
+        let blocks = rich("One\nline.\n\n\nTwo.\n");
+        let texts: Vec<&Json> = blocks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| &b["text"])
+            .collect();
+        assert_eq!(texts, [&json!("One line."), &json!("Two.")]);
+    }
+
+    #[test]
+    fn folding_keeps_no_break_spaces() {
+        assert_eq!(
+            fold(" ten\u{a0}km \n and\t5\u{202f}kg "),
+            "ten\u{a0}km and 5\u{202f}kg"
+        );
+    }
+
+    #[test]
+    fn urls_and_emails() {
+        assert!(check_url("https://www.asiapacific.ca/").is_ok());
+        assert!(check_url("www.asiapacific.ca").is_err());
+        assert!(check_email("info@asiapacific.ca").is_ok());
+        assert!(check_email("info@localhost").is_err());
+    }
+}

@@ -1,0 +1,358 @@
+//! The JSON Schema (draft 2020-12) of a template's fields, generated from its manifest so that
+//! editors check a brief the way [`crate::check`] does: the same types, forms, required fields
+//! and defaults, and no field the template does not declare.
+//!
+//! Where YAML and JSON disagree, the schema follows what a YAML editor hands its validator: a
+//! bare year such as `2015` is an integer there, so a date also accepts an integer; text also
+//! accepts a number or `true`, which the checker reads as text. An optional field may be left
+//! empty (null), as the checker allows, to take out a default.
+
+use serde_json::{Map, Value as Json, json};
+
+use crate::check::RESERVED;
+use crate::model::template::{Field, Kind, Template};
+
+/// The JSON Schema dialect the generated schemas declare.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the calendar itself is left to the checker).
+pub const DATE_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?\s*$";
+
+/// `HH:MM` or `HH:MM:SS` on a 24-hour clock.
+pub const TIME_PATTERN: &str = r"^\s*([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
+
+/// `YYYY-MM-DDTHH:MM[:SS]`, or with a space for the `T`.
+pub const DATETIME_PATTERN: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
+
+/// `http://` or `https://`, a host, no white space.
+pub const URL_PATTERN: &str = r"^\s*https?://[^/\s]\S*\s*$";
+
+/// Something `@` a domain with a dot inside it, no white space.
+pub const EMAIL_PATTERN: &str = r"^\s*[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]\s*$";
+
+/// The JSON Schema of the briefs of `template`.
+pub fn schema(template: &Template) -> Json {
+    let manifest = &template.manifest;
+    let mut top = record(&manifest.fields);
+    let properties = top["properties"]
+        .as_object_mut()
+        .expect("records have properties");
+    // brief's own keys come first, as a brief writes them.
+    let mut with_reserved = Map::new();
+    for key in RESERVED {
+        with_reserved.insert(key.to_string(), reserved(key, &manifest.name));
+    }
+    with_reserved.append(properties);
+    top["properties"] = Json::Object(with_reserved);
+
+    let mut root = Map::new();
+    root.insert("$schema".into(), json!(DIALECT));
+    root.insert("title".into(), json!(manifest.name));
+    root.insert("description".into(), json!(manifest.description));
+    if let Json::Object(rest) = top {
+        root.extend(rest);
+    }
+    Json::Object(root)
+}
+
+/// The schema of a top-level key that belongs to `brief` rather than to the template.
+fn reserved(key: &str, template: &str) -> Json {
+    match key {
+        "template" => json!({
+            "description": "The template this brief is written for",
+            "type": "string",
+            "const": template,
+        }),
+        "extends" => json!({
+            "description": "Briefs whose fields this brief starts from",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}},
+            ],
+        }),
+        // A key the schema does not know the form of yet: anything, rather than a false error.
+        _ => json!({}),
+    }
+}
+
+/// The schema of a record's fields: every declared field, the required ones, nothing else.
+fn record(fields: &indexmap::IndexMap<String, Field>) -> Json {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (name, field) in fields {
+        let mut schema = field_schema(field);
+        if field.required {
+            required.push(json!(name));
+        } else {
+            allow_null(&mut schema);
+        }
+        properties.insert(name.clone(), schema);
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    out.insert("properties".into(), Json::Object(properties));
+    if !required.is_empty() {
+        out.insert("required".into(), Json::Array(required));
+    }
+    out.insert("additionalProperties".into(), json!(false));
+    Json::Object(out)
+}
+
+/// The schema of one declared field, with its description and default.
+fn field_schema(field: &Field) -> Json {
+    let mut schema = Map::new();
+    if let Some(description) = &field.description {
+        schema.insert("description".into(), json!(description));
+    }
+    let body = kind_schema(field);
+    if let Json::Object(body) = body {
+        schema.extend(body);
+    }
+    if let Some(default) = &field.default
+        && let Ok(default) = serde_json::to_value(default)
+    {
+        schema.insert("default".into(), default);
+    }
+    Json::Object(schema)
+}
+
+fn kind_schema(field: &Field) -> Json {
+    match field.kind {
+        // Text, or the text per language (`{en: ..., fr: ...}`).
+        Kind::Text | Kind::Rich | Kind::Inline => {
+            let text = json!({"type": ["string", "number", "boolean"]});
+            let languages: Map<String, Json> = crate::model::locale::LANGUAGES
+                .iter()
+                .map(|(code, ..)| (code.to_string(), text.clone()))
+                .collect();
+            json!({
+                "anyOf": [
+                    text,
+                    {
+                        "type": "object",
+                        "description": "The text per language",
+                        "properties": languages,
+                        "additionalProperties": false,
+                        "minProperties": 1,
+                    },
+                ]
+            })
+        }
+        Kind::Date => json!({
+            "type": ["string", "integer"],
+            "pattern": DATE_PATTERN,
+            "minimum": 1000,
+            "maximum": 9999,
+            "examples": ["2015", "2024-06", "2025-12-08"],
+        }),
+        Kind::Time => json!({"type": "string", "pattern": TIME_PATTERN, "examples": ["09:30"]}),
+        Kind::Image => json!({
+            "type": "string",
+            "pattern": "\\.([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[sS][vV][gG]|[wW][eE][bB][pP])$",
+            "examples": ["logo.png"],
+        }),
+        Kind::Datetime => json!({
+            "type": "string",
+            "pattern": DATETIME_PATTERN,
+            "examples": ["2025-12-08 09:30"],
+        }),
+        Kind::Integer => json!({"type": "integer"}),
+        Kind::Number => json!({"type": "number"}),
+        Kind::Boolean => json!({"type": "boolean"}),
+        Kind::Enum => json!({"enum": field.choices}),
+        Kind::Url => json!({"type": "string", "pattern": URL_PATTERN}),
+        Kind::Email => json!({"type": "string", "pattern": EMAIL_PATTERN}),
+        Kind::List => {
+            let mut out = Map::new();
+            out.insert("type".into(), json!("array"));
+            if let Some(items) = &field.items {
+                out.insert("items".into(), field_schema(items));
+            }
+            if let Some(min) = field.min {
+                out.insert("minItems".into(), json!(min));
+            }
+            if let Some(max) = field.max {
+                out.insert("maxItems".into(), json!(max));
+            }
+            Json::Object(out)
+        }
+        Kind::Record => {
+            let mut out = record(&field.fields);
+            if !field.one_of.is_empty() {
+                // Exactly one of the alternatives, and not left empty.
+                let choices: Vec<Json> = field
+                    .one_of
+                    .iter()
+                    .map(|name| json!({"required": [name], "properties": {name: {"not": {"type": "null"}}}}))
+                    .collect();
+                out["oneOf"] = Json::Array(choices);
+            }
+            out
+        }
+        Kind::Map => {
+            let values = field.values.as_deref().map_or(json!({}), field_schema);
+            json!({"type": "object", "additionalProperties": values})
+        }
+    }
+}
+
+/// Lets an optional field be empty, which the checker reads as "not given".
+fn allow_null(schema: &mut Json) {
+    let Json::Object(schema) = schema else {
+        return;
+    };
+    match schema.get_mut("type") {
+        Some(Json::String(kind)) => {
+            let kind = std::mem::take(kind);
+            schema.insert("type".into(), json!([kind, "null"]));
+        }
+        Some(Json::Array(kinds)) => kinds.push(json!("null")),
+        _ => {}
+    }
+    if let Some(Json::Array(choices)) = schema.get_mut("enum") {
+        choices.push(Json::Null);
+    }
+    // Text or text per language: the first alternative is the plain one.
+    if let Some(Json::Array(alternatives)) = schema.get_mut("anyOf")
+        && let Some(first) = alternatives.first_mut()
+    {
+        allow_null(first);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Files;
+    use crate::model::template::Registry;
+
+    fn background_note() -> Json {
+        let mut files = Files::default();
+        let template = Registry::default()
+            .load("background-note", &mut files, None)
+            .expect("the built-in template loads");
+        schema(&template)
+    }
+
+    fn validator(schema: &Json) -> jsonschema::Validator {
+        jsonschema::draft202012::new(schema).expect("a valid JSON Schema")
+    }
+
+    fn yaml(text: &str) -> Json {
+        serde_yaml::from_str(text).expect("YAML")
+    }
+
+    const MINIMAL: &str = "
+title: A title
+organization: An organization
+event: {name: Roundtable, date: 2025-12-08, city: Vancouver}
+sections:
+  - body: Text.
+";
+
+    /// The top level names the dialect and template, is closed, and allows every reserved key.
+    #[test]
+    fn top_level_says_what_the_template_is() {
+        let schema = background_note();
+        assert_eq!(schema["$schema"], DIALECT);
+        assert_eq!(schema["title"], "background-note");
+        assert_eq!(schema["type"], "object");
+        assert_eq!(schema["additionalProperties"], false);
+        assert_eq!(
+            schema["required"],
+            json!(["title", "organization", "event", "sections"])
+        );
+        for key in RESERVED {
+            assert!(schema["properties"].get(key).is_some(), "{key} is allowed");
+        }
+        assert_eq!(schema["properties"]["template"]["const"], "background-note");
+    }
+
+    /// Fields keep their descriptions, defaults, choices, list bounds and nested records.
+    #[test]
+    fn fields_carry_descriptions_defaults_and_bounds() {
+        let schema = background_note();
+        let properties = &schema["properties"];
+        assert_eq!(properties["title"]["description"], "The note's title");
+        assert_eq!(properties["lang"]["default"], "en-CA");
+        assert_eq!(properties["milestones-after"]["default"], 1);
+        assert_eq!(
+            properties["paper"]["enum"],
+            json!(["letter", "a4", "legal", null])
+        );
+        assert_eq!(properties["sections"]["minItems"], 1);
+        let event = &properties["event"];
+        assert_eq!(event["required"], json!(["name", "date", "city"]));
+        assert_eq!(event["additionalProperties"], false);
+        assert_eq!(
+            properties["acronyms"]["additionalProperties"]["anyOf"][0]["type"],
+            json!(["string", "number", "boolean"])
+        );
+    }
+
+    /// Briefs the checker accepts validate, bare YAML years and empty optional fields included.
+    #[test]
+    fn accepts_what_the_checker_accepts() {
+        let schema = background_note();
+        let validator = validator(&schema);
+        assert!(validator.is_valid(&yaml(MINIMAL)));
+        let with_year = format!("{MINIMAL}milestones:\n  - {{date: 2015, text: Signed.}}\n");
+        assert!(validator.is_valid(&yaml(&with_year)));
+        let with_month = format!("{MINIMAL}date: 2024-06\nkicker:\ntemplate: background-note\n");
+        assert!(validator.is_valid(&yaml(&with_month)));
+        let per_language = format!("{MINIMAL}purpose: {{en: To inform., fr: Pour informer.}}\n");
+        assert!(validator.is_valid(&yaml(&per_language)));
+        let bilingual = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/briefs/canada-korea-defence-2025-bilingual.yaml"
+        ))
+        .unwrap();
+        assert!(validator.is_valid(&yaml(&bilingual)));
+    }
+
+    /// Unknown fields, bad choices, wrong types, bad dates and missing fields do not validate.
+    #[test]
+    fn rejects_what_the_checker_rejects() {
+        let schema = background_note();
+        let validator = validator(&schema);
+        for (what, extra) in [
+            ("an unknown field", "titel: x"),
+            ("a bad enum", "paper: letterr"),
+            ("a wrong type", "milestones-after: many"),
+            ("a bad date", "date: 2025/12/08"),
+            ("a short year", "date: 215"),
+            ("another template", "template: agenda"),
+            (
+                "a text in an unknown language",
+                "purpose: {de: Zur Information.}",
+            ),
+        ] {
+            let brief = yaml(&format!("{MINIMAL}{extra}\n"));
+            assert!(!validator.is_valid(&brief), "{what} is rejected");
+        }
+        let missing = yaml("title: x\n");
+        assert!(!validator.is_valid(&missing), "missing fields are rejected");
+        let empty_list = yaml(&MINIMAL.replace("sections:\n  - body: Text.", "sections: []"));
+        assert!(!validator.is_valid(&empty_list), "min items is kept");
+    }
+
+    /// The time, date-time, URL, e-mail and date patterns agree with the checker on examples.
+    #[test]
+    fn scalar_patterns_match_the_checker() {
+        let matches = |pattern: &str, text: &str| {
+            validator(&json!({"type": "string", "pattern": pattern})).is_valid(&json!(text))
+        };
+        assert!(matches(TIME_PATTERN, "09:30"));
+        assert!(matches(TIME_PATTERN, "23:59:59"));
+        assert!(!matches(TIME_PATTERN, "24:00"));
+        assert!(matches(DATETIME_PATTERN, "2025-12-08 09:30"));
+        assert!(matches(DATETIME_PATTERN, "2025-12-08T09:30"));
+        assert!(!matches(DATETIME_PATTERN, "2025-12 09:30"));
+        assert!(matches(URL_PATTERN, "https://www.asiapacific.ca/"));
+        assert!(!matches(URL_PATTERN, "www.asiapacific.ca"));
+        assert!(matches(EMAIL_PATTERN, "info@asiapacific.ca"));
+        assert!(!matches(EMAIL_PATTERN, "info@localhost"));
+        assert!(matches(DATE_PATTERN, "2025-12-08"));
+        assert!(!matches(DATE_PATTERN, "2025-13"));
+    }
+}

@@ -1,0 +1,353 @@
+//! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
+//! `--per-participant`, one personalized copy per participant.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use typst_layout::PagedDocument;
+
+use super::Context;
+use crate::check::changes;
+use crate::check::load::{self, Sources};
+use crate::cli::args::{BuildArgs, OutputFormat, PdfStandardArg, RenderArgs};
+use crate::diag::Files;
+use crate::error::AppError;
+use crate::error::Failure;
+use crate::jobs::batch;
+use crate::jobs::build;
+use crate::jobs::copies::{self, Destination, Job, Recipient};
+use crate::model::brief::Brief;
+use crate::output;
+use crate::typeset;
+use crate::typeset::prepare::{self, BuildOptions};
+use crate::typeset::preview::{PictureFormat, PictureOptions, Plan};
+use crate::typeset::world::{Compiled, Engine};
+
+/// Runs `brief build`; returns the exit code.
+pub fn run(ctx: &Context, args: &BuildArgs) -> u8 {
+    let mut files = Files::default();
+    match build(ctx, args, &mut files) {
+        Ok(()) => 0,
+        Err(failure) => ctx.report(&files, failure),
+    }
+}
+
+fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failure> {
+    let started = Instant::now();
+    let copies = &args.copies;
+    let (plan, destination) = if copies.per_participant {
+        (None, Some(copies_destination(args)?))
+    } else {
+        let plan = plan(&args.brief, args.output.as_deref(), &args.render)?;
+        for target in plan.targets() {
+            output::check_target(&target, &[&args.brief])?;
+        }
+        (Some(plan), None)
+    };
+    // Fonts are indexed on a second core while the brief is read and checked.
+    let (briefs, engine) = std::thread::scope(|scope| {
+        let engine = scope.spawn(|| super::engine(&args.font_paths));
+        let briefs = load::load_editions(&args.brief, &args.input.sources(), files);
+        (briefs, engine.join().expect("font indexing does not panic"))
+    });
+    let briefs = briefs?;
+    for brief in &briefs {
+        ctx.warn(files, &brief.warnings);
+    }
+    let engine = engine?;
+    ctx.detail(format!(
+        "checked {} in {} ms",
+        args.brief.display(),
+        started.elapsed().as_millis()
+    ));
+    let mut options = BuildOptions {
+        print: args.print.overrides(),
+        ..BuildOptions::default()
+    };
+    options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
+    options.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
+    options.grayscale = args.render.grayscale;
+    let mut per_edition = Vec::new();
+    for brief in &briefs {
+        let mut options = options.clone();
+        if let Some(old) = &args.changes_since {
+            // The earlier edition is read as it was built: its own layers, no --set; in the
+            // language of this edition.
+            let input = Sources {
+                sets: Vec::new(),
+                templates: args.input.templates.clone(),
+                langs: if args.input.langs.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![brief.language.to_string()]
+                },
+            };
+            let old = load::load(old, &input, files)?;
+            let changes = changes::compare(&old.fields, &brief.fields);
+            ctx.detail(format!(
+                "{} changed, {} removed since {}",
+                changes.marks.len(),
+                changes.removed.len(),
+                old.path.display()
+            ));
+            options.changes = changes.to_json();
+        }
+        per_edition.push(options);
+    }
+    let compiled = Compiled::new(&briefs[0].template);
+    let Some(plan) = plan else {
+        let destination = destination.expect("made for --per-participant");
+        return per_participant(
+            ctx,
+            &engine,
+            &compiled,
+            &briefs[0],
+            &per_edition[0],
+            &destination,
+            files,
+            started,
+        );
+    };
+    let result = build::produce(&engine, &compiled, &briefs, &per_edition, &plan, files)?;
+    ctx.warn(files, &result.warnings);
+    ctx.detail(result.timings.join(", "));
+    for (path, _) in &result.files {
+        output::check_target(path, &[&args.brief])?;
+    }
+    let writing = Instant::now();
+    output::write_all(&result.files, true)?;
+    ctx.detail(format!(
+        "wrote {} file{} in {} ms",
+        result.files.len(),
+        if result.files.len() == 1 { "" } else { "s" },
+        writing.elapsed().as_millis()
+    ));
+    let to_stdout = plan
+        .pdf
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == output::STDOUT);
+    if !to_stdout {
+        ctx.say(format!(
+            "wrote {} ({}, {} ms)",
+            describe_files(&result.files),
+            result.pages_in_words(),
+            started.elapsed().as_millis()
+        ));
+    }
+    if let Some(pictures) = plan.pictures.as_ref().filter(|p| p.pages.is_none()) {
+        // Pictures of pages the brief no longer has stay from an earlier build: say so
+        // rather than delete files.
+        for &format in &pictures.options.formats {
+            let next = pictures.naming.file(result.pages + 1, result.pages, format);
+            if pictures.naming.names_each_page() && next.is_file() {
+                ctx.say(format!(
+                    "note: {} is from an earlier build (the brief now has {} page{})",
+                    next.display(),
+                    result.pages,
+                    if result.pages == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Pixels per inch of PNG pictures unless `--ppi` says otherwise: a letter page is then 1224 by
+/// 1584 pixels, sharp on a laptop screen and small enough to attach to an e-mail.
+pub const DEFAULT_PPI: u32 = 144;
+
+/// The output plan from the command line.
+pub fn plan(brief: &Path, output: Option<&Path>, render: &RenderArgs) -> Result<Plan, AppError> {
+    let mut formats = Vec::new();
+    for format in &render.formats {
+        let picture = match format {
+            OutputFormat::Pdf => continue,
+            OutputFormat::Png => PictureFormat::Png,
+            OutputFormat::Svg => PictureFormat::Svg,
+        };
+        if !formats.contains(&picture) {
+            formats.push(picture);
+        }
+    }
+    if render.ppi.is_some() && !formats.contains(&PictureFormat::Png) {
+        return Err(
+            AppError::usage("--ppi sets the size of PNG pictures, but none are asked for")
+                .with_hint("add --format png"),
+        );
+    }
+    let options = PictureOptions {
+        formats,
+        ppi: render.ppi.unwrap_or(DEFAULT_PPI) as f32,
+    };
+    Plan::new(
+        brief,
+        output,
+        render.formats.contains(&OutputFormat::Pdf),
+        options,
+        render.pages.clone(),
+    )
+}
+
+/// The files written, in a few words: `note.pdf, note-1.png, note-2.png`, or for many pages
+/// `note.pdf, note-01.png … note-12.png`.
+pub fn describe_files(files: &[(PathBuf, Vec<u8>)]) -> String {
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < names.len() {
+        let ext = |n: &str| n.rsplit_once('.').map(|(_, e)| e.to_string());
+        let mut j = i + 1;
+        while j < names.len() && ext(&names[j]) == ext(&names[i]) {
+            j += 1;
+        }
+        if j - i > 3 {
+            parts.push(format!("{} … {}", names[i], names[j - 1]));
+        } else {
+            parts.extend(names[i..j].iter().cloned());
+        }
+        i = j;
+    }
+    parts.join(", ")
+}
+
+/// Where `--per-participant` writes its copies, checked before any work is done.
+fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
+    if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
+        return Err(AppError::usage(
+            "--per-participant makes PDF copies; pictures are made of one brief at a time",
+        )
+        .with_hint("make the pictures in a build of their own, without --per-participant"));
+    }
+    destination(
+        &args.brief,
+        args.output.as_ref(),
+        &args.copies,
+        &args.input.sources(),
+    )
+}
+
+/// Where `--per-participant` writes its copies (`brief build` and `brief handout`), checked
+/// before any work is done.
+pub fn destination(
+    brief: &Path,
+    out: Option<&PathBuf>,
+    copies: &crate::cli::args::CopiesArgs,
+    input: &Sources,
+) -> Result<Destination, AppError> {
+    if !copies.merged && out.is_some() {
+        return Err(AppError::usage(
+            "`-o` names one file, but --per-participant writes one file per participant",
+        )
+        .with_hint(
+            "use --out-dir DIR for the folder of copies, or --merged -o FILE for one print file",
+        ));
+    }
+    if input.langs.len() > 1 {
+        return Err(AppError::usage(
+            "--per-participant makes copies of one edition, but --lang names several",
+        )
+        .with_hint(
+            "make the copies of each edition in a run of its own (`--lang en`, then `--lang fr`)",
+        ));
+    }
+    if copies.merged {
+        let target = out
+            .cloned()
+            .unwrap_or_else(|| copies::default_merged(brief));
+        output::check_target(&target, &[brief])?;
+        Ok(Destination::Merged(target))
+    } else {
+        Ok(Destination::Folder(
+            copies
+                .out_dir
+                .clone()
+                .unwrap_or_else(|| copies::default_dir(brief)),
+        ))
+    }
+}
+
+/// `--per-participant`: one copy of the note per participant (see [`copies::compile_copy`]),
+/// written all at once.
+#[allow(clippy::too_many_arguments)]
+fn per_participant(
+    ctx: &Context,
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    destination: &Destination,
+    files: &mut Files,
+    started: Instant,
+) -> Result<(), Failure> {
+    let recipients = copies::recipients(brief)?;
+    let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
+    // A character no font has would print as a box: said once, for the brief's fields
+    // (participants' names included), not once per copy.
+    ctx.warn(files, &engine.fonts().missing_glyphs(&brief.origins));
+    let base = &prepared.world;
+    let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
+        copies::compile_copy(base, compiled, recipient, local, warnings)
+    };
+    let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
+        typeset::export_pdf(
+            document,
+            &[(base, compiled)],
+            local,
+            ident,
+            prepared.date,
+            &options.standards,
+        )
+    };
+    let threads = batch::threads(recipients.len());
+    let progress = batch::progress(recipients.len(), "copies", !ctx.quiet);
+    let job = Job {
+        compile: &compile,
+        export: &export,
+        build_id: &prepared.build_id,
+        threads,
+        progress: &progress,
+    };
+    let written = copies::make(&recipients, destination, &job, files)?;
+    report_copies(ctx, files, &written, destination, threads, started);
+    Ok(())
+}
+
+/// Says what a batch of copies wrote: each copy with `--verbose`, then one summary line.
+pub fn report_copies(
+    ctx: &Context,
+    files: &Files,
+    written: &copies::Written,
+    destination: &Destination,
+    threads: usize,
+    started: Instant,
+) {
+    ctx.warn(files, &written.warnings);
+    for (name, file, pages) in &written.copies {
+        let s = if *pages == 1 { "" } else { "s" };
+        if file.is_empty() {
+            ctx.detail(format!("  {name} ({pages} page{s})"));
+        } else {
+            ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
+        }
+    }
+    if matches!(destination, Destination::Merged(file) if file.as_os_str() == output::STDOUT) {
+        return;
+    }
+    let count = written.copies.len();
+    let seconds = started.elapsed().as_secs_f64();
+    let copies = if count == 1 { "copy" } else { "copies" };
+    ctx.say(match destination {
+        Destination::Folder(dir) => format!(
+            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
+            dir.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+        Destination::Merged(file) => format!(
+            "wrote {} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
+            file.display(),
+            written.pages,
+            if threads == 1 { "" } else { "s" }
+        ),
+    });
+}

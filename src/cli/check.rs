@@ -1,0 +1,154 @@
+//! `brief check`: checks briefs against their templates without typesetting, for editors,
+//! pre-commit hooks and CI. Human reports, or one JSON document with `--format json`.
+
+use serde_json::{Value as Json, json};
+
+use super::Context;
+use crate::check::load;
+use crate::cli::args::{CheckArgs, Format};
+use crate::diag::{self, Diagnostic, Files, Severity};
+use crate::error::Failure;
+use crate::error::{EXIT_FAILURE, EXIT_OK};
+use crate::model::template::Registry;
+
+/// Runs `brief check`; returns the exit code.
+pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
+    if let Some(template) = &args.template {
+        return check_template(ctx, args, template);
+    }
+    let mut reports = Vec::new();
+    let mut failed = 0;
+    for brief in &args.briefs {
+        let mut files = Files::default();
+        // Every edition --lang names (the brief's own language without it); a problem found
+        // in several editions is reported once.
+        let loaded = load::load_editions(brief, &args.input.sources(), &mut files);
+        let (problems, app_error) = match loaded {
+            Ok(editions) => (
+                editions.into_iter().flat_map(|b| b.warnings).collect(),
+                None,
+            ),
+            Err(Failure::Problems(problems)) => (problems, None),
+            Err(Failure::App(error)) => (Vec::new(), Some(error)),
+        };
+        let errors =
+            problems.iter().filter(|p| p.is_error()).count() + usize::from(app_error.is_some());
+        if errors > 0 {
+            failed += 1;
+        }
+        match args.format {
+            Format::Human => {
+                if let Some(error) = &app_error {
+                    eprintln!("{error}");
+                }
+                diag::emit(&files, &problems, ctx.color);
+                if errors == 0 {
+                    ctx.detail(format!("{}: ok", brief.display()));
+                }
+            }
+            Format::Json => {
+                let mut entries: Vec<Json> = problems.iter().map(|p| to_json(&files, p)).collect();
+                if let Some(error) = app_error {
+                    entries.insert(
+                        0,
+                        json!({
+                            "severity": "error",
+                            "message": error.message,
+                            "hints": error.hints,
+                        }),
+                    );
+                }
+                reports.push(json!({
+                    "path": brief.display().to_string(),
+                    "ok": errors == 0,
+                    "problems": entries,
+                }));
+            }
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let document = json!({ "ok": failed == 0, "briefs": reports });
+            let text = serde_json::to_string_pretty(&document).unwrap_or_default();
+            let code = ctx.print(format!("{text}\n").as_bytes());
+            if code != EXIT_OK {
+                return code;
+            }
+        }
+        Format::Human => {
+            let n = args.briefs.len();
+            if failed == 0 {
+                ctx.say(format!(
+                    "checked {n} brief{}: no problems",
+                    if n == 1 { "" } else { "s" }
+                ));
+            } else {
+                eprintln!(
+                    "error: {failed} of {n} brief{} have problems",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
+        }
+    }
+    if failed == 0 { EXIT_OK } else { EXIT_FAILURE }
+}
+
+/// One problem as JSON: one-based line and column of the start and end, the field path.
+fn to_json(files: &Files, problem: &Diagnostic) -> Json {
+    let place = problem.span.map(|span| {
+        let (line, column) = files.line_column(span.file, span.start);
+        let (end_line, end_column) = files.line_column(span.file, span.end);
+        json!({
+            "file": files.name(span.file),
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+        })
+    });
+    json!({
+        "severity": match problem.severity { Severity::Error => "error", Severity::Warning => "warning" },
+        "message": problem.message,
+        "field": problem.field,
+        "location": place,
+        "notes": problem.notes,
+        "hints": problem.hints,
+    })
+}
+
+/// `brief check --template`: the manifest, and what the typst files read.
+fn check_template(ctx: &Context, args: &CheckArgs, name: &str) -> u8 {
+    let mut files = Files::default();
+    let registry = Registry::new(args.input.templates.as_deref(), None);
+    let template = match registry.load(name, &mut files, None) {
+        Ok(template) => template,
+        Err(problems) => return ctx.report(&files, Failure::Problems(problems)),
+    };
+    let problems = crate::check::lint::lint(&template, &mut files);
+    diag::emit(&files, &problems, ctx.color);
+    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if errors == 0 {
+        ctx.say(format!(
+            "template {}: {} field{} declared, {}",
+            template.manifest.name,
+            template.manifest.fields.len(),
+            if template.manifest.fields.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if problems.is_empty() {
+                "no problems".to_string()
+            } else {
+                format!("{} warning(s)", problems.len())
+            }
+        ));
+        EXIT_OK
+    } else {
+        eprintln!(
+            "error: {errors} problem(s) in template {}",
+            template.manifest.name
+        );
+        EXIT_FAILURE
+    }
+}

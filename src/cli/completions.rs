@@ -1,0 +1,13 @@
+//! `brief completions`: a shell completion script, generated from the command-line definitions.
+
+use clap::CommandFactory;
+
+use super::Context;
+use crate::cli::args::{Cli, CompletionsArgs};
+
+/// Runs `brief completions`; returns the exit code.
+pub fn run(ctx: &Context, args: &CompletionsArgs) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "brief", &mut script);
+    ctx.print(&script)
+}

@@ -1,0 +1,660 @@
+//! Reading YAML: brief text into positioned [`Node`] trees, and template manifests into typed
+//! structs. The only module that touches a YAML crate, so either can be swapped.
+//!
+//! Briefs are read with `saphyr-parser`'s event stream because every later step (the checker,
+//! layer merging, `brief show`) needs the byte range each value came from, which serde_yaml
+//! drops once a value is deserialized. Manifests are written by template authors against a
+//! fixed shape, so they go straight into serde structs through serde_yaml.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Diagnostic, FileKey, Span};
+use crate::text::plural;
+
+/// How deep maps and lists may nest before a brief is refused (a brief needs about six).
+pub const MAX_DEPTH: usize = 64;
+
+/// How many values a brief may hold once aliases are expanded.
+pub const MAX_VALUES: usize = 200_000;
+
+/// One value of a YAML document with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where the value was written.
+    pub span: Span,
+}
+
+/// The shapes a YAML value can take.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or nothing at all.
+    Null,
+    /// Any scalar; what it means is decided by the field it is given for.
+    Scalar(Scalar),
+    /// A sequence.
+    List(Vec<Node>),
+    /// A mapping with text keys, in the order written.
+    Map(Vec<Entry>),
+}
+
+/// A scalar's text and whether it was quoted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar {
+    /// The text after YAML's unescaping and folding.
+    pub text: String,
+    /// Plain (unquoted, not a block scalar): only plain scalars can be numbers or booleans.
+    pub plain: bool,
+}
+
+/// One key and its value in a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key.
+    pub key: String,
+    /// Where the key was written.
+    pub key_span: Span,
+    /// The value.
+    pub node: Node,
+}
+
+impl Node {
+    /// What kind of value this is, for "expected ..., found ..." messages.
+    pub fn describe(&self) -> String {
+        match &self.value {
+            Value::Null => "nothing (null)".into(),
+            Value::Scalar(s) if s.plain && is_yaml_bool(&s.text) => format!("`{}`", s.text),
+            Value::Scalar(s) if s.text.is_empty() => "empty text".into(),
+            Value::Scalar(s) => {
+                let short: String = s.text.chars().take(40).collect();
+                let short = short.lines().next().unwrap_or("").to_string();
+                if short.len() < s.text.len() {
+                    format!("the text `{short}...`")
+                } else {
+                    format!("the text `{short}`")
+                }
+            }
+            Value::List(items) => format!("a list of {} item{}", items.len(), plural(items.len())),
+            Value::Map(_) => "a map of fields".into(),
+        }
+    }
+
+    /// The entry with this key, if this is a map that has it.
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|e| e.key == key),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a plain scalar reads as a YAML 1.2 boolean.
+pub fn is_yaml_bool(text: &str) -> bool {
+    matches!(text, "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+}
+
+fn is_yaml_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
+/// Parses one YAML document into a tree, or says everything that stops it being one.
+///
+/// `file` is the key the text is registered under, so spans point into it.
+pub fn parse(text: &str, file: FileKey) -> Result<Node, Vec<Diagnostic>> {
+    let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - text_nobom.len();
+    let mut builder = Builder {
+        text,
+        file,
+        bom,
+        offsets: Offsets::new(text_nobom),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        values: 0,
+        root: None,
+        documents: 0,
+        errors: Vec::new(),
+    };
+    for event in Parser::new_from_str(text_nobom) {
+        match event {
+            Ok((event, span)) => {
+                if let Err(diagnostic) = builder.event(event, span) {
+                    return Err(vec![diagnostic]);
+                }
+            }
+            Err(error) => return Err(vec![builder.scan_error(&error)]),
+        }
+    }
+    if !builder.errors.is_empty() {
+        return Err(builder.errors);
+    }
+    match builder.root {
+        Some(root) => Ok(root),
+        None => Err(vec![
+            Diagnostic::error(
+                Some(Span::new(file, 0..0)),
+                "the brief is empty (no YAML document in it)",
+            )
+            .with_hint("a brief is a map of fields; `brief new` writes a starter brief"),
+        ]),
+    }
+}
+
+/// Parses a template manifest or other fixed-shape YAML into `T`, reporting a failure as a
+/// diagnostic at the line and column serde_yaml names.
+pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
+    serde_yaml::from_str(text).map_err(|error| {
+        let offset = error.location().map_or(0, |l| l.index());
+        let message = error.to_string();
+        // serde_yaml appends " at line N column M"; the report shows the place already.
+        let message = match message.find(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        Diagnostic::error(Some(Span::new(file, offset..offset + 1)), message)
+    })
+}
+
+/// Converts a serde_yaml value (a template manifest's default) to a node placed at `span`.
+pub fn node_from_yaml(value: &serde_yaml::Value, span: Span) -> Node {
+    let value = match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Scalar(Scalar {
+            text: b.to_string(),
+            plain: true,
+        }),
+        serde_yaml::Value::Number(n) => Value::Scalar(Scalar {
+            text: n.to_string(),
+            plain: true,
+        }),
+        serde_yaml::Value::String(s) => Value::Scalar(Scalar {
+            text: s.clone(),
+            plain: false,
+        }),
+        serde_yaml::Value::Sequence(items) => {
+            Value::List(items.iter().map(|v| node_from_yaml(v, span)).collect())
+        }
+        serde_yaml::Value::Mapping(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| Entry {
+                    key: match k {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .into(),
+                    },
+                    key_span: span,
+                    node: node_from_yaml(v, span),
+                })
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(tagged) => return node_from_yaml(&tagged.value, span),
+    };
+    Node { value, span }
+}
+
+/// Writes a tree back out as YAML (comments and quoting style are not kept). Plain scalars
+/// that read as numbers or booleans stay unquoted, so the text reads as it was written.
+pub fn to_yaml(node: &Node) -> String {
+    fn value(node: &Node) -> serde_yaml::Value {
+        match &node.value {
+            Value::Null => serde_yaml::Value::Null,
+            Value::Scalar(s) if s.plain && is_yaml_bool(&s.text) => {
+                serde_yaml::Value::Bool(s.text.eq_ignore_ascii_case("true"))
+            }
+            Value::Scalar(s) if s.plain && s.text.parse::<i64>().is_ok() => {
+                serde_yaml::Value::Number(s.text.parse::<i64>().unwrap_or_default().into())
+            }
+            Value::Scalar(s) => serde_yaml::Value::String(s.text.clone()),
+            Value::List(items) => serde_yaml::Value::Sequence(items.iter().map(value).collect()),
+            Value::Map(entries) => serde_yaml::Value::Mapping(
+                entries
+                    .iter()
+                    .map(|e| (serde_yaml::Value::String(e.key.clone()), value(&e.node)))
+                    .collect(),
+            ),
+        }
+    }
+    serde_yaml::to_string(&value(node)).unwrap_or_default()
+}
+
+/// Turns saphyr's character positions into byte offsets.
+struct Offsets {
+    ascii: bool,
+    /// Byte offset of each line's start (line 1 at index 0).
+    lines: Vec<usize>,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Self {
+        let ascii = text.is_ascii();
+        let mut lines = vec![0];
+        if !ascii {
+            lines.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
+        Self { ascii, lines }
+    }
+
+    fn byte(&self, text: &str, marker: &saphyr_parser::Marker) -> usize {
+        if self.ascii {
+            return marker.index().min(text.len());
+        }
+        let line = marker.line().max(1) - 1;
+        let Some(&start) = self.lines.get(line) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        rest.char_indices()
+            .nth(marker.col())
+            .map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+/// A list or map being read; `size` counts every value below it, aliases expanded.
+enum Frame {
+    List {
+        start: usize,
+        anchor: usize,
+        size: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        size: usize,
+        entries: Vec<Entry>,
+        seen: HashMap<String, Span>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    file: FileKey,
+    bom: usize,
+    offsets: Offsets,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    values: usize,
+    root: Option<Node>,
+    documents: usize,
+    errors: Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, span: &saphyr_parser::Span) -> Span {
+        let body = &self.text[self.bom..];
+        let start = self.offsets.byte(body, &span.start) + self.bom;
+        let end = (self.offsets.byte(body, &span.end) + self.bom).max(start);
+        Span::new(self.file, start..end)
+    }
+
+    /// The field path of the value being read at `depth`, such as `milestones[3].date`.
+    fn path(&self, depth: usize) -> String {
+        let mut path = String::new();
+        for frame in &self.stack[..depth] {
+            match frame {
+                Frame::List { items, .. } => path.push_str(&format!("[{}]", items.len())),
+                Frame::Map {
+                    key: Some((key, _)),
+                    ..
+                } => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Frame::Map { key: None, .. } => {}
+            }
+        }
+        path
+    }
+
+    fn scan_error(&self, error: &ScanError) -> Diagnostic {
+        let body = &self.text[self.bom..];
+        let at = self.offsets.byte(body, error.marker()) + self.bom;
+        let end = self.text[at..]
+            .chars()
+            .next()
+            .map_or(at, |c| at + c.len_utf8());
+        let (line, column) = line_column(self.text, at);
+        let line_start = self.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[at..]
+            .find('\n')
+            .map_or(self.text.len(), |i| at + i);
+        if error.info() == "recursion limit exceeded" {
+            return Diagnostic::error(
+                Some(Span::new(self.file, at..end)),
+                format!("the brief nests lists and maps more than {MAX_DEPTH} levels deep"),
+            );
+        }
+        if error.info().contains("tabs disallowed")
+            || self.text[line_start..line_end].contains('\t')
+        {
+            let tab = self.text[line_start..line_end]
+                .find('\t')
+                .map_or(at, |i| line_start + i);
+            return Diagnostic::error(
+                Some(Span::new(self.file, tab..tab + 1)),
+                "this line is indented with a tab (YAML indents with spaces only)",
+            )
+            .with_hint("replace the tabs at the start of this line with spaces")
+            .with_field(self.path(self.stack.len()));
+        }
+        // An unclosed `[` or `{` is the usual cause of errors further down: point at it.
+        let open = self
+            .stack
+            .iter()
+            .enumerate()
+            .rev()
+            .find_map(|(depth, frame)| {
+                let start = match frame {
+                    Frame::List { start, .. } | Frame::Map { start, .. } => *start,
+                };
+                matches!(self.text.as_bytes().get(start), Some(b'[' | b'{'))
+                    .then_some((depth, start))
+            });
+        if let Some((depth, start)) = open {
+            let bracket = &self.text[start..start + 1];
+            let closing = if bracket == "[" { "]" } else { "}" };
+            return Diagnostic::error(
+                Some(Span::new(self.file, start..start + 1)),
+                format!(
+                    "this `{bracket}` is never closed (YAML reads it as the start of a list or map)"
+                ),
+            )
+            .with_field(self.path(depth))
+            .with_note(format!(
+                "the YAML reader gave up on line {line}, column {column} ({})",
+                error.info()
+            ))
+            .with_hint(format!(
+                "put text that starts with `{bracket}` in quotes, or close it with `{closing}`"
+            ));
+        }
+        Diagnostic::error(
+            Some(Span::new(self.file, at..end)),
+            format!("this is not valid YAML ({})", error.info()),
+        )
+        .with_field(self.path(self.stack.len()))
+        .with_hint(
+            "text that contains `: ` or ` #`, or starts with a character such as [ { & * ! | > ' \" % @ `, must be put in quotes",
+        )
+    }
+
+    fn event(&mut self, event: Event<'_>, span: saphyr_parser::Span) -> Result<(), Diagnostic> {
+        let at = self.span(&span);
+        match event {
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => Ok(()),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(Diagnostic::error(
+                        Some(at),
+                        "a brief holds one YAML document, but a second one starts here",
+                    )
+                    .with_hint("remove the `---` line, or split the file into two briefs"));
+                }
+                Ok(())
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let plain = style == ScalarStyle::Plain && !is_str_tag(tag.as_deref());
+                let value = if plain && is_yaml_null(&text) {
+                    Value::Null
+                } else {
+                    Value::Scalar(Scalar {
+                        text: text.into_owned(),
+                        plain,
+                    })
+                };
+                self.complete(Node { value, span: at }, anchor, 1)
+            }
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::List {
+                    start: at.start,
+                    anchor,
+                    size: 1,
+                    items: Vec::new(),
+                },
+                at,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map {
+                    start: at.start,
+                    anchor,
+                    size: 1,
+                    entries: Vec::new(),
+                    seen: HashMap::new(),
+                    key: None,
+                },
+                at,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (start, anchor, size, value) = match frame {
+                    Frame::List {
+                        start,
+                        anchor,
+                        size,
+                        items,
+                    } => (start, anchor, size, Value::List(items)),
+                    Frame::Map {
+                        start,
+                        anchor,
+                        size,
+                        entries,
+                        ..
+                    } => (start, anchor, size, Value::Map(entries)),
+                };
+                let end = at.end.max(start);
+                // The values below were counted as they completed; only this one is new.
+                self.values -= size - 1;
+                self.complete(
+                    Node {
+                        value,
+                        span: Span::new(self.file, start..end),
+                    },
+                    anchor,
+                    size,
+                )
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                    return Err(Diagnostic::error(
+                        Some(at),
+                        "this alias names no anchor defined before it",
+                    ));
+                };
+                if self.values + size > MAX_VALUES {
+                    return Err(Diagnostic::error(
+                        Some(at),
+                        format!("the brief grows past {MAX_VALUES} values once its aliases are expanded"),
+                    )
+                    .with_field(self.path(self.stack.len()))
+                    .with_hint("a brief this large is almost certainly an alias bomb; write the values out instead"));
+                }
+                self.complete(node, 0, size)
+            }
+        }
+    }
+
+    fn open(&mut self, frame: Frame, at: Span) -> Result<(), Diagnostic> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(Diagnostic::error(
+                Some(at),
+                format!("the brief nests lists and maps more than {MAX_DEPTH} levels deep"),
+            ));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    /// Places a finished value in its parent. `size` is how many values it holds, itself
+    /// included, so an alias of a large anchor counts as large.
+    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), Diagnostic> {
+        self.values += size;
+        if self.values > MAX_VALUES {
+            return Err(Diagnostic::error(
+                Some(node.span),
+                format!("the brief holds more than {MAX_VALUES} values, more than any brief needs"),
+            )
+            .with_field(self.path(self.stack.len())));
+        }
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::List {
+                items, size: total, ..
+            }) => {
+                *total += size;
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                seen,
+                key,
+                size: total,
+                ..
+            }) => match key.take() {
+                None => {
+                    let name = match &node.value {
+                        Value::Scalar(s) => s.text.clone(),
+                        Value::Null => String::new(),
+                        _ => {
+                            self.errors.push(Diagnostic::error(
+                                Some(node.span),
+                                "a key must be plain text, not a list or map",
+                            ));
+                            "\u{0}complex".into()
+                        }
+                    };
+                    *key = Some((name, node.span));
+                }
+                Some((name, key_span)) => {
+                    *total += size;
+                    if let Some(first) = seen.get(&name) {
+                        let (line, _) = line_column(self.text, first.start);
+                        let mut path = self.path(self.stack.len());
+                        path.push_str(if path.is_empty() { "" } else { "." });
+                        path.push_str(&name);
+                        self.errors.push(
+                            Diagnostic::error(
+                                Some(key_span),
+                                format!("the key `{name}` is given twice in this map"),
+                            )
+                            .with_field(path)
+                            .with_note(format!("first given on line {line}"))
+                            .with_hint("remove one of them; YAML does not merge repeated keys"),
+                        );
+                    } else {
+                        seen.insert(name.clone(), key_span);
+                        entries.push(Entry {
+                            key: name,
+                            key_span,
+                            node,
+                        });
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// One-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, byte: usize) -> (usize, usize) {
+    let before = &text[..byte.min(text.len())];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+fn is_str_tag(tag: Option<&saphyr_parser::Tag>) -> bool {
+    tag.is_some_and(|t| t.suffix == "str")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Node, Vec<Diagnostic>> {
+        parse(text, 0)
+    }
+
+    #[test]
+    fn keeps_byte_ranges_of_values() {
+        let text = "title: Défense\nitems:\n  - one\n  - 'two'\n";
+        let node = load(text).unwrap();
+        let title = node.get("title").unwrap();
+        assert_eq!(&text[title.node.span.range()], "Défense");
+        let items = node.get("items").unwrap();
+        let Value::List(items) = &items.node.value else {
+            panic!()
+        };
+        assert_eq!(&text[items[1].span.range()], "'two'");
+        assert_eq!(
+            items[1].value,
+            Value::Scalar(Scalar {
+                text: "two".into(),
+                plain: false
+            })
+        );
+    }
+
+    #[test]
+    fn reports_every_duplicate_key() {
+        let errors = load("a: 1\nb: 2\na: 3\nb: 4\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].message, "the key `a` is given twice in this map");
+    }
+
+    #[test]
+    fn alias_bomb_fails_fast() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let prev = format!("*a{}", i - 1);
+            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        }
+        let errors = load(&text).unwrap_err();
+        assert!(
+            errors[0].message.contains("aliases are expanded"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let flow = "[".repeat(10_000) + &"]".repeat(10_000);
+        let block: String = (0..1_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        for text in [flow, block] {
+            let errors = load(&text).unwrap_err();
+            assert!(errors[0].message.contains("levels deep"), "{errors:?}");
+        }
+    }
+
+    #[test]
+    fn nulls_and_quoted_nulls() {
+        let node = load("a:\nb: ~\nc: 'null'\n").unwrap();
+        assert_eq!(node.get("a").unwrap().node.value, Value::Null);
+        assert_eq!(node.get("b").unwrap().node.value, Value::Null);
+        assert!(matches!(
+            node.get("c").unwrap().node.value,
+            Value::Scalar(_)
+        ));
+    }
+}

@@ -1,0 +1,165 @@
+//! One build: the checked editions of a brief typeset into every file a command asks for (the
+//! PDF, pictures of pages), in memory, so that a build that fails anywhere writes nothing.
+//! `brief build` runs it once; `brief watch` runs it on every save.
+
+use std::path::PathBuf;
+
+use crate::diag::{Diagnostic, Files};
+use crate::error::Failure;
+use crate::model::brief::Brief;
+use crate::typeset;
+use crate::typeset::prepare::{BuildOptions, prepare};
+use crate::typeset::preview::{self, Plan};
+use crate::typeset::world::{Compiled, Engine};
+
+/// What [`produce`] made: the files to write, in order, and what to say about them.
+pub struct Produced {
+    /// Each file's path and bytes: the PDF first, then the pictures in page order.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// How many pages the document has.
+    pub pages: usize,
+    /// How many of them were made into pictures.
+    pub pictured: usize,
+    /// Warnings from typesetting.
+    pub warnings: Vec<Diagnostic>,
+    /// How long each step took, in words (`compile 17 ms`), for `--verbose`.
+    pub timings: Vec<String>,
+}
+
+/// Typesets a checked brief, or several editions of it (`--lang en,fr`), into every file
+/// `plan` asks for (PDF, pictures) without writing any: a build that fails at any step leaves
+/// every earlier file as it was.
+///
+/// Each edition is compiled on its own, complete with its own labels, dates and page numbers,
+/// and their pages are put one after the other. The PDF takes its title, language and date
+/// from the first edition, and only the first carries the attached brief (it holds every
+/// language). `options[i]` is the options of `briefs[i]`.
+pub fn produce(
+    engine: &Engine,
+    compiled: &Compiled,
+    briefs: &[Brief],
+    options: &[BuildOptions],
+    plan: &Plan,
+    files: &mut Files,
+) -> Result<Produced, Failure> {
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        timings.push(format!("{what} {} ms", clock.elapsed().as_millis()));
+        clock = std::time::Instant::now();
+    };
+    let mut prepared = Vec::new();
+    for (i, (brief, options)) in briefs.iter().zip(options).enumerate() {
+        let options = BuildOptions {
+            attach_source: options.attach_source && i == 0,
+            ..options.clone()
+        };
+        prepared.push(prepare(engine, compiled, brief, &options, files)?);
+    }
+    lap("read images");
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    for one in &prepared {
+        match typeset::compile(&one.world, compiled, files) {
+            Ok(document) => {
+                warnings.extend(document.warnings);
+                documents.push(document.document);
+            }
+            Err(mut errors) => problems.append(&mut errors),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    lap("compile");
+    let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
+    let repeated = typeset::repeated_elements(&documents);
+    if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
+        return Err(vec![
+            Diagnostic::error(
+                None,
+                format!(
+                    "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
+                    if repeated == 1 { "" } else { "s" },
+                    if repeated == 1 { "s" } else { "" },
+                ),
+            )
+            .with_note(
+                "each edition is typeset on its own, and typst knows an element by its content and its place in the template: a footnote written the same in two editions is the same element twice, and the tags of the combined PDF could not tell which note belongs to which mark",
+            )
+            .with_hint(
+                "give the footnote in each language, or make one PDF/UA file per edition (`--lang en`, then `--lang fr`)",
+            ),
+        ]
+        .into());
+    }
+    let document = if documents.len() == 1 {
+        documents.pop().expect("one document")
+    } else {
+        typeset::concat(documents)
+    };
+    let count = document.pages().len();
+    // Pages past the end are refused before any work is spent on the rest.
+    let numbers = match &plan.pictures {
+        Some(pictures) => pictures.select(count)?,
+        None => Vec::new(),
+    };
+    let mut out = Vec::new();
+    if let Some(path) = &plan.pdf {
+        let worlds: Vec<_> = prepared.iter().map(|p| (&p.world, compiled)).collect();
+        // One identifier for several editions: the editions' own, joined.
+        let ident = prepared
+            .iter()
+            .map(|p| p.build_id.as_str())
+            .collect::<Vec<_>>()
+            .join("+");
+        let pdf = typeset::export_pdf(
+            &document,
+            &worlds,
+            files,
+            &ident,
+            prepared.first().and_then(|p| p.date),
+            standards,
+        )?;
+        out.push((path.clone(), pdf));
+        lap("PDF");
+    }
+    if let Some(pictures) = &plan.pictures {
+        for picture in preview::render(document.pages(), &numbers, &pictures.options) {
+            let path = pictures.naming.file(picture.page, count, picture.format);
+            out.push((path, picture.bytes));
+        }
+        lap("pictures");
+    }
+    // A character no font has would print as a box without a word: say where it is.
+    let mut missing = Vec::new();
+    for brief in briefs {
+        for warning in engine.fonts().missing_glyphs(&brief.origins) {
+            if !missing.contains(&warning) {
+                missing.push(warning);
+            }
+        }
+    }
+    warnings.splice(0..0, missing);
+    Ok(Produced {
+        files: out,
+        pages: count,
+        pictured: numbers.len(),
+        warnings,
+        timings,
+    })
+}
+
+impl Produced {
+    /// The page count in words, saying how many were pictured when not all were: `2 pages`,
+    /// `1 of 2 pages`.
+    pub fn pages_in_words(&self) -> String {
+        let plural = if self.pages == 1 { "" } else { "s" };
+        if self.pictured > 0 && self.pictured < self.pages {
+            format!("{} of {} page{plural}", self.pictured, self.pages)
+        } else {
+            format!("{} page{plural}", self.pages)
+        }
+    }
+}

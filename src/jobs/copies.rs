@@ -1,0 +1,828 @@
+//! Personalized copies: who they are for (a brief's `participants`), the JSON each copy's
+//! template reads at [`crate::model::contract::COPY_PATH`], safe file names made from names in any
+//! script, and writing a batch so that it appears whole or not at all.
+//!
+//! A batch of files is written into a hidden folder beside the target (`.NAME.XXXXXX.partial`)
+//! and renamed into place only when every copy has been made: a failed or killed batch never
+//! leaves a folder that looks complete. The folder is replaced as a whole, so a participant
+//! taken off the list loses their old copy; to keep `--out-dir .` from wiping the user's own
+//! files, only a new folder, an empty one, or one brief wrote before (it holds
+//! [`MARKER`]) is replaced.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value as Json, json};
+use typst_layout::PagedDocument;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Diagnostic, Files, Span};
+use crate::error::AppError;
+use crate::error::describe_io;
+use crate::jobs::batch;
+use crate::model::brief::Brief;
+use crate::typeset::world::{BriefWorld, Compiled};
+
+/// The file that marks a folder of copies as brief's own, safe to replace as a whole.
+pub const MARKER: &str = ".brief-copies";
+
+/// The longest file name stem, in bytes of UTF-8 (about 33 Hangul syllables or 100 Latin
+/// letters): far below the 255 bytes file systems allow, leaving room for `-NNN.pdf`.
+pub const MAX_STEM_BYTES: usize = 100;
+
+/// One person a copy is made for.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    /// Their position in `participants`, from 0.
+    pub index: usize,
+    /// Their name, as it prints.
+    pub name: String,
+    /// Their checked record: name, title, organization, seat, table.
+    pub record: Json,
+    /// Where their name was written (a brief, a layer or `--set`).
+    pub at: Option<Span>,
+}
+
+impl Recipient {
+    /// The field path of their name, such as `participants[3].name`.
+    pub fn field(&self) -> String {
+        format!("participants[{}].name", self.index)
+    }
+
+    /// The JSON their copy's template reads at [`crate::model::contract::COPY_PATH`]: the record, and
+    /// `number`, their position counted from 1.
+    pub fn copy_json(&self) -> Vec<u8> {
+        let mut recipient = self.record.clone();
+        if let Some(map) = recipient.as_object_mut() {
+            map.insert("number".into(), json!(self.index + 1));
+        }
+        json!({ "recipient": recipient }).to_string().into_bytes()
+    }
+
+    /// What the copy's PDF /ID is derived from: the build and the recipient, so that no two
+    /// copies share an /ID while rebuilding the same brief gives the same ones.
+    pub fn ident(&self, build_id: &str) -> String {
+        format!("{build_id}/copy/{}/{}", self.index, self.name)
+    }
+}
+
+/// The participants of a checked brief, in order. A brief without participants, or a name
+/// with nothing printable in it, is an error at its place, found before any typesetting.
+pub fn recipients(brief: &Brief) -> Result<Vec<Recipient>, Vec<Diagnostic>> {
+    let declared = brief.template.manifest.fields.contains_key("participants");
+    let list = brief.fields.get("participants").and_then(Json::as_array);
+    let at = brief.root.get("participants").map(|e| e.key_span);
+    let Some(list) = list.filter(|l| !l.is_empty()) else {
+        let message = if declared {
+            "the brief has no participants to make copies for".to_string()
+        } else {
+            format!(
+                "the template `{}` has no `participants` field, so there is no one to make copies for",
+                brief.template.manifest.name
+            )
+        };
+        let mut problem = Diagnostic::error(at.or(brief.template_at), message);
+        if declared {
+            problem = problem.with_field("participants").with_hint(
+                "list them under `participants:`, each with a `name` (and optionally `title`, `organization`, `seat`, `table`)",
+            );
+        }
+        return Err(vec![problem]);
+    };
+    let span_of = |path: &str| {
+        brief
+            .origins
+            .iter()
+            .find(|o| o.path == path)
+            .map(|o| o.span)
+    };
+    let mut recipients = Vec::with_capacity(list.len());
+    let mut problems = Vec::new();
+    for (index, record) in list.iter().enumerate() {
+        let name = record
+            .get("name")
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let path = format!("participants[{index}].name");
+        let at = span_of(&path).or_else(|| span_of(&format!("participants[{index}]")));
+        if !name.chars().any(|c| !crate::text::is_invisible(c)) {
+            problems.push(
+                Diagnostic::error(at, "this participant's name has nothing to print")
+                    .with_field(&path)
+                    .with_hint("write the name as it should appear on their copy"),
+            );
+            continue;
+        }
+        recipients.push(Recipient {
+            index,
+            name,
+            record: record.clone(),
+            at,
+        });
+    }
+    if problems.is_empty() {
+        Ok(recipients)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A file name stem for a person's name, in any script: letters of every script, digits and
+/// ordinary punctuation are kept (NFC-normalized, so `é` is one character whichever way it
+/// was typed); white space becomes `-`; path separators and the characters Windows forbids
+/// (`\ / : * ? " < > |`) become `-`; control and invisible format characters (bidirectional
+/// overrides among them) are dropped; leading dots and dashes and trailing dots, dashes and
+/// spaces are removed; Windows' reserved device names (`CON`, `NUL`, `COM1`...) get a `_`;
+/// and the result is cut to [`MAX_STEM_BYTES`] on a character boundary. Empty when nothing
+/// is left (a name of only punctuation such as `???`).
+pub fn file_stem(name: &str) -> String {
+    let mut stem = String::with_capacity(name.len());
+    for c in name.nfc() {
+        let mapped = match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => Some('-'),
+            c if c.is_whitespace() => Some('-'),
+            c if c.is_control() || crate::text::is_invisible(c) => None,
+            c => Some(c),
+        };
+        if let Some(c) = mapped {
+            // One dash for a run of separators.
+            if c == '-' && stem.ends_with('-') {
+                continue;
+            }
+            stem.push(c);
+        }
+    }
+    let mut stem = trim_stem(&stem).to_string();
+    if stem.len() > MAX_STEM_BYTES {
+        let mut cut = MAX_STEM_BYTES;
+        while !stem.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // Do not leave a combining mark without its letter.
+        while cut > 0 && stem[cut..].chars().next().is_some_and(is_combining) {
+            cut -= 1;
+            while !stem.is_char_boundary(cut) {
+                cut -= 1;
+            }
+        }
+        stem.truncate(cut);
+        stem = trim_stem(&stem).to_string();
+    }
+    let first = stem.split('.').next().unwrap_or_default();
+    if is_reserved(first) {
+        stem.insert(first.len(), '_');
+    }
+    stem
+}
+
+fn trim_stem(stem: &str) -> &str {
+    stem.trim_start_matches(['.', '-', '~', ' '])
+        .trim_end_matches(['.', '-', ' '])
+}
+
+/// Combining marks and joiners that belong to the character before them.
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe20}'..='\u{fe2f}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{200c}'
+            | '\u{200d}'
+    )
+}
+
+/// Windows' device names, which no file may be called, with any extension.
+fn is_reserved(stem: &str) -> bool {
+    let upper = stem.to_uppercase();
+    let upper = upper.trim_end();
+    if matches!(upper, "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$") {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let head: String = chars.by_ref().take(3).collect();
+    let tail: Vec<char> = chars.collect();
+    matches!(head.as_str(), "COM" | "LPT")
+        && matches!(tail.as_slice(), [c] if c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'))
+}
+
+/// One file name per name, with `extension`: [`file_stem`] of each, `participant-N` where a
+/// name leaves nothing, and `-2`, `-3`... after a stem already taken. Names are compared
+/// ignoring case, since Windows and macOS file systems do.
+pub fn file_names<'a>(names: impl IntoIterator<Item = &'a str>, extension: &str) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut result = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let mut stem = file_stem(name);
+        if stem.is_empty() {
+            stem = format!("participant-{}", i + 1);
+        }
+        let mut candidate = stem.clone();
+        let mut n = 1;
+        while !taken.insert(candidate.to_lowercase()) {
+            n += 1;
+            candidate = format!("{stem}-{n}");
+        }
+        result.push(format!("{candidate}.{extension}"));
+    }
+    result
+}
+
+/// The default folder for a brief's copies: beside it, named after it (`note-copies`).
+pub fn default_dir(brief: &Path) -> PathBuf {
+    let stem = brief
+        .file_stem()
+        .map_or_else(|| "brief".into(), |s| s.to_string_lossy().into_owned());
+    brief.with_file_name(format!("{stem}-copies"))
+}
+
+/// The default merged print file for a brief's copies: `note-copies.pdf` beside it.
+pub fn default_merged(brief: &Path) -> PathBuf {
+    default_dir(brief).with_extension("pdf")
+}
+
+/// A folder of copies being written: a hidden folder beside the target until
+/// [`Staging::commit`] renames it into place. Dropped without committing, it is removed.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl Staging {
+    /// Starts a batch for the folder `target`, refusing a target that cannot be replaced
+    /// (a file, or a folder holding files brief did not write) before any work is done.
+    pub fn new(target: &Path) -> Result<Self, AppError> {
+        let shown = target.display();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n != "." && n != "..")
+            .ok_or_else(|| {
+                AppError::new(format!(
+                    "cannot write copies to `{shown}` (not a folder name)"
+                ))
+                .with_hint("name a new folder, such as --out-dir copies")
+            })?;
+        match fs::metadata(target) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(AppError::new(format!(
+                    "cannot write copies to {shown} (it is a file)"
+                ))
+                .with_hint("name a folder with --out-dir"));
+            }
+            Ok(_) => {
+                let foreign = Self::foreign_entry(target).map_err(|e| {
+                    AppError::new(format!("cannot read {shown} ({})", describe_io(&e)))
+                })?;
+                if let Some(entry) = foreign {
+                    return Err(AppError::new(format!(
+                        "cannot write copies to {shown} (it holds `{entry}`, which brief did not write)"
+                    ))
+                    .with_hint(
+                        "brief replaces the whole folder of copies: name a new or empty folder with --out-dir",
+                    ));
+                }
+            }
+            Err(_) => {}
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            return Err(AppError::new(format!(
+                "cannot write copies to {shown} (the folder {} does not exist)",
+                parent.display()
+            )));
+        }
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempdir_in(parent)
+            .map_err(|e| AppError::new(format!("cannot write {shown} ({})", describe_io(&e))))?;
+        Ok(Self {
+            dir,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The first entry of an existing folder that shows it is not an earlier batch of copies
+    /// (one without [`MARKER`]); `None` for an empty folder or an earlier batch.
+    fn foreign_entry(dir: &Path) -> io::Result<Option<String>> {
+        if dir.join(MARKER).is_file() {
+            return Ok(None);
+        }
+        let mut entries: Vec<String> = fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<io::Result<_>>()?;
+        entries.sort();
+        Ok(entries.into_iter().next())
+    }
+
+    /// Where the copies go once committed.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes one copy under `name` (from [`file_names`]). It reaches the disk at
+    /// [`Staging::commit`], which syncs every file at once.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), AppError> {
+        fs::write(self.dir.path().join(name), bytes).map_err(|e| {
+            AppError::new(format!(
+                "cannot write {} ({})",
+                self.target.join(name).display(),
+                describe_io(&e)
+            ))
+        })
+    }
+
+    /// Puts the finished batch in place: writes [`MARKER`] (saying what the folder holds),
+    /// then renames the folder over the target. An earlier batch there is moved aside first
+    /// and removed after; should the final rename fail, it is moved back.
+    pub fn commit(self, description: &str) -> Result<(), AppError> {
+        let shown = self.target.display();
+        let fail = |e: io::Error| {
+            AppError::new(format!("cannot write {shown} ({})", describe_io(&e)))
+                .with_hint("the previous copies, if there were any, are unchanged")
+        };
+        let marker = format!(
+            "{description}\nWritten by brief {}, which replaces this folder as a whole when it writes these copies again.\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        fs::write(self.dir.path().join(MARKER), marker).map_err(fail)?;
+        sync_all_files(self.dir.path()).map_err(fail)?;
+        sync_dir(self.dir.path());
+        let parent = self
+            .dir
+            .path()
+            .parent()
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        // Hold the earlier batch (or the empty folder) aside until the new one is in place.
+        let aside = if self.target.exists() {
+            let name = self
+                .target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let aside = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".old")
+                .tempdir_in(&parent)
+                .map_err(fail)?;
+            // Renaming a folder over an empty one replaces it on Unix; elsewhere clear the way.
+            #[cfg(not(unix))]
+            fs::remove_dir(aside.path()).map_err(fail)?;
+            fs::rename(&self.target, aside.path()).map_err(fail)?;
+            Some(aside)
+        } else {
+            None
+        };
+        let staged = self.dir.path().to_path_buf();
+        if let Err(error) = fs::rename(&staged, &self.target) {
+            if let Some(aside) = &aside {
+                let _ = fs::rename(aside.path(), &self.target);
+            }
+            return Err(fail(error));
+        }
+        // The staging folder is now the target: nothing left to clean up.
+        let _ = self.dir.keep();
+        sync_dir(&parent);
+        drop(aside);
+        Ok(())
+    }
+}
+
+/// Makes every file in `dir` durable before the folder is renamed into place (a folder that
+/// looks complete after a power cut must hold complete files). The files are synced from many
+/// threads at once: the file system then commits them together, where one after another each
+/// waits for its own commit (measured here: 200 files in 1.2 s one by one, 0.05 s from 8
+/// threads).
+fn sync_all_files(dir: &Path) -> io::Result<()> {
+    let paths: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    let threads = paths.len().clamp(1, 16);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|share| {
+                scope.spawn(move || {
+                    share
+                        .iter()
+                        // Opened for writing: Windows flushes only files opened so.
+                        .try_for_each(|path| {
+                            fs::OpenOptions::new().write(true).open(path)?.sync_all()
+                        })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })
+}
+
+/// Makes a folder's entries durable (renames into and out of it), where the system allows.
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Compiles one recipient's copy of a brief: a clone of the brief's world (`base`) that differs
+/// only in the copy file, so typst reuses what it derived from the brief's data for the
+/// copies before. Warnings go to `warnings`.
+pub fn compile_copy(
+    base: &BriefWorld<'_>,
+    compiled: &Compiled,
+    recipient: &Recipient,
+    files: &mut Files,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<PagedDocument, Vec<Diagnostic>> {
+    let world = base.clone().with_copy(recipient.copy_json());
+    let document = crate::typeset::compile(&world, compiled, files)?;
+    warnings.extend(document.warnings);
+    Ok(document.document)
+}
+
+/// Where a batch of copies goes.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// One PDF per recipient in this folder.
+    Folder(PathBuf),
+    /// One print file holding every copy in order.
+    Merged(PathBuf),
+}
+
+/// What a batch of copies shares besides the recipients: how each is typeset and exported.
+pub struct Job<'j> {
+    /// Typesets one recipient's copy; warnings go to the list, problems to the error.
+    #[allow(clippy::type_complexity)]
+    pub compile: &'j (
+            dyn Fn(
+        &Recipient,
+        &mut Files,
+        &mut Vec<Diagnostic>,
+    ) -> Result<PagedDocument, Vec<Diagnostic>>
+                + Sync
+        ),
+    /// Exports pages as PDF under an ident (the /ID is derived from it).
+    #[allow(clippy::type_complexity)]
+    pub export:
+        &'j (dyn Fn(&PagedDocument, &str, &mut Files) -> Result<Vec<u8>, Vec<Diagnostic>> + Sync),
+    /// The build identifier, from which each copy's ident is derived.
+    pub build_id: &'j str,
+    /// The threads to run on.
+    pub threads: usize,
+    /// Shown while the batch runs (hidden when not on a terminal).
+    pub progress: &'j indicatif::ProgressBar,
+}
+
+/// What a finished batch wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The folder or print file.
+    pub path: PathBuf,
+    /// Each copy: recipient's name, file name (empty for a merged file), pages.
+    pub copies: Vec<(String, String, usize)>,
+    /// Pages in all.
+    pub pages: usize,
+    /// Warnings the copies raised, each once.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Makes every recipient's copy and writes them to `destination`, all or nothing: when any
+/// copy fails, each failing recipient is reported at the place their name was written,
+/// followed by what went wrong (each distinct problem once), and nothing is written.
+pub fn make(
+    recipients: &[Recipient],
+    destination: &Destination,
+    job: &Job<'_>,
+    files: &mut Files,
+) -> Result<Written, Vec<Diagnostic>> {
+    let app = |e: AppError| {
+        let mut problem = Diagnostic::error(None, e.message);
+        problem.hints = e.hints;
+        vec![problem]
+    };
+    match destination {
+        Destination::Folder(dir) => {
+            let staging = Staging::new(dir).map_err(app)?;
+            let names = file_names(recipients.iter().map(|r| r.name.as_str()), "pdf");
+            let indexed: Vec<(&Recipient, &String)> = recipients.iter().zip(&names).collect();
+            let finished = batch::run(
+                &indexed,
+                job.threads,
+                job.progress,
+                files,
+                |(recipient, name), local, warnings| {
+                    let document = (job.compile)(recipient, local, warnings)?;
+                    let pdf = (job.export)(&document, &recipient.ident(job.build_id), local)?;
+                    staging.write(name, &pdf).map_err(app)?;
+                    Ok(document.pages().len())
+                },
+            );
+            let warnings = finished.warnings;
+            let pages = collect(recipients, finished.results)?;
+            let total = pages.iter().sum();
+            staging
+                .commit(&format!(
+                    "{} personalized copies, one per participant.",
+                    recipients.len()
+                ))
+                .map_err(app)?;
+            Ok(Written {
+                path: dir.clone(),
+                copies: recipients
+                    .iter()
+                    .zip(names)
+                    .zip(pages)
+                    .map(|((r, n), p)| (r.name.clone(), n, p))
+                    .collect(),
+                pages: total,
+                warnings,
+            })
+        }
+        Destination::Merged(path) => {
+            let finished = batch::run(
+                recipients,
+                job.threads,
+                job.progress,
+                files,
+                |recipient, local, warnings| (job.compile)(recipient, local, warnings),
+            );
+            let warnings = finished.warnings;
+            let documents = collect(recipients, finished.results)?;
+            let copies = recipients
+                .iter()
+                .zip(&documents)
+                .map(|(r, d)| (r.name.clone(), String::new(), d.pages().len()))
+                .collect();
+            // Each copy starts on a new sheet when the file is printed on both sides.
+            let merged = crate::typeset::concat(
+                documents
+                    .into_iter()
+                    .map(crate::typeset::pad_to_even)
+                    .collect(),
+            );
+            let pages = merged.pages().len();
+            let pdf = (job.export)(&merged, &format!("{}/copies", job.build_id), files)?;
+            crate::output::write_atomic(path, &pdf).map_err(app)?;
+            Ok(Written {
+                path: path.clone(),
+                copies,
+                pages,
+                warnings,
+            })
+        }
+    }
+}
+
+/// Every recipient's result, or a report naming each one that failed. When every copy of
+/// several failed the same way, the fault is not any participant's (a template error, a
+/// full disk): the problem is reported once, without a line per participant.
+fn collect<T>(
+    recipients: &[Recipient],
+    results: Vec<Result<T, Vec<Diagnostic>>>,
+) -> Result<Vec<T>, Vec<Diagnostic>> {
+    let first_error = |r: &Result<T, Vec<Diagnostic>>| match r {
+        Ok(_) => None,
+        Err(errors) => Some(
+            errors
+                .iter()
+                .find(|e| e.is_error())
+                .map(|e| e.message.clone()),
+        ),
+    };
+    let all_alike = results.len() > 1
+        && results.iter().all(|r| r.is_err())
+        && results
+            .iter()
+            .all(|r| first_error(r) == first_error(&results[0]));
+    let mut done = Vec::with_capacity(results.len());
+    let mut report = Vec::new();
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    if all_alike {
+        report.push(Diagnostic::error(
+            None,
+            format!(
+                "none of the {} copies could be made, all for the reason below",
+                results.len()
+            ),
+        ));
+    }
+    for (recipient, result) in recipients.iter().zip(results) {
+        match result {
+            Ok(value) => done.push(value),
+            Err(errors) => {
+                let first = errors
+                    .iter()
+                    .find(|e| e.is_error())
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| "it failed".into());
+                if !all_alike {
+                    report.push(
+                        Diagnostic::error(
+                            recipient.at,
+                            format!("the copy for {} could not be made", recipient.name),
+                        )
+                        .with_field(recipient.field())
+                        .with_note(format!("because: {first}")),
+                    );
+                }
+                for error in errors {
+                    if !problems.iter().any(|p| same_problem(p, &error)) {
+                        problems.push(error);
+                    }
+                }
+            }
+        }
+    }
+    if report.is_empty() {
+        Ok(done)
+    } else {
+        report.append(&mut problems);
+        Err(report)
+    }
+}
+
+/// Whether two problems say the same thing at the same place (every copy raises the same
+/// template error once).
+fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.message == b.message
+        && a.severity == b.severity
+        && a.field == b.field
+        && a.span.map(|s| (s.start, s.end)) == b.span.map(|s| (s.start, s.end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_letters_of_every_script() {
+        assert_eq!(file_stem("Hélène Tremblay"), "Hélène-Tremblay");
+        assert_eq!(file_stem("김민준"), "김민준");
+        assert_eq!(file_stem("Jordan O'Neil"), "Jordan-O'Neil");
+        assert_eq!(file_stem("Marc-André  Côté"), "Marc-André-Côté");
+        assert_eq!(file_stem("Дмитрий Иванов"), "Дмитрий-Иванов");
+        assert_eq!(file_stem("محمد علي"), "محمد-علي");
+        assert_eq!(file_stem("山田 太郎"), "山田-太郎");
+    }
+
+    #[test]
+    fn composes_accents_typed_as_two_characters() {
+        // "e" + combining acute, as some keyboards and macOS file names write it.
+        let decomposed = "He\u{301}le\u{300}ne";
+        assert_eq!(file_stem(decomposed), "Hélène");
+        assert_eq!(file_stem(decomposed).chars().count(), 6);
+    }
+
+    #[test]
+    fn replaces_separators_and_characters_windows_forbids() {
+        assert_eq!(file_stem("A/B\\C"), "A-B-C");
+        assert_eq!(file_stem("../../etc/passwd"), "etc-passwd");
+        assert_eq!(file_stem("What? <Who>: \"Me\" | *"), "What-Who-Me");
+        assert_eq!(file_stem("Kim / Lee"), "Kim-Lee");
+    }
+
+    #[test]
+    fn drops_control_and_direction_characters() {
+        assert_eq!(file_stem("Ann\u{7}a"), "Anna");
+        assert_eq!(file_stem("Bob\u{202e}fdp.exe"), "Bobfdp.exe");
+        assert_eq!(file_stem("Zoë\u{200b}"), "Zoë");
+        assert_eq!(file_stem("Line\nBreak\tTab"), "Line-Break-Tab");
+    }
+
+    #[test]
+    fn no_leading_dots_nor_trailing_dots_and_spaces() {
+        assert_eq!(file_stem(".hidden"), "hidden");
+        assert_eq!(file_stem("...dots..."), "dots");
+        assert_eq!(file_stem("  Jr.  "), "Jr");
+        assert_eq!(file_stem("-n"), "n");
+        assert_eq!(file_stem("..."), "");
+        assert_eq!(file_stem("???"), "");
+    }
+
+    #[test]
+    fn windows_device_names_are_changed() {
+        assert_eq!(file_stem("CON"), "CON_");
+        assert_eq!(file_stem("nul"), "nul_");
+        assert_eq!(file_stem("Com1"), "Com1_");
+        assert_eq!(file_stem("LPT9.draft"), "LPT9_.draft");
+        assert_eq!(file_stem("Connor"), "Connor");
+        assert_eq!(file_stem("COM10"), "COM10");
+    }
+
+    #[test]
+    fn long_names_are_cut_on_a_character_boundary() {
+        let hangul = "가".repeat(60);
+        let stem = file_stem(&hangul);
+        assert!(stem.len() <= MAX_STEM_BYTES);
+        assert_eq!(stem, "가".repeat(MAX_STEM_BYTES / 3));
+        let accents = "e\u{301}".repeat(80);
+        let stem = file_stem(&accents);
+        assert!(stem.len() <= MAX_STEM_BYTES && stem.chars().all(|c| c == 'é'));
+        // A combining mark NFC cannot compose stays with its letter.
+        let marked = format!("{}q\u{323}\u{307}", "a".repeat(MAX_STEM_BYTES - 2));
+        assert_eq!(file_stem(&marked), "a".repeat(MAX_STEM_BYTES - 2));
+    }
+
+    #[test]
+    fn collisions_get_numbers_ignoring_case() {
+        let names = file_names(
+            [
+                "Kim Lee",
+                "Kim/Lee",
+                "kim lee",
+                "???",
+                "Kim Lee-2",
+                "김민준",
+            ],
+            "pdf",
+        );
+        assert_eq!(
+            names,
+            [
+                "Kim-Lee.pdf",
+                "Kim-Lee-2.pdf",
+                "kim-lee-3.pdf",
+                "participant-4.pdf",
+                "Kim-Lee-2-2.pdf",
+                "김민준.pdf",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_copy_json_and_ident_names_its_recipient() {
+        let recipient = Recipient {
+            index: 2,
+            name: "Jordan O'Neil".into(),
+            record: json!({"name": "Jordan O'Neil", "seat": "3", "table": null}),
+            at: None,
+        };
+        let copy: Json = serde_json::from_slice(&recipient.copy_json()).unwrap();
+        assert_eq!(copy["recipient"]["name"], "Jordan O'Neil");
+        assert_eq!(copy["recipient"]["number"], 3);
+        assert_ne!(
+            recipient.ident("abc"),
+            Recipient {
+                index: 3,
+                ..recipient.clone()
+            }
+            .ident("abc")
+        );
+    }
+
+    #[test]
+    fn staging_replaces_only_folders_of_copies() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("copies");
+        let staging = Staging::new(&target).unwrap();
+        staging.write("a.pdf", b"one").unwrap();
+        assert!(!target.exists(), "nothing in place before the commit");
+        staging.commit("test").unwrap();
+        assert_eq!(fs::read(target.join("a.pdf")).unwrap(), b"one");
+
+        // A second batch replaces the first as a whole.
+        let staging = Staging::new(&target).unwrap();
+        staging.write("b.pdf", b"two").unwrap();
+        staging.commit("test").unwrap();
+        assert!(!target.join("a.pdf").exists());
+        assert_eq!(fs::read(target.join("b.pdf")).unwrap(), b"two");
+
+        // A batch dropped before its commit leaves the last one and no trace of itself.
+        let staging = Staging::new(&target).unwrap();
+        staging.write("c.pdf", b"three").unwrap();
+        drop(staging);
+        assert_eq!(fs::read(target.join("b.pdf")).unwrap(), b"two");
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only the folder of copies: {left:?}");
+
+        // A folder of someone else's files is refused.
+        let mine = dir.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "keep").unwrap();
+        let error = Staging::new(&mine).err().unwrap();
+        assert!(error.message.contains("`notes.txt`"), "{}", error.message);
+        // An empty one is fine.
+        let empty = dir.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        let staging = Staging::new(&empty).unwrap();
+        staging.write("d.pdf", b"four").unwrap();
+        staging.commit("test").unwrap();
+        assert!(empty.join("d.pdf").is_file());
+    }
+}

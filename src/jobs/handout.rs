@@ -1,0 +1,698 @@
+//! Handouts: one print-ready file bundling the parts a brief has (the note, the agenda, the
+//! participant list, the discussion questions, a notes page), and the participants' name tents.
+//!
+//! Each part is a template of its own, checked against the fields of the brief it declares (a
+//! projection of the merged brief, so problems point at the brief's lines) and compiled on its
+//! own; the pages are then put together with [`typeset::concat`] and exported once. For duplex
+//! printing every part starts on an odd (right-hand) page: a `blank-page` is put in where
+//! needed. Pages are numbered through the whole bundle ("Page 5 of 12"), blank pages counted
+//! but unnumbered, so a compile first learns each part's length ([`Handout::plan`]) and then
+//! typesets every part knowing its first page and the total ([`Handout::assemble`]).
+//! Personalized copies call [`Handout::assemble`] once per recipient with the same plan: who a
+//! copy is for changes no page count.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+use typst::model::Document as _;
+use typst_layout::PagedDocument;
+
+use crate::check;
+use crate::check::load;
+use crate::check::load::Sources;
+use crate::diag::{Diagnostic, Files, Span};
+use crate::error::AppError;
+use crate::error::Failure;
+use crate::input::yaml::{Node, Value};
+use crate::model::brief::Brief;
+use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::template::{Registry, Template};
+use crate::typeset;
+use crate::typeset::prepare::{self, BuildOptions, Prepared};
+use crate::typeset::world::{Compiled, Engine};
+
+/// The kinds of part a handout can have, in their default order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// The brief itself, in its own template.
+    Note,
+    /// The agenda brief that `handout.agenda` names, in its own template.
+    Agenda,
+    /// The participant list (`participants` template).
+    Participants,
+    /// The discussion questions with room to write (`questions` template).
+    Questions,
+    /// A lined page for notes (`notes` template).
+    Notes,
+}
+
+impl PartKind {
+    /// Every kind, in the default order.
+    pub const ALL: [PartKind; 5] = [
+        PartKind::Note,
+        PartKind::Agenda,
+        PartKind::Participants,
+        PartKind::Questions,
+        PartKind::Notes,
+    ];
+
+    /// The name briefs use in `handout.parts`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PartKind::Note => "note",
+            PartKind::Agenda => "agenda",
+            PartKind::Participants => "participants",
+            PartKind::Questions => "questions",
+            PartKind::Notes => "notes",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+/// The template of blank pages.
+pub const BLANK_TEMPLATE: &str = "blank-page";
+/// The template of name tents.
+pub const NAME_TENT_TEMPLATE: &str = "name-tent";
+
+/// One part of a handout: its checked brief and its template, parsed for typst.
+pub struct Part {
+    /// What the part is.
+    pub kind: PartKind,
+    /// The brief it is typeset from (the handout's brief, a projection of it, or the agenda).
+    pub brief: Brief,
+    /// Its template, parsed.
+    pub compiled: Compiled,
+}
+
+/// A handout brief, checked, with every part it has.
+pub struct Handout {
+    /// The handout's brief (the note's), where it was read from.
+    pub path: PathBuf,
+    /// The parts, in order.
+    pub parts: Vec<Part>,
+    /// The blank page put in before a part that would start on an even page.
+    pub blank: Part,
+    /// Whether blank pages say "This page intentionally left blank".
+    pub label_blanks: bool,
+    /// The paper and binding every part is set on.
+    pub page: PageSetup,
+    /// Warnings from reading and checking the briefs.
+    pub warnings: Vec<Diagnostic>,
+    /// Attach the merged brief (with the note part), as `brief build` does.
+    pub attach_source: bool,
+}
+
+/// Where each part falls in the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Each part's page count.
+    pub pages: Vec<usize>,
+    /// Each part's first page in the bundle (1-based, always odd).
+    pub first: Vec<usize>,
+    /// Whether a blank page comes before each part.
+    pub blank_before: Vec<bool>,
+    /// The bundle's build identifier, printed in every part's footer.
+    pub id: String,
+    /// The bundle's page count, blank pages included (up to the last part's last page: no
+    /// blank page is added after it).
+    pub total: usize,
+}
+
+impl Plan {
+    /// Lays out parts of these lengths so that each starts on an odd page.
+    pub fn new(pages: Vec<usize>, id: String) -> Self {
+        let mut first = Vec::with_capacity(pages.len());
+        let mut blank_before = Vec::with_capacity(pages.len());
+        let mut next = 1;
+        for count in &pages {
+            let blank = next % 2 == 0;
+            if blank {
+                next += 1;
+            }
+            blank_before.push(blank);
+            first.push(next);
+            next += count;
+        }
+        Self {
+            id,
+            pages,
+            first,
+            blank_before,
+            total: next - 1,
+        }
+    }
+}
+
+/// A typeset handout: the pages, and the worlds they were compiled in (to map what the PDF
+/// export reports back to the templates).
+pub struct Assembled<'a> {
+    /// All pages, blank ones included.
+    pub document: PagedDocument,
+    /// The worlds of the parts and the blank page.
+    pub prepared: Vec<(Prepared<'a>, &'a Compiled)>,
+    /// Each part's page count as typeset.
+    pub pages: Vec<usize>,
+    /// Warnings typst raised.
+    pub warnings: Vec<Diagnostic>,
+    /// The bundle's creation date: the first part's.
+    pub date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Handout {
+    /// Reads and checks a handout brief and every part it has: the brief against its
+    /// template, each part template against the brief's fields it declares, and the agenda
+    /// file `handout.agenda` names. Every problem of every part is reported at once.
+    pub fn load(
+        path: &Path,
+        input: &Sources,
+        print: PrintOverrides,
+        files: &mut Files,
+    ) -> Result<Handout, Failure> {
+        let brief = load::load(path, input, files)?;
+        let page = crate::model::print::resolve(&brief, print)?;
+        let registry = Registry::new(input.templates.as_deref(), Some(path));
+        let mut problems = Vec::new();
+        let mut warnings = brief.warnings.clone();
+        let config = brief.fields.get("handout").cloned().unwrap_or(Json::Null);
+        let label_blanks = config.get("blank-pages").and_then(Json::as_str) == Some("labelled");
+
+        let present = |kind: PartKind| -> bool {
+            let non_empty = |key: &str| {
+                brief
+                    .fields
+                    .get(key)
+                    .and_then(Json::as_array)
+                    .is_some_and(|a| !a.is_empty())
+            };
+            match kind {
+                PartKind::Note | PartKind::Notes => true,
+                PartKind::Agenda => config.get("agenda").and_then(Json::as_str).is_some(),
+                PartKind::Participants => non_empty("participants"),
+                PartKind::Questions => non_empty("questions"),
+            }
+        };
+        let listed = listed_parts(&brief.root);
+        let kinds: Vec<PartKind> = match &listed {
+            Some(listed) => {
+                for (kind, span) in listed {
+                    if !present(*kind) {
+                        problems.push(
+                            Diagnostic::error(
+                                Some(*span),
+                                format!(
+                                    "the handout lists `{}`, but {}",
+                                    kind.name(),
+                                    lacks(*kind)
+                                ),
+                            )
+                            .with_field("handout.parts")
+                            .with_hint("give it in the brief, or take it off the list"),
+                        );
+                    }
+                }
+                listed.iter().map(|(k, _)| *k).collect()
+            }
+            None => PartKind::ALL.into_iter().filter(|k| present(*k)).collect(),
+        };
+
+        let mut agenda = None;
+        if kinds.contains(&PartKind::Agenda)
+            && let Some(text) = config.get("agenda").and_then(Json::as_str)
+        {
+            let span = brief
+                .origins
+                .iter()
+                .find(|o| o.path == "handout.agenda")
+                .map(|o| o.span);
+            match agenda_path(text, span, files) {
+                Ok(agenda_file) => {
+                    // The agenda is a brief of its own: its own layers, no --set.
+                    let agenda_input = Sources {
+                        sets: Vec::new(),
+                        templates: input.templates.clone(),
+                        langs: input.langs.clone(),
+                    };
+                    match load::load(&agenda_file, &agenda_input, files) {
+                        Ok(loaded) => {
+                            warnings.extend(loaded.warnings.iter().cloned());
+                            agenda = Some(loaded);
+                        }
+                        Err(Failure::Problems(mut found)) => problems.append(&mut found),
+                        Err(Failure::App(error)) => problems.push(
+                            Diagnostic::error(span, error.message.clone())
+                                .with_field("handout.agenda"),
+                        ),
+                    }
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+
+        let mut parts_briefs: Vec<(PartKind, Option<Brief>)> = Vec::new();
+        for kind in &kinds {
+            let template = match kind {
+                PartKind::Note | PartKind::Agenda => None,
+                PartKind::Participants => Some("participants"),
+                PartKind::Questions => Some("questions"),
+                PartKind::Notes => Some("notes"),
+            };
+            let projected = match template {
+                Some(name) => match project_check(&brief, &registry, name, files) {
+                    Ok(part) => Some(part),
+                    Err(mut found) => {
+                        problems.append(&mut found);
+                        None
+                    }
+                },
+                None => None,
+            };
+            parts_briefs.push((*kind, projected));
+        }
+        let blank = match project_check(&brief, &registry, BLANK_TEMPLATE, files) {
+            Ok(part) => Some(part),
+            Err(mut found) => {
+                problems.append(&mut found);
+                None
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+
+        let path = brief.path.clone();
+        let mut main = Some(brief);
+        let mut parts = Vec::new();
+        for (kind, projected) in parts_briefs {
+            let part_brief = match kind {
+                // `handout.parts` may name the note once only (the checker allows repeats, so
+                // a repeat reuses a projection of the same fields).
+                PartKind::Note => match main.take() {
+                    Some(b) => b,
+                    None => continue,
+                },
+                PartKind::Agenda => match agenda.take() {
+                    Some(b) => b,
+                    None => continue,
+                },
+                _ => projected.expect("checked above"),
+            };
+            let compiled = Compiled::new(&part_brief.template);
+            parts.push(Part {
+                kind,
+                brief: part_brief,
+                compiled,
+            });
+        }
+        let blank = blank.expect("checked above");
+        let blank = Part {
+            kind: PartKind::Notes,
+            compiled: Compiled::new(&blank.template),
+            brief: blank,
+        };
+        Ok(Handout {
+            path,
+            parts,
+            blank,
+            label_blanks,
+            page,
+            warnings,
+            attach_source: true,
+        })
+    }
+
+    /// The options one part (or the blank page, `part` = `None`) is typeset with.
+    fn options(&self, part: Option<&Part>, first: usize, plan: Option<&Plan>) -> BuildOptions {
+        let total = plan.map_or(0, |p| p.total);
+        let id = plan.map_or("", |p| p.id.as_str());
+        BuildOptions {
+            // The merged brief is attached once, with the note.
+            attach_source: self.attach_source && part.is_some_and(|p| p.kind == PartKind::Note),
+            changes: Json::Null,
+            standards: Vec::new(),
+            grayscale: false,
+            print: PrintOverrides {
+                paper: Some(self.page.paper),
+                binding_mm: Some(self.page.binding_mm),
+            },
+            handout: json!({
+                "part": part.map_or("blank", |p| p.kind.name()),
+                "first": first,
+                "total": total,
+                "id": id,
+                "label": self.label_blanks,
+            }),
+        }
+    }
+
+    /// Typesets every part once to learn its length, and lays the bundle out.
+    pub fn plan(&self, engine: &Engine, files: &mut Files) -> Result<Plan, Failure> {
+        let mut hasher = Sha256::new();
+        hasher.update(b"handout\0");
+        let mut prepared = Vec::with_capacity(self.parts.len());
+        for part in &self.parts {
+            let options = self.options(Some(part), 1, None);
+            let ready = prepare::prepare(engine, &part.compiled, &part.brief, &options, files)?;
+            // The build identifier hashes the brief's data and the template, not the options.
+            hasher.update(ready.build_id.as_bytes());
+            hasher.update(b"\0");
+            prepared.push((ready, &part.compiled));
+        }
+        let worlds: Vec<_> = prepared.iter().map(|(p, c)| (&p.world, *c)).collect();
+        let mut pages = Vec::with_capacity(self.parts.len());
+        let mut errors = Vec::new();
+        for result in typeset::compile_many(&worlds, files) {
+            match result {
+                Ok(document) => pages.push(document.document.pages().len()),
+                Err(mut found) => errors.append(&mut found),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let id = hasher
+            .finalize()
+            .iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Plan::new(pages, id))
+    }
+
+    /// Typesets every part for its place in `plan` and puts the pages together, with blank
+    /// pages where a part would start on an even page.
+    pub fn assemble<'a>(
+        &'a self,
+        engine: &'a Engine,
+        plan: &Plan,
+        files: &mut Files,
+    ) -> Result<Assembled<'a>, Failure> {
+        let prepared = self.prepare(engine, plan, files)?;
+        let date = prepared
+            .get(usize::from(self.has_blank(plan)))
+            .and_then(|(p, _)| p.date);
+        let composed = self.compose(&prepared, plan, None, files)?;
+        Ok(Assembled {
+            date,
+            document: composed.document,
+            prepared,
+            pages: composed.pages,
+            warnings: composed.warnings,
+        })
+    }
+
+    /// The warnings about characters no font has, in every part: said once per handout,
+    /// not once per copy.
+    pub fn missing_glyphs(&self, engine: &Engine) -> Vec<Diagnostic> {
+        let mut missing = Vec::new();
+        for part in &self.parts {
+            for warning in engine.fonts().missing_glyphs(&part.brief.origins) {
+                if !missing.contains(&warning) {
+                    missing.push(warning);
+                }
+            }
+        }
+        missing
+    }
+
+    fn has_blank(&self, plan: &Plan) -> bool {
+        plan.blank_before.iter().any(|b| *b)
+    }
+
+    /// The worlds the bundle compiles in, for its place in `plan`: the blank page first (if
+    /// any part needs one), then the parts. Images are read here, once per handout.
+    fn prepare<'a>(
+        &'a self,
+        engine: &'a Engine,
+        plan: &Plan,
+        files: &mut Files,
+    ) -> Result<Vec<(Prepared<'a>, &'a Compiled)>, Failure> {
+        let mut prepared = Vec::new();
+        if self.has_blank(plan) {
+            let options = self.options(None, 0, Some(plan));
+            let blank = prepare::prepare(
+                engine,
+                &self.blank.compiled,
+                &self.blank.brief,
+                &options,
+                files,
+            )?;
+            prepared.push((blank, &self.blank.compiled));
+        }
+        for (i, part) in self.parts.iter().enumerate() {
+            let options = self.options(Some(part), plan.first[i], Some(plan));
+            let ready = prepare::prepare(engine, &part.compiled, &part.brief, &options, files)?;
+            prepared.push((ready, &part.compiled));
+        }
+        Ok(prepared)
+    }
+
+    /// Compiles the bundle in worlds [`Handout::assemble`] prepared, all at once, and puts
+    /// the pages together. `copy` is what a personalized copy serves at `/.brief/copy.json`
+    /// (`None` for an ordinary handout): each copy differs from the handout only in it.
+    pub fn compose(
+        &self,
+        prepared: &[(Prepared<'_>, &Compiled)],
+        plan: &Plan,
+        copy: Option<&[u8]>,
+        files: &mut Files,
+    ) -> Result<Composed, Vec<Diagnostic>> {
+        let copies: Vec<_> = match copy {
+            Some(copy) => prepared
+                .iter()
+                .map(|(p, c)| (p.world.clone().with_copy(copy.to_vec()), *c))
+                .collect(),
+            None => Vec::new(),
+        };
+        let worlds: Vec<_> = if copy.is_some() {
+            copies.iter().map(|(w, c)| (w, *c)).collect()
+        } else {
+            prepared.iter().map(|(p, c)| (&p.world, *c)).collect()
+        };
+        let mut results = typeset::compile_many(&worlds, files).into_iter();
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        let blank_page = if self.has_blank(plan) {
+            match results.next().expect("one result per world") {
+                Ok(document) => Some(document.document),
+                Err(mut found) => {
+                    errors.append(&mut found);
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let mut documents = Vec::new();
+        let mut pages = Vec::new();
+        for (i, result) in results.enumerate() {
+            if plan.blank_before[i]
+                && let Some(blank) = &blank_page
+            {
+                documents.push(PagedDocument::new(
+                    blank.pages().iter().cloned().collect(),
+                    blank.info().clone(),
+                ));
+            }
+            match result {
+                Ok(document) => {
+                    warnings.extend(document.warnings);
+                    pages.push(document.document.pages().len());
+                    documents.push(document.document);
+                }
+                Err(mut found) => errors.append(&mut found),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Composed {
+            document: typeset::concat(documents),
+            pages,
+            warnings,
+        })
+    }
+}
+
+/// A bundle's pages, compiled in worlds already prepared.
+pub struct Composed {
+    /// All pages, blank ones included.
+    pub document: PagedDocument,
+    /// Each part's page count as typeset.
+    pub pages: Vec<usize>,
+    /// Warnings typst raised.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What the brief lacks for a part it lists.
+fn lacks(kind: PartKind) -> &'static str {
+    match kind {
+        PartKind::Agenda => "`handout.agenda` names no agenda file",
+        PartKind::Participants => "the brief has no `participants`",
+        PartKind::Questions => "the brief has no `questions`",
+        PartKind::Note | PartKind::Notes => "it cannot be made",
+    }
+}
+
+/// The parts `handout.parts` lists, with where each is written; `None` when it lists none.
+fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
+    let parts = &root.get("handout")?.node.get("parts")?.node;
+    let Value::List(items) = &parts.value else {
+        return None;
+    };
+    Some(
+        items
+            .iter()
+            .filter_map(|item| match &item.value {
+                Value::Scalar(s) => PartKind::from_name(s.text.trim()).map(|k| (k, item.span)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// Resolves `handout.agenda` against the folder of the file that gave it (the current folder
+/// for `--set`); a file that is not there is an error at the field's line.
+fn agenda_path(text: &str, span: Option<Span>, files: &Files) -> Result<PathBuf, Diagnostic> {
+    let base = span
+        .map(|s| files.name(s.file))
+        .filter(|name| *name != "--set")
+        .and_then(|name| Path::new(name).parent())
+        .unwrap_or(Path::new(""));
+    let path = if base.as_os_str().is_empty() {
+        PathBuf::from(text)
+    } else {
+        base.join(text)
+    };
+    if path.is_file() {
+        Ok(path)
+    } else {
+        let why = if path.is_dir() {
+            "it is a folder"
+        } else {
+            "not found"
+        };
+        Err(Diagnostic::error(
+            span,
+            format!("cannot read the agenda {} ({why})", path.display()),
+        )
+        .with_field("handout.agenda")
+        .with_hint("name the agenda brief relative to this file, such as `agenda.yaml`"))
+    }
+}
+
+/// Checks a part template against the fields of `brief` it declares: the merged tree with
+/// every other top-level field left out, so each problem points at the brief's own line.
+/// Only errors are kept: the brief's own check has already warned about its fields.
+pub fn project_check(
+    brief: &Brief,
+    registry: &Registry,
+    template: &str,
+    files: &mut Files,
+) -> Result<Brief, Vec<Diagnostic>> {
+    let template: Template = registry.load(template, files, None)?;
+    let root = project(&brief.root, &template);
+    let root = load::edition_root(&root, &template, Some(brief.language), files);
+    let checked = check::check_edition(&root, &template, files, Some(brief.language));
+    if checked.has_errors() {
+        let errors: Vec<Diagnostic> = checked
+            .problems
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect();
+        return Err(errors
+            .into_iter()
+            .map(|d| {
+                d.with_note(format!(
+                    "in the `{}` part of the handout",
+                    template.manifest.name
+                ))
+            })
+            .collect());
+    }
+    Ok(Brief {
+        path: brief.path.clone(),
+        template,
+        template_at: None,
+        fields: checked.data,
+        origins: checked.origins,
+        images: checked.images,
+        root,
+        warnings: Vec::new(),
+        language: brief.language,
+    })
+}
+
+/// The merged tree with only the top-level fields `template` declares.
+fn project(root: &Node, template: &Template) -> Node {
+    let value = match &root.value {
+        Value::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .filter(|e| template.manifest.fields.contains_key(&e.key))
+                .cloned()
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    Node {
+        value,
+        span: root.span,
+    }
+}
+
+/// The name tents of a brief's participants: the `name-tent` template checked against the
+/// brief's fields, one sheet per participant.
+pub fn name_tents(
+    path: &Path,
+    input: &Sources,
+    print: PrintOverrides,
+    files: &mut Files,
+) -> Result<(Brief, PageSetup, Vec<Diagnostic>), Failure> {
+    let brief = load::load(path, input, files)?;
+    let page = crate::model::print::resolve(&brief, print)?;
+    let has_participants = brief
+        .fields
+        .get("participants")
+        .and_then(Json::as_array)
+        .is_some_and(|a| !a.is_empty());
+    if !has_participants {
+        return Err(AppError::new(format!(
+            "{} has no participants to make name tents for",
+            path.display()
+        ))
+        .with_hint("list them under `participants:`, each with a `name`")
+        .into());
+    }
+    let registry = Registry::new(input.templates.as_deref(), Some(path));
+    let tents = project_check(&brief, &registry, NAME_TENT_TEMPLATE, files)?;
+    Ok((tents, page, brief.warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_part_starts_on_an_odd_page() {
+        let plan = Plan::new(vec![3, 2, 1, 1], String::new());
+        assert_eq!(plan.first, [1, 5, 7, 9]);
+        assert_eq!(plan.blank_before, [false, true, false, true]);
+        assert_eq!(plan.total, 9);
+        let plan = Plan::new(vec![2, 2], String::new());
+        assert_eq!(plan.first, [1, 3]);
+        assert_eq!(plan.blank_before, [false, false]);
+        assert_eq!(plan.total, 4);
+    }
+
+    #[test]
+    fn part_templates_share_one_page_furniture() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let read = |part: &str| std::fs::read(root.join(part).join("page.typ")).unwrap();
+        assert_eq!(read("participants"), read("questions"));
+        assert_eq!(read("participants"), read("notes"));
+    }
+}

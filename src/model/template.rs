@@ -1,0 +1,609 @@
+//! Templates: a folder with a manifest (`template.yaml`) that declares every field the
+//! template reads and its type, the typst files that draw it, and its fonts. Built-in
+//! templates are embedded in the binary from `templates/` in the repository.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::error::describe_io;
+use crate::input::yaml::{self, Node};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// The template a brief gets when it names none.
+pub const DEFAULT_TEMPLATE: &str = "background-note";
+
+/// The manifest's file name inside a template folder.
+pub const MANIFEST: &str = "template.yaml";
+
+/// A template's manifest: what it is and the typed fields it reads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// The template's name, as briefs write it in `template:`.
+    pub name: String,
+    /// One line saying what the template makes.
+    pub description: String,
+    /// The typst file compiled, relative to the template folder.
+    #[serde(default = "default_entry")]
+    pub entry: String,
+    /// Field paths tried in order for the PDF's creation date, such as `event.date`.
+    #[serde(default, rename = "document-date")]
+    pub document_date: Vec<String>,
+    /// Every field a brief may give, in the order a starter brief lists them.
+    pub fields: IndexMap<String, Field>,
+}
+
+fn default_entry() -> String {
+    "main.typ".into()
+}
+
+/// The declaration of one field.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    /// The field's type.
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    /// Whether a brief must give it.
+    #[serde(default)]
+    pub required: bool,
+    /// The value used when a brief gives none.
+    #[serde(default)]
+    pub default: Option<serde_yaml::Value>,
+    /// One line saying what the field is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The allowed values of an `enum`.
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The type of a `list`'s items.
+    #[serde(default)]
+    pub items: Option<Box<Field>>,
+    /// The fields of a `record`.
+    #[serde(default)]
+    pub fields: IndexMap<String, Field>,
+    /// The type of a `map`'s values.
+    #[serde(default)]
+    pub values: Option<Box<Field>>,
+    /// Fewest items of a `list`.
+    #[serde(default)]
+    pub min: Option<usize>,
+    /// Most items of a `list`.
+    #[serde(default)]
+    pub max: Option<usize>,
+    /// What reads the field when the template itself does not print it, such as `handout`
+    /// (the participant list, personalized copies, name tents): `brief check --template` then
+    /// does not warn that the template never reads it.
+    #[serde(default, rename = "used-by")]
+    pub used_by: Option<String>,
+    /// For a `record` whose fields are alternatives, such as the kinds of a block: a brief
+    /// gives exactly one of these fields.
+    #[serde(default, rename = "one-of")]
+    pub one_of: Vec<String>,
+    /// For a `list` of lists, such as a table's rows: each inner list has as many items as the
+    /// list field of this name beside it in the same record (the table's `columns`).
+    #[serde(default, rename = "row-length")]
+    pub row_length: Option<String>,
+}
+
+/// The types a field can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// One line or more of plain text, white space folded.
+    Text,
+    /// Paragraphs of prose, separated by blank lines.
+    Rich,
+    /// One line of prose with inline formatting (emphasis, strong, code, links, citations);
+    /// nothing in it starts a block, so `# 1`, `- x` or `1.` print as written.
+    Inline,
+    /// A date at year, month or day precision.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date with a time of day.
+    Datetime,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// One of the listed `choices`.
+    Enum,
+    /// A web address.
+    Url,
+    /// An e-mail address.
+    Email,
+    /// A picture (PNG, JPEG, GIF, SVG, WebP) named by a path relative to the file that gives
+    /// it, which must exist inside that file's folder.
+    Image,
+    /// A list of `items`.
+    List,
+    /// A record of named `fields`.
+    Record,
+    /// A map from any key to `values`.
+    Map,
+}
+
+impl Kind {
+    /// How the type is named in messages: "expected {name}".
+    pub fn expected(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Rich => "text (paragraphs separated by blank lines)",
+            Kind::Inline => "text",
+            Kind::Date => "a date",
+            Kind::Time => "a time of day",
+            Kind::Datetime => "a date and time",
+            Kind::Integer => "a whole number",
+            Kind::Number => "a number",
+            Kind::Boolean => "`true` or `false`",
+            Kind::Enum => "one of the listed choices",
+            Kind::Url => "a web address",
+            Kind::Email => "an e-mail address",
+            Kind::Image => "an image file (PNG, JPEG, GIF, SVG or WebP) beside the brief",
+            Kind::List => "a list",
+            Kind::Record => "a map of fields",
+            Kind::Map => "a map",
+        }
+    }
+}
+
+/// Where a template came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Embedded in the binary.
+    BuiltIn,
+    /// Read from this folder.
+    Folder(PathBuf),
+}
+
+/// A loaded template: its manifest and every file of its folder.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// The manifest as a positioned tree, so defaults can say where they were written.
+    pub manifest_tree: Node,
+    /// Files by path relative to the template folder, with `/` separators: borrowed from the
+    /// binary for built-in templates, owned for templates read from disk.
+    pub files: BTreeMap<String, Cow<'static, [u8]>>,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The name diagnostics give the template folder.
+    pub display_root: String,
+}
+
+/// The most a template folder read from disk may hold.
+pub const MAX_TEMPLATE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Where templates are looked up: user folders first (`--templates DIR`, then a `templates/`
+/// folder beside the brief), then the built-in ones. Each folder holds one folder per template.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    folders: Vec<PathBuf>,
+}
+
+/// One entry of [`Registry::list`].
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The template's name.
+    pub name: String,
+    /// Its one-line description, or the reason it cannot be loaded.
+    pub description: String,
+    /// Where it comes from.
+    pub origin: Origin,
+}
+
+impl Registry {
+    /// A registry searching `explicit` (from `--templates`) and the `templates/` folder beside
+    /// `brief`, before the built-in templates.
+    pub fn new(explicit: Option<&Path>, brief: Option<&Path>) -> Self {
+        let mut folders = Vec::new();
+        if let Some(dir) = explicit {
+            folders.push(dir.to_path_buf());
+        }
+        if let Some(brief) = brief {
+            let beside = brief.parent().unwrap_or(Path::new("")).join("templates");
+            if beside.is_dir() && !folders.contains(&beside) {
+                folders.push(beside);
+            }
+        }
+        Self { folders }
+    }
+
+    /// The user folders searched, highest precedence first.
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    /// Every template name this registry knows, each once (user folders hide built-ins).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for folder in &self.folders {
+            for name in template_folders(folder) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        for name in Template::builtin_names() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        names.sort();
+        names
+    }
+
+    /// Every template with its description, for `brief templates`.
+    pub fn list(&self) -> Vec<Listed> {
+        self.names()
+            .into_iter()
+            .map(|name| {
+                let mut files = Files::default();
+                match self.load(&name, &mut files, None) {
+                    Ok(t) => Listed {
+                        name,
+                        description: t.manifest.description,
+                        origin: t.origin,
+                    },
+                    Err(problems) => Listed {
+                        description: format!(
+                            "(cannot be loaded: {})",
+                            problems.first().map_or("", |p| p.message.as_str())
+                        ),
+                        origin: self.locate(&name).map_or(Origin::BuiltIn, Origin::Folder),
+                        name,
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn locate(&self, name: &str) -> Option<PathBuf> {
+        self.folders
+            .iter()
+            .map(|f| f.join(name))
+            .find(|d| d.join(MANIFEST).is_file())
+    }
+
+    /// Loads a template by name, or from a folder when `name` is a path to one (it contains a
+    /// `/` or names an existing folder with a manifest). `at` is where the brief named it.
+    pub fn load(
+        &self,
+        name: &str,
+        files: &mut Files,
+        at: Option<Span>,
+    ) -> Result<Template, Vec<Diagnostic>> {
+        let as_path = Path::new(name);
+        if (name.contains('/') || name.contains('\\')) && as_path.join(MANIFEST).is_file() {
+            return Template::from_folder(as_path, files);
+        }
+        if let Some(dir) = self.locate(name) {
+            return Template::from_folder(&dir, files);
+        }
+        if Template::builtin_names().contains(&name) {
+            return Template::builtin(name, files);
+        }
+        let names = self.names();
+        let mut diagnostic = Diagnostic::error(at, format!("there is no template named `{name}`"))
+            .with_field("template")
+            .with_note(format!("the templates are: {}", names.join(", ")));
+        if let Some(suggestion) = did_you_mean(name, names.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_hint(format!("did you mean `{suggestion}`?"));
+        }
+        Err(vec![diagnostic])
+    }
+}
+
+/// The names of the template folders (those with a manifest) directly inside `folder`.
+fn template_folders(folder: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.path().join(MANIFEST).is_file())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+impl Template {
+    /// The names of the built-in templates.
+    pub fn builtin_names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = embedded::FILES
+            .iter()
+            .filter_map(|(path, _)| path.strip_suffix(&format!("/{MANIFEST}")))
+            .filter(|name| !name.contains('/'))
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Loads a built-in template by name.
+    fn builtin(name: &str, files: &mut Files) -> Result<Self, Vec<Diagnostic>> {
+        let prefix = format!("{name}/");
+        let template_files: BTreeMap<String, Cow<'static, [u8]>> = embedded::FILES
+            .iter()
+            .filter_map(|(path, bytes)| {
+                path.strip_prefix(&prefix)
+                    .map(|p| (p.to_string(), Cow::Borrowed(*bytes)))
+            })
+            .collect();
+        Self::assemble(
+            template_files,
+            Origin::BuiltIn,
+            format!("templates/{name}"),
+            files,
+        )
+    }
+
+    /// Loads a template from its folder on disk. Only regular files inside the folder are
+    /// read: a link that leads outside it is refused.
+    pub fn from_folder(dir: &Path, files: &mut Files) -> Result<Self, Vec<Diagnostic>> {
+        files.depend(dir);
+        let display_root = dir.display().to_string();
+        let fail = |message: String| vec![Diagnostic::error(None, message)];
+        let root = fs::canonicalize(dir).map_err(|e| {
+            fail(format!(
+                "cannot read the template folder {display_root} ({})",
+                describe_io(&e)
+            ))
+        })?;
+        let mut template_files = BTreeMap::new();
+        let mut total = 0u64;
+        let mut pending = vec![root.clone()];
+        while let Some(folder) = pending.pop() {
+            let entries = fs::read_dir(&folder).map_err(|e| {
+                fail(format!(
+                    "cannot read {} ({})",
+                    folder.display(),
+                    describe_io(&e)
+                ))
+            })?;
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let Ok(real) = fs::canonicalize(entry.path()) else {
+                    continue;
+                };
+                if !real.starts_with(&root) {
+                    return Err(fail(format!(
+                        "the template file {} leads outside the template folder (a link to {})",
+                        entry.path().display(),
+                        real.display()
+                    )));
+                }
+                if real.is_dir() {
+                    pending.push(real);
+                    continue;
+                }
+                let bytes = fs::read(&real).map_err(|e| {
+                    fail(format!(
+                        "cannot read {} ({})",
+                        real.display(),
+                        describe_io(&e)
+                    ))
+                })?;
+                total += bytes.len() as u64;
+                if total > MAX_TEMPLATE_BYTES {
+                    return Err(fail(format!(
+                        "the template folder {display_root} holds more than {} MB",
+                        MAX_TEMPLATE_BYTES / 1024 / 1024
+                    )));
+                }
+                let relative = real.strip_prefix(&root).expect("checked above");
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                template_files.insert(relative, Cow::Owned(bytes));
+            }
+        }
+        Self::assemble(
+            template_files,
+            Origin::Folder(dir.to_path_buf()),
+            display_root,
+            files,
+        )
+    }
+
+    fn assemble(
+        template_files: BTreeMap<String, Cow<'static, [u8]>>,
+        origin: Origin,
+        display_root: String,
+        files: &mut Files,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let Some(manifest) = template_files.get(MANIFEST) else {
+            return Err(vec![Diagnostic::error(
+                None,
+                format!("the template folder {display_root} has no {MANIFEST}"),
+            )]);
+        };
+        let text = String::from_utf8_lossy(manifest).into_owned();
+        let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
+        let manifest_tree = yaml::parse(&text, key)?;
+        let manifest: Manifest = yaml::parse_typed(&text, key).map_err(|d| vec![d])?;
+        let template = Template {
+            manifest,
+            manifest_tree,
+            files: template_files,
+            origin,
+            display_root,
+        };
+        template.validate()?;
+        Ok(template)
+    }
+
+    /// The manifest's place, for diagnostics about the manifest as a whole.
+    pub fn manifest_span(&self) -> Span {
+        Span {
+            end: self.manifest_tree.span.start,
+            ..self.manifest_tree.span
+        }
+    }
+
+    /// Checks that the manifest is coherent: lists have items, records fields, and so on.
+    fn validate(&self) -> Result<(), Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let entry = &self.manifest.entry;
+        let plain = entry.ends_with(".typ")
+            && !entry.split('/').any(|part| part.is_empty() || part == "..")
+            && entry
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
+        if !plain {
+            problems.push(Diagnostic::error(
+                Some(self.manifest_span()),
+                format!(
+                    "the template's entry `{entry}` must be a plain relative path to a .typ file"
+                ),
+            ));
+        } else if !self.files.contains_key(&self.manifest.entry) {
+            problems.push(Diagnostic::error(
+                Some(self.manifest_span()),
+                format!(
+                    "the template's entry file `{}` is missing",
+                    self.manifest.entry
+                ),
+            ));
+        }
+        validate_record(
+            "",
+            &self.manifest.fields,
+            self.manifest_span(),
+            &mut problems,
+        );
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// Checks the fields of a record (or the top level, with `path` empty), and the attributes that
+/// name a sibling field.
+fn validate_record(
+    path: &str,
+    fields: &IndexMap<String, Field>,
+    at: Span,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (name, field) in fields {
+        let full = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        validate_field(&full, field, at, problems);
+        if let Some(sibling) = &field.row_length {
+            let lists = field.kind == Kind::List
+                && field.items.as_deref().is_some_and(|i| i.kind == Kind::List);
+            let target = fields.get(sibling).map(|f| f.kind);
+            if !lists || target != Some(Kind::List) {
+                problems.push(Diagnostic::error(
+                    Some(at),
+                    format!(
+                        "the declaration of `{full}` has `row-length: {sibling}`, which needs `{full}` to be a list of lists and `{sibling}` a list beside it"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn validate_field(path: &str, field: &Field, at: Span, problems: &mut Vec<Diagnostic>) {
+    let mut fail = |what: &str| {
+        problems.push(Diagnostic::error(
+            Some(at),
+            format!("the declaration of `{path}` {what}"),
+        ));
+    };
+    match field.kind {
+        Kind::List if field.items.is_none() => fail("is a list but says nothing of its `items`"),
+        Kind::Record if field.fields.is_empty() => fail("is a record but declares no `fields`"),
+        Kind::Map if field.values.is_none() => fail("is a map but says nothing of its `values`"),
+        Kind::Enum if field.choices.is_empty() => fail("is an enum but lists no `choices`"),
+        _ => {}
+    }
+    if field.required && field.default.is_some() {
+        fail("is required and has a default; it can only be one of the two");
+    }
+    if !field.one_of.is_empty() {
+        if field.kind != Kind::Record {
+            fail("has `one-of`, which only a record can have");
+        }
+        for name in &field.one_of {
+            match field.fields.get(name) {
+                None => fail(&format!(
+                    "names `{name}` in `one-of`, but has no such field"
+                )),
+                Some(f) if f.required => fail(&format!(
+                    "names `{name}` in `one-of`, but `{name}` is required; alternatives are optional"
+                )),
+                _ => {}
+            }
+        }
+    }
+    if let Some(items) = &field.items {
+        validate_field(&format!("{path}[]"), items, at, problems);
+    }
+    if let Some(values) = &field.values {
+        validate_field(&format!("{path}.*"), values, at, problems);
+    }
+    validate_record(path, &field.fields, at, problems);
+}
+
+/// Whether a template file is a font, by its extension.
+pub fn is_font(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".ttf", ".otf", ".ttc", ".otc"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// Every font file shipped by a built-in template (under its `fonts/` folder).
+pub fn builtin_fonts() -> impl Iterator<Item = &'static [u8]> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(path, bytes)| (is_font(path) && path.contains("/fonts/")).then_some(*bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_template_loads() {
+        let names = Template::builtin_names();
+        assert!(names.contains(&"background-note"));
+        for name in names {
+            let mut files = Files::default();
+            if let Err(problems) = Template::builtin(name, &mut files) {
+                panic!("{}", crate::diag::render(&files, &problems));
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_template_suggests_a_near_name() {
+        let mut files = Files::default();
+        let problems = Registry::default()
+            .load("background-notes", &mut files, None)
+            .unwrap_err();
+        assert_eq!(problems[0].hints, vec!["did you mean `background-note`?"]);
+    }
+}

@@ -1,0 +1,182 @@
+//! Fonts: the faces embedded in the binary (typst's own and those the built-in templates ship),
+//! plus any from `--font-path`. Faces are indexed once and parsed only when typst asks for them.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use serde_json::Value as Json;
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
+
+use crate::diag::Diagnostic;
+use crate::model::brief::Provenance;
+use crate::text::is_invisible;
+
+/// One face: where its bytes are, and the parsed font once somebody needed it.
+struct Slot {
+    data: Bytes,
+    index: u32,
+    font: OnceLock<Option<Font>>,
+}
+
+/// The fonts a compile may use, indexed in a [`FontBook`].
+pub struct Fonts {
+    book: LazyHash<FontBook>,
+    slots: Vec<Slot>,
+}
+
+impl Fonts {
+    /// The embedded fonts only: the same set on every machine, so output never depends on it.
+    pub fn embedded() -> Self {
+        let mut fonts = Fonts {
+            book: LazyHash::new(FontBook::new()),
+            slots: Vec::new(),
+        };
+        for data in typst_assets::fonts().chain(crate::model::template::builtin_fonts()) {
+            fonts.add(Bytes::new(data));
+        }
+        fonts
+    }
+
+    /// Adds every font file found below `dir`; returns how many faces were added.
+    pub fn add_dir(&mut self, dir: &Path) -> std::io::Result<usize> {
+        let mut added = 0;
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                added += self.add_dir(&path)?;
+                continue;
+            }
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
+                added += self.add(Bytes::new(std::fs::read(&path)?));
+            }
+        }
+        Ok(added)
+    }
+
+    fn add(&mut self, data: Bytes) -> usize {
+        let mut index = 0;
+        while let Some(info) = FontInfo::new(&data, index) {
+            self.book.push(info);
+            self.slots.push(Slot {
+                data: data.clone(),
+                index,
+                font: OnceLock::new(),
+            });
+            index += 1;
+        }
+        index as usize
+    }
+
+    /// The index of every face.
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    /// The face at `index` in the book, parsed on first use.
+    pub fn font(&self, index: usize) -> Option<Font> {
+        let slot = self.slots.get(index)?;
+        slot.font
+            .get_or_init(|| Font::new(slot.data.clone(), slot.index))
+            .clone()
+    }
+
+    /// Whether some face can print `c`; typst falls back to any face that covers a character,
+    /// so a character none covers prints as an empty box, without a word from typst.
+    pub fn covers(&self, c: char) -> bool {
+        (0..self.slots.len()).any(|i| {
+            self.book
+                .info(i)
+                .is_some_and(|info| info.coverage.contains(c as u32))
+        })
+    }
+
+    /// A warning for each character of the brief's values that no face can print, naming the
+    /// character and the first field it is in (and how many other fields hold it). Each
+    /// distinct character is looked up once, so this costs little even for a long brief.
+    pub fn missing_glyphs(&self, origins: &[Provenance]) -> Vec<Diagnostic> {
+        let mut known: HashMap<char, bool> = HashMap::new();
+        // (character, first place, how many other fields)
+        let mut missing: Vec<(char, &Provenance, usize)> = Vec::new();
+        for origin in origins {
+            let mut chars = Vec::new();
+            strings(&origin.value, &mut |s| chars.extend(s.chars()));
+            let mut seen_here = Vec::new();
+            for c in chars {
+                if is_invisible(c) || seen_here.contains(&c) {
+                    continue;
+                }
+                seen_here.push(c);
+                if *known.entry(c).or_insert_with(|| self.covers(c)) {
+                    continue;
+                }
+                match missing.iter_mut().find(|(m, _, _)| *m == c) {
+                    Some((_, _, others)) => *others += 1,
+                    None => missing.push((c, origin, 0)),
+                }
+            }
+        }
+        missing
+            .into_iter()
+            .map(|(c, origin, others)| {
+                let mut warning = Diagnostic::warning(
+                    Some(origin.span),
+                    format!(
+                        "no font has the character U+{:04X} ({c}); it prints as an empty box",
+                        c as u32
+                    ),
+                )
+                .with_field(&origin.path);
+                if others > 0 {
+                    let s = if others == 1 { "" } else { "s" };
+                    warning
+                        .notes
+                        .push(format!("it is also in {others} other field{s}"));
+                }
+                warning
+                    .hints
+                    .push("replace it, or add a font that has it with --font-path".into());
+                warning
+            })
+            .collect()
+    }
+
+    /// How many faces there are.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+/// Calls `f` with every string in a checked value, except the machine-readable parts of dates
+/// (`iso`, `precision`) and of rich blocks (`kind`), which are never printed.
+fn strings(value: &Json, f: &mut impl FnMut(&str)) {
+    match value {
+        Json::String(s) => f(s),
+        Json::Array(items) => items.iter().for_each(|v| strings(v, f)),
+        Json::Object(map) => {
+            for (key, v) in map {
+                if !matches!(key.as_str(), "iso" | "precision" | "kind") {
+                    strings(v, f);
+                }
+            }
+        }
+        _ => {}
+    }
+}

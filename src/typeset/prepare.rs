@@ -1,0 +1,244 @@
+//! From a checked brief to the world typst compiles: the data a template reads (see
+//! [`crate::model::contract`]), the build identifier, the document's date, and the brief's
+//! images (turned gray for `--grayscale`).
+
+use std::fs;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+
+use crate::diag::Files;
+use crate::error::{AppError, Failure, describe_io};
+use crate::model::brief::Brief;
+use crate::model::print::{PageSetup, PrintOverrides};
+use crate::typeset::world::{BriefWorld, Compiled, Engine};
+use crate::typeset::{self, Output};
+
+/// The JSON a template reads, and the build identifier derived from it.
+pub struct Data {
+    /// The bytes of the JSON file.
+    pub json: Vec<u8>,
+    /// The merged brief as YAML, attached to the PDF.
+    pub source: Vec<u8>,
+    /// A short identifier of the inputs: the same brief and template give the same one.
+    pub build_id: String,
+}
+
+/// Puts a checked brief's fields together with what the template needs to know about the build:
+/// its identifier, the file name the source is attached under (`None` leaves it out), and the
+/// changes since an earlier edition when asked for.
+pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
+    // A `binding` that is not a length is reported by [`prepare`] before it gets here; in
+    // this function's other callers (fuzzing, tests) it counts as no binding.
+    let page = crate::model::print::resolve(brief, options.print).unwrap_or_else(|_| PageSetup {
+        binding_mm: 0.0,
+        ..crate::model::print::resolve(
+            brief,
+            PrintOverrides {
+                binding_mm: Some(0.0),
+                ..options.print
+            },
+        )
+        .expect("without a binding to read, resolving cannot fail")
+    });
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
+    hasher.update(brief.template.manifest.name.as_bytes());
+    for (path, bytes) in &brief.template.files {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        // Fonts are named by path and size only: hashing megabytes of them on every build
+        // cost a tenth of the build time, and a changed font keeps neither.
+        if !crate::model::template::is_font(path) {
+            hasher.update(bytes);
+        }
+    }
+    hasher.update(brief.fields.to_string().as_bytes());
+    let digest = hasher.finalize();
+    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let attach = options.attach_source.then(|| {
+        brief.path.file_name().map_or_else(
+            || "brief.yaml".to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    });
+    let document = json!({
+        "fields": brief.fields,
+        "build": {
+            "id": build_id,
+            "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
+            "template": brief.template.manifest.name,
+            "attach": attach,
+            "changes": options.changes,
+            "grayscale": options.grayscale,
+            "page": page.to_json(),
+            "handout": options.handout,
+        },
+    });
+    let source = format!(
+        "# The merged brief (every layer and --set value) behind a PDF made by brief {} (build {build_id}).\n\
+         # Build it again with: brief build FILE.yaml\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::input::yaml::to_yaml(&brief.root)
+    );
+    Data {
+        json: document.to_string().into_bytes(),
+        source: source.into_bytes(),
+        build_id,
+    }
+}
+
+/// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
+/// template's manifest names in `document-date` that the brief gives, else none. The clock is
+/// never read, so a build can be repeated byte for byte.
+pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
+    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let text = epoch.to_string_lossy();
+        let seconds: i64 = text.trim().parse().map_err(|_| {
+            AppError::new(format!(
+                "SOURCE_DATE_EPOCH is `{text}`, not a number of seconds"
+            ))
+            .with_hint("set it to seconds since 1970-01-01 UTC, or unset it")
+        })?;
+        return DateTime::from_timestamp(seconds, 0)
+            .map(Some)
+            .ok_or_else(|| AppError::new(format!("SOURCE_DATE_EPOCH is `{text}`, out of range")));
+    }
+    let iso = brief
+        .template
+        .manifest
+        .document_date
+        .iter()
+        .find_map(|path| {
+            let value = path
+                .split('.')
+                .try_fold(&brief.fields, |value, key| value.get(key))?;
+            value.get("iso").and_then(Json::as_str)
+        });
+    let date = iso.and_then(|iso| {
+        let full = match iso.len() {
+            4 => format!("{iso}-01-01"),
+            7 => format!("{iso}-01"),
+            _ => iso.to_string(),
+        };
+        NaiveDate::parse_from_str(&full, "%Y-%m-%d").ok()
+    });
+    Ok(date
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc()))
+}
+
+/// Choices about one build beyond the brief itself.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Attach the merged brief to the PDF (`brief extract` gets it back).
+    pub attach_source: bool,
+    /// What changed since an earlier edition (see [`crate::check::changes`]); `null` marks nothing.
+    pub changes: Json,
+    /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
+    /// left out).
+    pub standards: Vec<typst_pdf::PdfStandard>,
+    /// Print for monochrome printers: the brief's images are turned gray before typst reads
+    /// them, and the template is told (`build.grayscale`) to draw its colours as grays.
+    pub grayscale: bool,
+    /// Paper and binding from the command line, over what the brief says.
+    pub print: PrintOverrides,
+    /// Where the document sits in a handout (see [`crate::jobs::handout`]): `null` for a document
+    /// of its own, else `{part, first, total}` so its pages are numbered within the bundle.
+    pub handout: Json,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            attach_source: true,
+            changes: Json::Null,
+            standards: Vec::new(),
+            grayscale: false,
+            print: PrintOverrides::default(),
+            handout: Json::Null,
+        }
+    }
+}
+
+/// Everything one compile of a checked brief needs: its world (with the brief's images), the
+/// build identifier and the document's date.
+pub struct Prepared<'a> {
+    /// The world typst compiles.
+    pub world: BriefWorld<'a>,
+    /// The build identifier (the PDF's /ID).
+    pub build_id: String,
+    /// The document's creation date.
+    pub date: Option<DateTime<Utc>>,
+    /// The paper and binding it is set on.
+    pub page: PageSetup,
+}
+
+/// Makes the world a checked brief compiles in, reading the images it names.
+pub fn prepare<'a>(
+    engine: &'a Engine,
+    compiled: &'a Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    files: &mut Files,
+) -> Result<Prepared<'a>, Failure> {
+    let date = document_date(brief)?;
+    let page = crate::model::print::resolve(brief, options.print)?;
+    let data = data(brief, options);
+    let today = date.and_then(typeset::to_datetime);
+    let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
+    for image in &brief.images {
+        files.depend(&image.host);
+        let bytes = fs::read(&image.host).map_err(|e| {
+            AppError::new(format!(
+                "cannot read the image {} ({})",
+                image.host.display(),
+                describe_io(&e)
+            ))
+        })?;
+        let bytes = if options.grayscale {
+            let extension = image.virtual_path.rsplit_once('.').map_or("", |(_, e)| e);
+            crate::typeset::grayscale::convert(&bytes, extension).map_err(|why| {
+                AppError::new(format!(
+                    "cannot make the image {} gray ({why})",
+                    image.host.display()
+                ))
+                .with_hint("build without --grayscale, or save the image in another format")
+            })?
+        } else {
+            bytes
+        };
+        world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
+    }
+    Ok(Prepared {
+        world,
+        build_id: data.build_id,
+        date,
+        page,
+    })
+}
+
+/// Typesets a checked brief to PDF with a template already compiled for the engine.
+pub fn typeset(
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    files: &mut Files,
+) -> Result<Output, Failure> {
+    let prepared = prepare(engine, compiled, brief, options, files)?;
+    let mut output = typeset::typeset(
+        &prepared.world,
+        compiled,
+        files,
+        &prepared.build_id,
+        prepared.date,
+        &options.standards,
+    )?;
+    // A character no font has would print as a box without a word: say where it is.
+    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    output.warnings.splice(0..0, missing);
+    Ok(output)
+}

@@ -1,0 +1,251 @@
+//! The typst `World`: what a compile can see. The [`Engine`] (standard library and fonts) is
+//! built once per process and shared; a [`Compiled`] template is parsed once and reused; a
+//! [`BriefWorld`] is a cheap view of both plus one brief's data, so a watch loop makes a new
+//! one per rebuild and a batch makes one per copy, all hitting the same comemo caches.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::model::contract::{COPY_PATH, DATA_PATH, SOURCE_PATH};
+use crate::model::template::Template;
+use crate::typeset::fonts::Fonts;
+
+/// The file id of [`DATA_PATH`]. One id for every brief: ids are never freed.
+pub static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
+
+/// The file id of [`SOURCE_PATH`].
+pub static SOURCE_ID: LazyLock<FileId> = LazyLock::new(|| project_id(SOURCE_PATH));
+
+/// The file id of [`COPY_PATH`].
+pub static COPY_ID: LazyLock<FileId> = LazyLock::new(|| project_id(COPY_PATH));
+
+/// What [`COPY_PATH`] holds for a build that is not a personalized copy.
+const NO_COPY: &[u8] = br#"{"recipient":null}"#;
+
+/// The file typst compiles: the template's entry, then the brief attached as a file. It is our
+/// own fixed code (the entry's name comes from the manifest, checked to be a plain path); the
+/// brief's data only ever arrives through the JSON file.
+const WRAPPER_PATH: &str = "/.brief-main.typ";
+
+fn project_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("our own virtual paths are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// What stays the same for every compile in a process: the standard library and the fonts.
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: Fonts,
+}
+
+impl Engine {
+    /// An engine over these fonts.
+    pub fn new(fonts: Fonts) -> Self {
+        Self {
+            library: LazyHash::new(Library::builder().build()),
+            fonts,
+        }
+    }
+
+    /// The fonts.
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+}
+
+/// A template's files, parsed for typst: sources by id, raw bytes by id.
+pub struct Compiled {
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    /// The template folder's name in diagnostics, such as `templates/background-note`.
+    pub display_root: String,
+}
+
+impl Compiled {
+    /// Parses a template's typst files. The template folder is the root `/`.
+    pub fn new(template: &Template) -> Self {
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for (path, bytes) in &template.files {
+            let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
+                continue;
+            };
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            if path.ends_with(".typ")
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                sources.insert(id, Source::new(id, text.to_string()));
+            }
+            let bytes = match bytes {
+                Cow::Borrowed(data) => Bytes::new(*data),
+                Cow::Owned(data) => Bytes::new(data.clone()),
+            };
+            files.insert(id, bytes);
+        }
+        let main = project_id(WRAPPER_PATH);
+        let wrapper = format!(
+            "#include \"/{entry}\"\n\
+             #let brief-build = json(\"{DATA_PATH}\").build\n\
+             #if brief-build.attach != none {{\n\
+             \x20 pdf.attach(brief-build.attach, read(\"{SOURCE_PATH}\", encoding: none),\n\
+             \x20   relationship: \"source\", mime-type: \"application/yaml\",\n\
+             \x20   description: \"The brief this document was made from (brief extract writes it out)\")\n\
+             }}\n",
+            entry = template.manifest.entry
+        );
+        sources.insert(main, Source::new(main, wrapper));
+        Self {
+            main,
+            sources,
+            files,
+            display_root: template.display_root.clone(),
+        }
+    }
+
+    /// The name diagnostics give a file of this template.
+    pub fn display_name(&self, id: FileId) -> String {
+        let path = id.vpath().get_without_slash();
+        if id == *DATA_ID {
+            "the brief's data".into()
+        } else if id == *COPY_ID {
+            "the copy's recipient".into()
+        } else {
+            format!("{}/{path}", self.display_root)
+        }
+    }
+
+    /// The source text of one of the template's typst files.
+    pub fn source(&self, id: FileId) -> Option<&Source> {
+        self.sources.get(&id)
+    }
+}
+
+/// One compile's view: the shared engine, a template, one brief's data and a fixed date.
+///
+/// Cloning is cheap (the files are shared, not copied), and a clone serves the very same
+/// bytes, so typst's caches see the same data file: a batch clones one world per copy and
+/// gives each its own [`COPY_PATH`] with [`BriefWorld::with_copy`].
+#[derive(Clone)]
+pub struct BriefWorld<'a> {
+    engine: &'a Engine,
+    template: &'a Compiled,
+    data: Bytes,
+    source: Bytes,
+    copy: Bytes,
+    today: Option<Datetime>,
+    /// Files the brief names (images), by their virtual path's id, with the name diagnostics
+    /// give them.
+    extra: HashMap<FileId, (String, Bytes)>,
+}
+
+impl<'a> BriefWorld<'a> {
+    /// A world that compiles `template` over `data` (the JSON a template reads from
+    /// [`DATA_PATH`]). `today` is what `datetime.today()` returns: never the clock.
+    pub fn new(
+        engine: &'a Engine,
+        template: &'a Compiled,
+        data: Vec<u8>,
+        source: Vec<u8>,
+        today: Option<Datetime>,
+    ) -> Self {
+        Self {
+            engine,
+            template,
+            data: Bytes::new(data),
+            source: Bytes::new(source),
+            copy: Bytes::new(NO_COPY),
+            today,
+            extra: HashMap::new(),
+        }
+    }
+
+    /// Serves `bytes` at the virtual path `path` (an image the brief names); `name` is what
+    /// diagnostics call it.
+    pub fn with_file(mut self, path: &str, name: String, bytes: Vec<u8>) -> Self {
+        if let Ok(vpath) = VirtualPath::new(path) {
+            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+            self.extra.insert(id, (name, Bytes::new(bytes)));
+        }
+        self
+    }
+
+    /// Makes this a personalized copy: `copy` is the JSON served at [`COPY_PATH`].
+    pub fn with_copy(mut self, copy: Vec<u8>) -> Self {
+        self.copy = Bytes::new(copy);
+        self
+    }
+
+    /// The name diagnostics give a file the brief named, if `id` is one.
+    pub fn display_name(&self, id: FileId) -> Option<String> {
+        self.extra.get(&id).map(|(name, _)| name.clone())
+    }
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.engine.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.template.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.template.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None => match self.file(id) {
+                Ok(_) => Err(FileError::NotSource),
+                Err(error) => Err(error),
+            },
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Other(Some(
+                format!(
+                    "packages cannot be downloaded ({spec}); copy the package's files into the template folder and import them by path"
+                )
+                .into(),
+            )));
+        }
+        if id == *DATA_ID {
+            return Ok(self.data.clone());
+        }
+        if id == *SOURCE_ID {
+            return Ok(self.source.clone());
+        }
+        if id == *COPY_ID {
+            return Ok(self.copy.clone());
+        }
+        if let Some((_, bytes)) = self.extra.get(&id) {
+            return Ok(bytes.clone());
+        }
+        self.template.files.get(&id).cloned().ok_or_else(|| {
+            FileError::Other(Some(
+                format!("the template has no file `{}`", id.vpath().get_with_slash()).into(),
+            ))
+        })
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
