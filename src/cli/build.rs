@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use typst_layout::PagedDocument;
 
-use super::Context;
 use crate::check::changes;
 use crate::check::load::{self, Sources};
 use crate::cli::args::{BuildArgs, OutputFormat, PdfStandardArg, RenderArgs};
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;
@@ -45,10 +45,8 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         (Some(plan), None)
     };
     // Fonts are indexed on a second core while the brief is read and checked.
-    let (briefs, engine) = std::thread::scope(|scope| {
-        let engine = scope.spawn(|| super::engine(&args.font_paths));
-        let briefs = load::load_editions(&args.brief, &args.input.sources(), files);
-        (briefs, engine.join().expect("font indexing does not panic"))
+    let (briefs, engine) = Engine::beside(&args.font_paths, || {
+        load::load_editions(&args.brief, &args.input.sources(), files)
     });
     let briefs = briefs?;
     for brief in &briefs {

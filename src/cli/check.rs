@@ -3,9 +3,9 @@
 
 use serde_json::{Value as Json, json};
 
-use super::Context;
 use crate::check::load;
 use crate::cli::args::{CheckArgs, Format};
+use crate::cli::context::Context;
 use crate::diag::{self, Diagnostic, Files, Severity};
 use crate::error::Failure;
 use crate::error::{EXIT_FAILURE, EXIT_OK};

@@ -2,8 +2,8 @@
 
 use clap::CommandFactory;
 
-use super::Context;
 use crate::cli::args::{Cli, CompletionsArgs};
+use crate::cli::context::Context;
 
 /// Runs `brief completions`; returns the exit code.
 pub fn run(ctx: &Context, args: &CompletionsArgs) -> u8 {

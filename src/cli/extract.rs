@@ -5,8 +5,8 @@ use std::path::Path;
 
 use lopdf::{Document, Object};
 
-use super::Context;
 use crate::cli::args::ExtractArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;

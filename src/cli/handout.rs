@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::Context;
 use crate::cli::args::{HandoutArgs, PdfStandardArg};
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::text::plural;
 use typst_layout::PagedDocument;
@@ -17,7 +17,7 @@ use crate::jobs::handout::{self, Assembled, Handout, Plan};
 use crate::output;
 use crate::typeset;
 use crate::typeset::prepare::{self, BuildOptions};
-use crate::typeset::world::Compiled;
+use crate::typeset::world::{Compiled, Engine};
 
 /// Runs `brief handout`; returns the exit code.
 pub fn run(ctx: &Context, args: &HandoutArgs) -> u8 {
@@ -62,17 +62,12 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         output::check_target(&target, &[&args.brief])?;
         None
     };
-    let (handout, engine) = std::thread::scope(|scope| {
-        let engine = scope.spawn(|| super::engine(&args.font_paths));
-        let handout = Handout::load(
+    let (handout, engine) = Engine::beside(&args.font_paths, || {
+        Handout::load(
             &args.brief,
             &args.input.sources(),
             args.print.overrides(),
             files,
-        );
-        (
-            handout,
-            engine.join().expect("font indexing does not panic"),
         )
     });
     let mut handout = handout?;
@@ -167,15 +162,13 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
     let started = Instant::now();
     let target = target(args, "name-tents");
     output::check_target(&target, &[&args.brief])?;
-    let (loaded, engine) = std::thread::scope(|scope| {
-        let engine = scope.spawn(|| super::engine(&args.font_paths));
-        let loaded = handout::name_tents(
+    let (loaded, engine) = Engine::beside(&args.font_paths, || {
+        handout::name_tents(
             &args.brief,
             &args.input.sources(),
             args.print.overrides(),
             files,
-        );
-        (loaded, engine.join().expect("font indexing does not panic"))
+        )
     });
     let (tents, page, warnings) = loaded?;
     ctx.warn(files, &warnings);

@@ -2,8 +2,8 @@
 
 use clap::CommandFactory;
 
-use super::Context;
 use crate::cli::args::Cli;
+use crate::cli::context::Context;
 
 /// Runs `brief man`; returns the exit code.
 pub fn run(ctx: &Context) -> u8 {

@@ -1,7 +1,7 @@
 //! `brief new`: a starter brief for a template, on standard output or in a new file.
 
-use super::Context;
 use crate::cli::args::NewArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;

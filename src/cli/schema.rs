@@ -1,7 +1,7 @@
 //! `brief schema`: the JSON Schema of a template's fields, for editors.
 
-use super::Context;
 use crate::cli::args::SchemaArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 
 /// Runs `brief schema`; returns the exit code.

@@ -3,9 +3,9 @@
 
 use serde_json::Value as Json;
 
-use super::Context;
 use crate::check::load;
 use crate::cli::args::ShowArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::Failure;
 use crate::model::brief::Provenance;

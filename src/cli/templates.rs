@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use super::Context;
 use crate::cli::args::TemplatesArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::Context;
 use crate::check::load;
 use crate::cli::args::WatchArgs;
+use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::Failure;
 use crate::jobs::build;
@@ -49,7 +49,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     }
     // What the messages call the output: the PDF, or the pictures.
     let target = plan.pdf.clone().unwrap_or_else(|| "the pictures".into());
-    let engine = match super::engine(&args.font_paths) {
+    let engine = match Engine::with_font_folders(&args.font_paths) {
         Ok(engine) => engine,
         Err(error) => return ctx.report(&files, error.into()),
     };

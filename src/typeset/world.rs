@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
@@ -14,6 +15,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::error::{AppError, describe_io};
 use crate::model::contract::{COPY_PATH, DATA_PATH, SOURCE_PATH};
 use crate::model::template::Template;
 use crate::typeset::fonts::Fonts;
@@ -53,6 +55,31 @@ impl Engine {
             library: LazyHash::new(Library::builder().build()),
             fonts,
         }
+    }
+
+    /// An engine over the embedded fonts and those in `folders` (`--font-path`).
+    pub fn with_font_folders(folders: &[PathBuf]) -> Result<Self, AppError> {
+        let mut fonts = Fonts::embedded();
+        for dir in folders {
+            fonts.add_dir(dir).map_err(|e| {
+                AppError::new(format!(
+                    "cannot read fonts from {} ({})",
+                    dir.display(),
+                    describe_io(&e)
+                ))
+            })?;
+        }
+        Ok(Self::new(fonts))
+    }
+
+    /// Runs `work` while the engine for `folders` is made on a second core, and returns both:
+    /// indexing the fonts takes about as long as reading and checking a brief.
+    pub fn beside<T>(folders: &[PathBuf], work: impl FnOnce() -> T) -> (T, Result<Self, AppError>) {
+        std::thread::scope(|scope| {
+            let engine = scope.spawn(|| Self::with_font_folders(folders));
+            let result = work();
+            (result, engine.join().expect("font indexing does not panic"))
+        })
     }
 
     /// The fonts.

@@ -96,7 +96,7 @@ fn handout_pages(brief: &std::path::Path, sets: &[&str], print: PrintOverrides) 
         templates: None,
         langs: Vec::new(),
     };
-    let engine = brief::cli::engine(&[]).unwrap();
+    let engine = brief::typeset::world::Engine::with_font_folders(&[]).unwrap();
     let handout = Handout::load(brief, &input, print, &mut files)
         .unwrap_or_else(|_| panic!("{} loads", brief.display()));
     let plan = handout.plan(&engine, &mut files).ok().unwrap();
@@ -149,7 +149,7 @@ fn name_tents_keep_clear_of_the_paper_edge() {
         let (tents, _, _) = handout::name_tents(&example(), &Sources::default(), print, &mut files)
             .ok()
             .unwrap();
-        let engine = brief::cli::engine(&[]).unwrap();
+        let engine = brief::typeset::world::Engine::with_font_folders(&[]).unwrap();
         let compiled = Compiled::new(&tents.template);
         let options = BuildOptions {
             print,
