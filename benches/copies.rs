@@ -374,7 +374,7 @@ fn main() {
         for (destination, samples) in [
             (Destination::Folder(dir.path().join("copies")), &mut folder),
             (
-                Destination::Merged(dir.path().join("merged.pdf")),
+                Destination::Merged(dir.path().join("merged.pdf").into()),
                 &mut merged,
             ),
         ] {

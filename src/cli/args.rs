@@ -1,5 +1,6 @@
 //! The command line: every clap type in one place. Doc comments are the help text.
 
+use crate::output::Output;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -203,8 +204,8 @@ pub struct BuildArgs {
     /// gives out/note-1.png, out/note-2.png; a name holding {p} (the page number), {0p} (the
     /// same, padded with zeros) or {t} (the page count), such as 'out/p{p}.png', names them;
     /// a folder holds them under the brief's name.
-    #[arg(short, long, value_name = "OUT.pdf")]
-    pub output: Option<PathBuf>,
+    #[arg(short, long, value_name = "OUT.pdf", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -332,8 +333,8 @@ pub struct HandoutArgs {
 
     /// Where to write the PDF [default: next to the brief, ending in -handout.pdf, or
     /// -name-tents.pdf with --name-tents].
-    #[arg(short, long, value_name = "OUT.pdf")]
-    pub output: Option<PathBuf>,
+    #[arg(short, long, value_name = "OUT.pdf", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     /// Make the participants' name tents instead: one landscape sheet each, folded along the
     /// long side, the name upright on both faces.
@@ -367,8 +368,8 @@ pub struct WatchArgs {
 
     /// Where to write the PDF [default: next to the brief, with the extension .pdf]; pictures
     /// are named after it as in `brief build`.
-    #[arg(short, long, value_name = "OUT.pdf")]
-    pub output: Option<PathBuf>,
+    #[arg(short, long, value_name = "OUT.pdf", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     #[command(flatten)]
     pub input: InputArgs,
@@ -451,7 +452,8 @@ pub struct NewArgs {
     pub template: String,
 
     /// Where to write the starter brief [default: standard output].
-    pub file: Option<PathBuf>,
+    #[arg(value_parser = Output::parse)]
+    pub file: Option<Output>,
 
     /// Replace FILE if it exists.
     #[arg(long)]
@@ -469,8 +471,8 @@ pub struct ExtractArgs {
     pub pdf: PathBuf,
 
     /// Where to write the brief [default: standard output].
-    #[arg(short, long, value_name = "OUT.yaml")]
-    pub output: Option<PathBuf>,
+    #[arg(short, long, value_name = "OUT.yaml", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     /// Replace OUT.yaml if it exists.
     #[arg(long)]

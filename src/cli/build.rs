@@ -1,7 +1,7 @@
 //! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
 //! `--per-participant`, one personalized copy per participant.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use typst_layout::PagedDocument;
@@ -17,7 +17,7 @@ use crate::jobs::batch;
 use crate::jobs::build;
 use crate::jobs::copies::{self, Destination, Job, Recipient};
 use crate::model::brief::Brief;
-use crate::output;
+use crate::output::{self, Durability, Output};
 use crate::typeset;
 use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::preview::{PictureFormat, PictureOptions, Plan};
@@ -38,7 +38,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let (plan, destination) = if copies.per_participant {
         (None, Some(copies_destination(args)?))
     } else {
-        let plan = plan(&args.brief, args.output.as_deref(), &args.render)?;
+        let plan = plan(&args.brief, args.output.as_ref(), &args.render)?;
         for target in plan.targets() {
             output::check_target(&target, &[&args.brief])?;
         }
@@ -113,17 +113,14 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         output::check_target(path, &[&args.brief])?;
     }
     let writing = Instant::now();
-    output::write_all(&result.files, true)?;
+    output::write_all(&result.files, Durability::Synced)?;
     ctx.detail(format!(
         "wrote {} file{} in {} ms",
         result.files.len(),
         if result.files.len() == 1 { "" } else { "s" },
         writing.elapsed().as_millis()
     ));
-    let to_stdout = plan
-        .pdf
-        .as_ref()
-        .is_some_and(|p| p.as_os_str() == output::STDOUT);
+    let to_stdout = plan.pdf.as_ref().is_some_and(Output::is_stdout);
     if !to_stdout {
         ctx.say(format!(
             "wrote {} ({}, {} ms)",
@@ -155,7 +152,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
 pub const DEFAULT_PPI: u32 = 144;
 
 /// The output plan from the command line.
-pub fn plan(brief: &Path, output: Option<&Path>, render: &RenderArgs) -> Result<Plan, AppError> {
+pub fn plan(brief: &Path, output: Option<&Output>, render: &RenderArgs) -> Result<Plan, AppError> {
     let mut formats = Vec::new();
     for format in &render.formats {
         let picture = match format {
@@ -188,8 +185,8 @@ pub fn plan(brief: &Path, output: Option<&Path>, render: &RenderArgs) -> Result<
 
 /// The files written, in a few words: `note.pdf, note-1.png, note-2.png`, or for many pages
 /// `note.pdf, note-01.png … note-12.png`.
-pub fn describe_files(files: &[(PathBuf, Vec<u8>)]) -> String {
-    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+pub fn describe_files(files: &[(Output, Vec<u8>)]) -> String {
+    let names: Vec<String> = files.iter().map(|(o, _)| o.to_string()).collect();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < names.len() {
@@ -228,7 +225,7 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
 /// before any work is done.
 pub fn destination(
     brief: &Path,
-    out: Option<&PathBuf>,
+    out: Option<&Output>,
     copies: &crate::cli::args::CopiesArgs,
     input: &Sources,
 ) -> Result<Destination, AppError> {
@@ -251,7 +248,7 @@ pub fn destination(
     if copies.merged {
         let target = out
             .cloned()
-            .unwrap_or_else(|| copies::default_merged(brief));
+            .unwrap_or_else(|| copies::default_merged(brief).into());
         output::check_target(&target, &[brief])?;
         Ok(Destination::Merged(target))
     } else {
@@ -328,7 +325,7 @@ pub fn report_copies(
             ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
         }
     }
-    if matches!(destination, Destination::Merged(file) if file.as_os_str() == output::STDOUT) {
+    if matches!(destination, Destination::Merged(Output::Stdout)) {
         return;
     }
     let count = written.copies.len();
@@ -342,8 +339,7 @@ pub fn report_copies(
             if threads == 1 { "" } else { "s" }
         ),
         Destination::Merged(file) => format!(
-            "wrote {} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
-            file.display(),
+            "wrote {file} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
             written.pages,
             if threads == 1 { "" } else { "s" }
         ),

@@ -36,19 +36,13 @@ fn extract(ctx: &Context, args: &ExtractArgs) -> Result<u8, AppError> {
     match &args.output {
         None => Ok(ctx.print(&source)),
         Some(target) => {
-            if target.exists() && !args.force {
-                return Err(AppError::new(format!(
-                    "cannot write {} (it exists)",
-                    target.display()
-                ))
-                .with_hint("add --force to replace it"));
+            if target.path().is_some_and(Path::exists) && !args.force {
+                return Err(AppError::new(format!("cannot write {target} (it exists)"))
+                    .with_hint("add --force to replace it"));
             }
             output::check_target(target, &[Path::new(&args.pdf)])?;
             output::write_atomic(target, &source)?;
-            ctx.say(format!(
-                "wrote {} (attached to the PDF as {name})",
-                target.display()
-            ));
+            ctx.say(format!("wrote {target} (attached to the PDF as {name})"));
             Ok(0)
         }
     }

@@ -1,6 +1,5 @@
 //! `brief handout`: the print-ready bundle of a brief's parts, or its name tents.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::cli::args::{HandoutArgs, PdfStandardArg};
@@ -14,7 +13,7 @@ use crate::error::Failure;
 use crate::jobs::batch;
 use crate::jobs::copies::{self, Destination, Job, Recipient};
 use crate::jobs::handout::{self, Assembled, Handout, Plan};
-use crate::output;
+use crate::output::{self, Output};
 use crate::typeset;
 use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::world::{Compiled, Engine};
@@ -38,13 +37,15 @@ fn standards(args: &HandoutArgs) -> Vec<typst_pdf::PdfStandard> {
 }
 
 /// The output path: `-o`, else beside the brief with `suffix` (`note-handout.pdf`).
-fn target(args: &HandoutArgs, suffix: &str) -> PathBuf {
+fn target(args: &HandoutArgs, suffix: &str) -> Output {
     args.output.clone().unwrap_or_else(|| {
         let stem = args
             .brief
             .file_stem()
             .map_or_else(|| "brief".into(), |s| s.to_string_lossy().into_owned());
-        args.brief.with_file_name(format!("{stem}-{suffix}.pdf"))
+        args.brief
+            .with_file_name(format!("{stem}-{suffix}.pdf"))
+            .into()
     })
 }
 
@@ -136,7 +137,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         exporting.elapsed().as_millis()
     ));
     output::write_atomic(&target, &pdf)?;
-    if target.as_os_str() != output::STDOUT {
+    if !target.is_stdout() {
         let parts: Vec<String> = handout
             .parts
             .iter()
@@ -147,8 +148,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
             })
             .collect();
         ctx.say(format!(
-            "wrote {} ({} page{}: {}; {} ms)",
-            target.display(),
+            "wrote {target} ({} page{}: {}; {} ms)",
             plan.total,
             plural(plan.total),
             parts.join(", "),
@@ -186,10 +186,9 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
     let result = prepare::typeset(&engine, &compiled, &tents, &options, files)?;
     ctx.warn(files, &result.warnings);
     output::write_atomic(&target, &result.pdf)?;
-    if target.as_os_str() != output::STDOUT {
+    if !target.is_stdout() {
         ctx.say(format!(
-            "wrote {} ({} name tent{}, {} ms)",
-            target.display(),
+            "wrote {target} ({} name tent{}, {} ms)",
             result.pages,
             plural(result.pages),
             started.elapsed().as_millis()

@@ -19,12 +19,10 @@ pub fn run(ctx: &Context, args: &NewArgs) -> u8 {
 
 /// Writes the starter to FILE, or gives it back for standard output.
 fn new(ctx: &Context, args: &NewArgs, files: &mut Files) -> Result<Option<String>, Failure> {
-    let target = args
-        .file
-        .as_deref()
-        .filter(|f| f.as_os_str() != output::STDOUT);
+    let target = args.file.as_ref().filter(|f| !f.is_stdout());
     if let Some(file) = target {
         output::check_target(file, &[])?;
+        let file = file.path().expect("standard output is left out above");
         if file.exists() && !args.force {
             return Err(AppError::new(format!(
                 "{} already exists; nothing was written",
@@ -35,7 +33,7 @@ fn new(ctx: &Context, args: &NewArgs, files: &mut Files) -> Result<Option<String
         }
     }
     let template = super::templates::load(&args.template, args.templates.as_deref(), files)?;
-    let shown = target.map_or("BRIEF.yaml".to_string(), |f| f.display().to_string());
+    let shown = target.map_or("BRIEF.yaml".to_string(), |f| f.to_string());
     let mut build = format!("brief build {}", quote(&shown));
     if let Some(dir) = &args.templates {
         build.push_str(&format!(
@@ -48,8 +46,7 @@ fn new(ctx: &Context, args: &NewArgs, files: &mut Files) -> Result<Option<String
         Some(file) => {
             output::write_atomic(file, text.as_bytes())?;
             ctx.say(format!(
-                "wrote {} (a `{}` brief; fill in the TODOs, then: {build})",
-                file.display(),
+                "wrote {file} (a `{}` brief; fill in the TODOs, then: {build})",
                 template.manifest.name
             ));
         }

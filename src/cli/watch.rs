@@ -18,7 +18,7 @@ use crate::diag::Files;
 use crate::error::Failure;
 use crate::jobs::build;
 use crate::model::template::{Origin, Template};
-use crate::output;
+use crate::output::{self, Durability, Output};
 use crate::typeset::prepare::BuildOptions;
 use crate::typeset::preview::Plan;
 use crate::typeset::world::{Compiled, Engine};
@@ -38,7 +38,7 @@ type Events = Receiver<notify::Result<notify::Event>>;
 /// Runs `brief watch`; returns the exit code.
 pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     let mut files = Files::default();
-    let plan = match super::build::plan(&args.brief, args.output.as_deref(), &args.render) {
+    let plan = match super::build::plan(&args.brief, args.output.as_ref(), &args.render) {
         Ok(plan) => plan,
         Err(error) => return ctx.report(&files, error.into()),
     };
@@ -48,7 +48,10 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         }
     }
     // What the messages call the output: the PDF, or the pictures.
-    let target = plan.pdf.clone().unwrap_or_else(|| "the pictures".into());
+    let target = plan
+        .pdf
+        .as_ref()
+        .map_or_else(|| "the pictures".to_string(), Output::to_string);
     let engine = match Engine::with_font_folders(&args.font_paths) {
         Ok(engine) => engine,
         Err(error) => return ctx.report(&files, error.into()),
@@ -71,7 +74,12 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         compiled: None,
         watched: HashSet::new(),
         deps: Vec::new(),
-        targets: plan.targets().iter().map(|t| absolute(t)).collect(),
+        targets: plan
+            .targets()
+            .iter()
+            .filter_map(Output::path)
+            .map(absolute)
+            .collect(),
         plan,
     };
     let mut reason = String::from("first build");
@@ -122,10 +130,9 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
                 };
                 report(ctx, &files, failure);
                 eprintln!(
-                    "{}  {reason}: not built ({problems} problem{}); {} is unchanged",
+                    "{}  {reason}: not built ({problems} problem{}); {target} is unchanged",
                     clock(),
                     if problems == 1 { "" } else { "s" },
-                    target.display()
                 );
             }
         }
@@ -197,13 +204,13 @@ impl Session {
         let options = vec![options; briefs.len()];
         let output = build::produce(&self.engine, compiled, &briefs, &options, &self.plan, files)?;
         ctx.warn(files, &output.warnings);
-        for (path, _) in &output.files {
+        for path in output.files.iter().filter_map(|(o, _)| o.path()) {
             let path = absolute(path);
             if !self.targets.contains(&path) {
                 self.targets.push(path);
             }
         }
-        output::write_all(&output.files, false)?;
+        output::write_all(&output.files, Durability::Unsynced)?;
         Ok((
             super::build::describe_files(&output.files),
             output.pages_in_words(),

@@ -2,11 +2,10 @@
 //! PDF, pictures of pages), in memory, so that a build that fails anywhere writes nothing.
 //! `brief build` runs it once; `brief watch` runs it on every save.
 
-use std::path::PathBuf;
-
 use crate::diag::{Diagnostic, Files};
 use crate::error::Failure;
 use crate::model::brief::Brief;
+use crate::output::Output;
 use crate::typeset;
 use crate::typeset::prepare::{BuildOptions, prepare};
 use crate::typeset::preview::{self, Plan};
@@ -15,7 +14,7 @@ use crate::typeset::world::{Compiled, Engine};
 /// What [`produce`] made: the files to write, in order, and what to say about them.
 pub struct Produced {
     /// Each file's path and bytes: the PDF first, then the pictures in page order.
-    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub files: Vec<(Output, Vec<u8>)>,
     /// How many pages the document has.
     pub pages: usize,
     /// How many of them were made into pictures.
@@ -128,7 +127,7 @@ pub fn produce(
     if let Some(pictures) = &plan.pictures {
         for picture in preview::render(document.pages(), &numbers, &pictures.options) {
             let path = pictures.naming.file(picture.page, count, picture.format);
-            out.push((path, picture.bytes));
+            out.push((path.into(), picture.bytes));
         }
         lap("pictures");
     }

@@ -23,6 +23,7 @@ use crate::error::AppError;
 use crate::error::describe_io;
 use crate::jobs::batch;
 use crate::model::brief::Brief;
+use crate::output::Output;
 use crate::typeset::world::{BriefWorld, Compiled};
 
 /// The file that marks a folder of copies as brief's own, safe to replace as a whole.
@@ -462,7 +463,7 @@ pub enum Destination {
     /// One PDF per recipient in this folder.
     Folder(PathBuf),
     /// One print file holding every copy in order.
-    Merged(PathBuf),
+    Merged(Output),
 }
 
 /// What a batch of copies shares besides the recipients: how each is typeset and exported.
@@ -492,8 +493,6 @@ pub struct Job<'j> {
 /// What a finished batch wrote.
 #[derive(Debug, Clone)]
 pub struct Written {
-    /// The folder or print file.
-    pub path: PathBuf,
     /// Each copy: recipient's name, file name (empty for a merged file), pages.
     pub copies: Vec<(String, String, usize)>,
     /// Pages in all.
@@ -543,7 +542,6 @@ pub fn make(
                 ))
                 .map_err(app)?;
             Ok(Written {
-                path: dir.clone(),
                 copies: recipients
                     .iter()
                     .zip(names)
@@ -580,7 +578,6 @@ pub fn make(
             let pdf = (job.export)(&merged, &format!("{}/copies", job.build_id), files)?;
             crate::output::write_atomic(path, &pdf).map_err(app)?;
             Ok(Written {
-                path: path.clone(),
                 copies,
                 pages,
                 warnings,

@@ -2,12 +2,80 @@
 //! temporary file in the same folder and renamed into place, so a failed or killed build never
 //! leaves a half-written file and never touches the last good one.
 
-use crate::error::describe_io;
+use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::error::AppError;
+use crate::error::{AppError, describe_io};
+
+/// Where a result goes: a file, or standard output (`-o -`). The command line makes one from
+/// its argument; nothing else compares a path with `-`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Standard output.
+    Stdout,
+    /// A file (or a device such as /dev/stdout, written in place).
+    File(PathBuf),
+}
+
+impl Output {
+    /// Reads a command-line argument: `-` is standard output, anything else a path.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        Ok(if text == "-" {
+            Output::Stdout
+        } else {
+            Output::File(PathBuf::from(text))
+        })
+    }
+
+    /// The file, unless this is standard output.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Output::Stdout => None,
+            Output::File(path) => Some(path),
+        }
+    }
+
+    /// Whether this is standard output.
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Output::Stdout)
+    }
+}
+
+impl From<PathBuf> for Output {
+    fn from(path: PathBuf) -> Self {
+        Output::File(path)
+    }
+}
+
+impl From<&Path> for Output {
+    fn from(path: &Path) -> Self {
+        Output::File(path.to_path_buf())
+    }
+}
+
+impl fmt::Display for Output {
+    /// The path as the user wrote it; `-` for standard output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Output::Stdout => f.write_str("-"),
+            Output::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Whether writing waits for the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every file is flushed to disk (fsync) before it is renamed into place: a power cut
+    /// keeps either the old file or the new one.
+    Synced,
+    /// Nothing waits for the disk: renames stay atomic, so no reader sees half a file, but a
+    /// power cut may lose the newest version. For `brief watch`, which rewrites its output on
+    /// every save and where an fsync costs more than the rebuild.
+    Unsynced,
+}
 
 /// The default output of a brief: the same folder and stem, with `ext`.
 pub fn default_path(brief: &Path, ext: &str) -> PathBuf {
@@ -15,11 +83,11 @@ pub fn default_path(brief: &Path, ext: &str) -> PathBuf {
 }
 
 /// Refuses output paths that cannot work, before anything is typeset.
-pub fn check_target(output: &Path, inputs: &[&Path]) -> Result<(), AppError> {
-    let shown = output.display();
-    if output.as_os_str() == STDOUT {
+pub fn check_target(output: &Output, inputs: &[&Path]) -> Result<(), AppError> {
+    let Output::File(output) = output else {
         return Ok(());
-    }
+    };
+    let shown = output.display();
     if output.is_dir() {
         return Err(
             AppError::new(format!("cannot write {shown} (it is a folder)"))
@@ -63,38 +131,34 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The output path that means standard output.
-pub const STDOUT: &str = "-";
-
 /// Writes `bytes` to `path` atomically: all of it, or nothing changes.
 ///
-/// `-` is standard output. An existing path that is not a regular file (a device such as
-/// /dev/stdout, or a pipe) is written in place: renaming over it would replace the device.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    write_replacing(path, bytes, true)
+/// An existing path that is not a regular file (a device such as /dev/stdout, or a pipe) is
+/// written in place: renaming over it would replace the device.
+pub fn write_atomic(output: &Output, bytes: &[u8]) -> Result<(), AppError> {
+    write_replacing(output, bytes, Durability::Synced)
 }
 
 /// Writes several files as one step, as far as a file system allows: every file is written
-/// to a temporary file beside its target (and, when `durable`, flushed to disk) before any is
-/// renamed into place. A failure while writing (a full disk, a missing permission) changes
+/// to a temporary file beside its target (and, when [`Durability::Synced`], flushed to disk)
+/// before any is renamed into place. A failure while writing (a full disk, a missing permission) changes
 /// none of the targets; only a failed rename, after all the writing, can leave some renamed.
 /// A single file, standard output or a device is written as [`write_atomic`] does.
-///
-/// Without `durable` nothing waits for the disk (no fsync): renames stay atomic, so no reader
-/// sees half a file, but a power cut may lose the newest version. `brief watch` rewrites its
-/// output on every save, and an fsync cost more than the whole rebuild.
-pub fn write_all(files: &[(PathBuf, Vec<u8>)], durable: bool) -> Result<(), AppError> {
-    let special = |path: &Path| {
-        path.as_os_str() == STDOUT || fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+pub fn write_all(files: &[(Output, Vec<u8>)], durability: Durability) -> Result<(), AppError> {
+    let special = |output: &Output| match output {
+        Output::Stdout => true,
+        Output::File(path) => fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()),
     };
-    if files.len() == 1 || files.iter().any(|(path, _)| special(path)) {
-        for (path, bytes) in files {
-            write_replacing(path, bytes, durable)?;
+    if files.len() == 1 || files.iter().any(|(output, _)| special(output)) {
+        for (output, bytes) in files {
+            write_replacing(output, bytes, durability)?;
         }
         return Ok(());
     }
+    let durable = durability == Durability::Synced;
     let mut written = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
+    for (output, bytes) in files {
+        let path = output.path().expect("standard output is written above");
         let temp = write_temporary(path, bytes, durable)
             .map_err(|e| failed(path, &e).with_hint("no file was changed"))?;
         written.push((temp, path));
@@ -147,22 +211,22 @@ fn write_temporary(
     Ok(temp)
 }
 
-fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> Result<(), AppError> {
+fn write_replacing(output: &Output, bytes: &[u8], durability: Durability) -> Result<(), AppError> {
     let fail = |error: io::Error| {
-        AppError::new(format!(
-            "cannot write {} ({})",
-            path.display(),
-            describe_io(&error)
-        ))
-        .with_hint("the previous file, if there was one, is unchanged")
+        AppError::new(format!("cannot write {output} ({})", describe_io(&error)))
+            .with_hint("the previous file, if there was one, is unchanged")
     };
-    if path.as_os_str() == STDOUT {
-        let mut stdout = io::stdout().lock();
-        return stdout
-            .write_all(bytes)
-            .and_then(|()| stdout.flush())
-            .map_err(fail);
-    }
+    let path = match output {
+        Output::Stdout => {
+            let mut stdout = io::stdout().lock();
+            return stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(fail);
+        }
+        Output::File(path) => path,
+    };
+    let durable = durability == Durability::Synced;
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let mut file = fs::OpenOptions::new()
             .write(true)
@@ -200,8 +264,8 @@ mod tests {
     fn replaces_whole_file_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.pdf");
-        write_atomic(&path, b"first").unwrap();
-        write_atomic(&path, b"second").unwrap();
+        write_atomic(&path.clone().into(), b"first").unwrap();
+        write_atomic(&path.clone().into(), b"second").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"second");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -211,8 +275,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("brief.yaml");
         fs::write(&input, "title: x").unwrap();
-        assert!(check_target(dir.path(), &[&input]).is_err());
-        assert!(check_target(&input, &[&input]).is_err());
-        assert!(check_target(&dir.path().join("brief.pdf"), &[&input]).is_ok());
+        let check = |path: &Path| check_target(&path.into(), &[&input]);
+        assert!(check(dir.path()).is_err());
+        assert!(check(&input).is_err());
+        assert!(check(&dir.path().join("brief.pdf")).is_ok());
+        assert!(check_target(&Output::Stdout, &[&input]).is_ok());
     }
 }

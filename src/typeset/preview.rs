@@ -10,6 +10,7 @@ use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use typst_layout::Page;
 
 use crate::error::AppError;
+use crate::output::Output;
 
 /// A picture format: one file per page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -202,8 +203,8 @@ pub struct PictureOptions {
 /// The files one build writes, decided from the command line before anything is typeset.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Where the PDF goes, if one is wanted (`-` is standard output).
-    pub pdf: Option<PathBuf>,
+    /// Where the PDF goes, if one is wanted.
+    pub pdf: Option<Output>,
     /// The pictures, if any are wanted.
     pub pictures: Option<Pictures>,
 }
@@ -226,7 +227,7 @@ impl Plan {
     /// given with `-o` then holds files named after the brief.
     pub fn new(
         brief: &Path,
-        output: Option<&Path>,
+        output: Option<&Output>,
         pdf: bool,
         options: PictureOptions,
         pages: Option<PageRanges>,
@@ -238,7 +239,7 @@ impl Plan {
                 )
                 .with_hint("add --format png (or svg); the PDF always has every page"));
             }
-            let target = output.map_or_else(|| brief.with_extension("pdf"), Path::to_path_buf);
+            let target = output.map_or_else(|| brief.with_extension("pdf").into(), Clone::clone);
             return Ok(Self {
                 pdf: pdf.then_some(target),
                 pictures: None,
@@ -247,20 +248,22 @@ impl Plan {
         let stem = brief.file_stem().unwrap_or_default();
         let base = match output {
             None => brief.with_extension("pdf"),
+            Some(Output::Stdout) => {
+                return Err(AppError::usage(
+                    "pictures cannot be written to standard output (`-o -`): there is a file per page",
+                )
+                .with_hint(
+                    "name the files with -o, such as -o out/note.png (gives out/note-1.png, ...)",
+                ));
+            }
             // A folder gets the files named after the brief: `-o previews/`.
-            Some(folder) if folder.is_dir() || folder.to_string_lossy().ends_with('/') => {
+            Some(Output::File(folder))
+                if folder.is_dir() || folder.to_string_lossy().ends_with('/') =>
+            {
                 folder.join(stem).with_extension("pdf")
             }
-            Some(path) => path.to_path_buf(),
+            Some(Output::File(path)) => path.clone(),
         };
-        if base.as_os_str() == crate::output::STDOUT {
-            return Err(AppError::usage(
-                "pictures cannot be written to standard output (`-o -`): there is a file per page",
-            )
-            .with_hint(
-                "name the files with -o, such as -o out/note.png (gives out/note-1.png, ...)",
-            ));
-        }
         let naming = Naming::from_output(&base);
         if naming.is_pattern() && pdf {
             return Err(AppError::usage(format!(
@@ -272,7 +275,7 @@ impl Plan {
             ));
         }
         let pdf = pdf.then(|| match &naming {
-            Naming::Numbered { folder, stem } => folder.join(format!("{stem}.pdf")),
+            Naming::Numbered { folder, stem } => folder.join(format!("{stem}.pdf")).into(),
             Naming::Pattern(_) => unreachable!("refused above"),
         });
         Ok(Self {
@@ -286,11 +289,11 @@ impl Plan {
     }
 
     /// The paths to check before typesetting: the PDF's, and the first picture's.
-    pub fn targets(&self) -> Vec<PathBuf> {
-        let mut targets: Vec<PathBuf> = self.pdf.iter().cloned().collect();
+    pub fn targets(&self) -> Vec<Output> {
+        let mut targets: Vec<Output> = self.pdf.iter().cloned().collect();
         if let Some(pictures) = &self.pictures {
             for &format in &pictures.options.formats {
-                targets.push(pictures.naming.file(1, 1, format));
+                targets.push(pictures.naming.file(1, 1, format).into());
             }
         }
         targets
