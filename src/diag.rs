@@ -16,6 +16,8 @@ pub type FileKey = usize;
 #[derive(Default)]
 pub struct Files {
     inner: SimpleFiles<String, String>,
+    /// Which keys hold a command-line argument (`--set`, `--lang`) rather than a file.
+    arguments: Vec<FileKey>,
     dependencies: Vec<std::path::PathBuf>,
 }
 
@@ -32,9 +34,36 @@ impl Files {
         &self.dependencies
     }
 
-    /// Registers a text under the name diagnostics print for it.
+    /// Registers a file's text under the name diagnostics print for it (its path as shown).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileKey {
         self.inner.add(name.into(), text.into())
+    }
+
+    /// Registers the value of a command-line option (`flag` is `--set` or `--lang`), which
+    /// diagnostics name by the flag.
+    pub fn add_argument(&mut self, flag: &str, text: impl Into<String>) -> FileKey {
+        let key = self.add(flag, text);
+        self.arguments.push(key);
+        key
+    }
+
+    /// Whether the text under `key` is a command-line argument rather than a file.
+    pub fn is_argument(&self, key: FileKey) -> bool {
+        self.arguments.contains(&key)
+    }
+
+    /// The folder a relative path written in the text under `key` is relative to: the
+    /// file's folder, or the current folder (`.`) for a command-line argument, as a path
+    /// typed on the command line is.
+    pub fn folder_of(&self, key: FileKey) -> &std::path::Path {
+        let here = std::path::Path::new(".");
+        if self.is_argument(key) {
+            return here;
+        }
+        match std::path::Path::new(self.name(key)).parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => here,
+        }
     }
 
     /// The text registered under `key`.
@@ -60,9 +89,14 @@ impl Files {
         let mut keys: std::collections::HashMap<FileKey, FileKey> = Default::default();
         for diagnostic in diagnostics {
             if let Some(span) = &mut diagnostic.span {
-                span.file = *keys
-                    .entry(span.file)
-                    .or_insert_with(|| self.add(other.name(span.file), other.text(span.file)));
+                span.file = *keys.entry(span.file).or_insert_with(|| {
+                    let (name, text) = (other.name(span.file), other.text(span.file));
+                    if other.is_argument(span.file) {
+                        self.add_argument(name, text)
+                    } else {
+                        self.add(name, text)
+                    }
+                });
             }
         }
     }

@@ -128,7 +128,7 @@ pub fn edition_root(
         return root.clone();
     }
     let tag = locale.tag();
-    let key = files.add("--lang", tag.to_string());
+    let key = files.add_argument("--lang", tag.to_string());
     let span = Span::new(key, 0..tag.len());
     let node = Node {
         value: Value::Scalar(Scalar {

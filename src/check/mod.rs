@@ -861,18 +861,8 @@ impl Checker<'_> {
                 "`{text}` cannot be looked up here (images are named in brief files)"
             ));
         };
-        let name = files.name(node.span.file);
         // A value from --set is relative to the current folder, like the brief's path.
-        let base = if name == "--set" {
-            Path::new("")
-        } else {
-            Path::new(name).parent().unwrap_or(Path::new(""))
-        };
-        let base = if base.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            base
-        };
+        let base = files.folder_of(node.span.file);
         let relative = Path::new(text);
         if text.is_empty() {
             return Err("the image path is empty".into());

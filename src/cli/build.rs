@@ -8,8 +8,8 @@ use typst_layout::PagedDocument;
 
 use crate::check::changes;
 use crate::check::load::{self, Sources};
-use crate::cli::args::{BuildArgs, OutputFormat, PdfStandardArg, RenderArgs};
-use crate::cli::context::Context;
+use crate::cli::args::{BuildArgs, OutputFormat, RenderArgs};
+use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;
@@ -63,7 +63,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         ..BuildOptions::default()
     };
     options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
-    options.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
+    options.attach_source = prepare::may_attach(&options.standards);
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();
     for brief in &briefs {
@@ -88,7 +88,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
                 changes.removed.len(),
                 old.path.display()
             ));
-            options.changes = changes.to_json();
+            options.changes = Some(changes);
         }
         per_edition.push(options);
     }
@@ -294,7 +294,7 @@ fn per_participant(
         )
     };
     let threads = batch::threads(recipients.len());
-    let progress = batch::progress(recipients.len(), "copies", !ctx.quiet);
+    let progress = batch::progress(recipients.len(), "copies", ctx.verbosity > Verbosity::Quiet);
     let job = Job {
         compile: &compile,
         export: &export,

@@ -5,13 +5,22 @@ use crate::cli::args::{ColorChoice, GlobalArgs};
 use crate::diag::{self, Color, Diagnostic, Files};
 use crate::error::{AppError, Failure};
 
+/// How much a command says besides its problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Nothing but errors and warnings (`--quiet`).
+    Quiet,
+    /// Also a line about what was made.
+    Normal,
+    /// Also what was read and how long each step took (`--verbose`).
+    Verbose,
+}
+
 /// What every command needs to know about how to talk to the user.
 #[derive(Debug, Clone)]
 pub struct Context {
-    /// Print nothing but problems.
-    pub quiet: bool,
-    /// Print timings and what was read.
-    pub verbose: bool,
+    /// How much to say.
+    pub verbosity: Verbosity,
     /// Colour for reports.
     pub color: Color,
 }
@@ -24,11 +33,15 @@ impl Context {
             ColorChoice::Always => Color::Always,
             ColorChoice::Never => Color::Never,
         };
-        Self {
-            quiet: global.quiet,
-            verbose: global.verbose,
-            color,
-        }
+        // clap refuses --quiet with --verbose.
+        let verbosity = if global.quiet {
+            Verbosity::Quiet
+        } else if global.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        Self { verbosity, color }
     }
 
     /// Prints a failure and gives the exit code it means.
@@ -60,7 +73,7 @@ impl Context {
 
     /// Prints a line about progress unless quiet.
     pub fn say(&self, line: impl AsRef<str>) {
-        if !self.quiet {
+        if self.verbosity > Verbosity::Quiet {
             eprintln!("{}", line.as_ref());
         }
     }
@@ -86,7 +99,7 @@ impl Context {
 
     /// Prints a line only when verbose.
     pub fn detail(&self, line: impl AsRef<str>) {
-        if self.verbose {
+        if self.verbosity == Verbosity::Verbose {
             eprintln!("{}", line.as_ref());
         }
     }

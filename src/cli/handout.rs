@@ -2,8 +2,8 @@
 
 use std::time::Instant;
 
-use crate::cli::args::{HandoutArgs, PdfStandardArg};
-use crate::cli::context::Context;
+use crate::cli::args::HandoutArgs;
+use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::text::plural;
 use typst_layout::PagedDocument;
@@ -73,7 +73,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     });
     let mut handout = handout?;
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
-    handout.attach_source = !args.pdf_standards.contains(&PdfStandardArg::A2b);
+    handout.attach_source = prepare::may_attach(&standards(args));
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(
@@ -237,7 +237,7 @@ fn per_participant(
         typeset::export_pdf(document, &worlds, local, ident, base.date, &standards)
     };
     let threads = batch::threads(recipients.len());
-    let progress = batch::progress(recipients.len(), "copies", !ctx.quiet);
+    let progress = batch::progress(recipients.len(), "copies", ctx.verbosity > Verbosity::Quiet);
     let job = Job {
         compile: &compile,
         export: &export,

@@ -254,7 +254,7 @@ fn parse_path(path: &str) -> Result<Vec<Step>, (String, std::ops::Range<usize>)>
 /// Applies one `--set PATH=VALUE` to the merged tree. The argument is registered as a file
 /// named `--set` so problems with it, and later with its value, point into it.
 fn apply_set(root: &mut Node, argument: &str, files: &mut Files) -> Result<(), Vec<Diagnostic>> {
-    let key = files.add("--set", argument.to_string());
+    let key = files.add_argument("--set", argument.to_string());
     let Some(eq) = argument.find('=') else {
         return Err(vec![
             Diagnostic::error(

@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 use typst::model::Document as _;
 use typst_layout::PagedDocument;
@@ -29,7 +29,7 @@ use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::template::{Registry, Template};
 use crate::typeset;
-use crate::typeset::prepare::{self, BuildOptions, Prepared};
+use crate::typeset::prepare::{self, BuildOptions, HandoutPlace, Prepared};
 use crate::typeset::world::{Compiled, Engine};
 
 /// The kinds of part a handout can have, in their default order.
@@ -331,19 +331,19 @@ impl Handout {
         BuildOptions {
             // The merged brief is attached once, with the note.
             attach_source: self.attach_source && part.is_some_and(|p| p.kind == PartKind::Note),
-            changes: Json::Null,
+            changes: None,
             standards: Vec::new(),
             grayscale: false,
             print: PrintOverrides {
                 paper: Some(self.page.paper),
                 binding_mm: Some(self.page.binding_mm),
             },
-            handout: json!({
-                "part": part.map_or("blank", |p| p.kind.name()),
-                "first": first,
-                "total": total,
-                "id": id,
-                "label": self.label_blanks,
+            handout: Some(HandoutPlace {
+                part: part.map_or("blank", |p| p.kind.name()),
+                first,
+                total,
+                id: id.to_string(),
+                label_blanks: self.label_blanks,
             }),
         }
     }
@@ -557,15 +557,9 @@ fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
 /// Resolves `handout.agenda` against the folder of the file that gave it (the current folder
 /// for `--set`); a file that is not there is an error at the field's line.
 fn agenda_path(text: &str, span: Option<Span>, files: &Files) -> Result<PathBuf, Diagnostic> {
-    let base = span
-        .map(|s| files.name(s.file))
-        .filter(|name| *name != "--set")
-        .and_then(|name| Path::new(name).parent())
-        .unwrap_or(Path::new(""));
-    let path = if base.as_os_str().is_empty() {
-        PathBuf::from(text)
-    } else {
-        base.join(text)
+    let path = match span.map(|s| files.folder_of(s.file)) {
+        Some(base) if base != Path::new(".") => base.join(text),
+        _ => PathBuf::from(text),
     };
     if path.is_file() {
         Ok(path)

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
+use crate::check::changes::Changes;
 use crate::diag::Files;
 use crate::error::{AppError, Failure, describe_io};
 use crate::model::brief::Brief;
@@ -71,10 +72,10 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
             "template": brief.template.manifest.name,
             "attach": attach,
-            "changes": options.changes,
+            "changes": options.changes.as_ref().map(Changes::to_json),
             "grayscale": options.grayscale,
             "page": page.to_json(),
-            "handout": options.handout,
+            "handout": options.handout.as_ref().map(HandoutPlace::to_json),
         },
     });
     let source = format!(
@@ -135,30 +136,62 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
 pub struct BuildOptions {
     /// Attach the merged brief to the PDF (`brief extract` gets it back).
     pub attach_source: bool,
-    /// What changed since an earlier edition (see [`crate::check::changes`]); `null` marks nothing.
-    pub changes: Json,
-    /// PDF standards the output must meet (PDF/A-2b forbids attachments: the source is then
-    /// left out).
+    /// What changed since an earlier edition, to mark (see [`crate::check::changes`]).
+    pub changes: Option<Changes>,
+    /// PDF standards the output must meet (see [`may_attach`] for the attached source).
     pub standards: Vec<typst_pdf::PdfStandard>,
     /// Print for monochrome printers: the brief's images are turned gray before typst reads
     /// them, and the template is told (`build.grayscale`) to draw its colours as grays.
     pub grayscale: bool,
     /// Paper and binding from the command line, over what the brief says.
     pub print: PrintOverrides,
-    /// Where the document sits in a handout (see [`crate::jobs::handout`]): `null` for a document
-    /// of its own, else `{part, first, total}` so its pages are numbered within the bundle.
-    pub handout: Json,
+    /// Where the document sits in a handout bundle; `None` for a document of its own.
+    pub handout: Option<HandoutPlace>,
+}
+
+/// Where a document sits in a handout bundle, so that its pages are numbered within it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoutPlace {
+    /// The part's name (`note`, `agenda`, ...), or `blank` for a page put in before a part.
+    pub part: &'static str,
+    /// The bundle's page number of the document's first page.
+    pub first: usize,
+    /// The bundle's page count (0 while the parts are first measured).
+    pub total: usize,
+    /// The bundle's build identifier.
+    pub id: String,
+    /// Whether blank pages say "This page intentionally left blank".
+    pub label_blanks: bool,
+}
+
+impl HandoutPlace {
+    /// What the template reads under `build.handout`.
+    pub fn to_json(&self) -> Json {
+        json!({
+            "part": self.part,
+            "first": self.first,
+            "total": self.total,
+            "id": self.id,
+            "label": self.label_blanks,
+        })
+    }
+}
+
+/// Whether a PDF meeting `standards` may carry the merged brief as an attachment: PDF/A-2b
+/// forbids attached files (PDF/A-3b allows them).
+pub fn may_attach(standards: &[typst_pdf::PdfStandard]) -> bool {
+    !standards.contains(&typst_pdf::PdfStandard::A_2b)
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         Self {
             attach_source: true,
-            changes: Json::Null,
+            changes: None,
             standards: Vec::new(),
             grayscale: false,
             print: PrintOverrides::default(),
-            handout: Json::Null,
+            handout: None,
         }
     }
 }
