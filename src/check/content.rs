@@ -34,7 +34,7 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
                 &entry.node,
                 field,
                 entry.key.clone(),
-                checked.edition,
+                checked.edition.code(),
                 &mut leaves,
             );
         }
@@ -44,7 +44,7 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
         citations(root, &leaves, files, &mut problems);
     }
     if fields.contains_key("acronyms") {
-        acronyms(root, &leaves, checked.edition, files, &mut problems);
+        acronyms(root, &leaves, checked.edition.code(), files, &mut problems);
     }
     if fields.contains_key("milestones") {
         milestones(root, &checked.data, &mut problems);

@@ -9,6 +9,7 @@ use crate::error::{AppError, Failure};
 use crate::input::layers;
 use crate::input::yaml::{Entry, Node, Scalar, Value};
 use crate::model::brief::Brief;
+use crate::model::locale::Language;
 use crate::model::template::{DEFAULT_TEMPLATE, Registry, Template};
 
 /// Where a brief's values come from besides its own file and the layers it extends: what the
@@ -20,8 +21,8 @@ pub struct Sources {
     pub sets: Vec<String>,
     /// A folder of templates to look in before the built-in ones.
     pub templates: Option<PathBuf>,
-    /// The editions to check, in order (`en`, `fr`, `ko`); none means the brief's own language.
-    pub langs: Vec<String>,
+    /// The editions to check, in order; none means the brief's own language.
+    pub langs: Vec<Language>,
 }
 
 /// Reads, parses and checks a brief, reporting every problem it has at once: the edition
@@ -31,7 +32,12 @@ pub fn load(path: &Path, input: &Sources, files: &mut Files) -> Result<Brief, Fa
     if input.langs.len() > 1 {
         return Err(AppError::usage(format!(
             "this command works on one edition at a time, but --lang names {}",
-            input.langs.join(", ")
+            input
+                .langs
+                .iter()
+                .map(|l| l.code())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .with_hint("give --lang one language, such as `--lang fr`")
         .into());
@@ -47,15 +53,15 @@ pub fn load_editions(
     input: &Sources,
     files: &mut Files,
 ) -> Result<Vec<Brief>, Failure> {
-    let mut languages: Vec<Option<&str>> = Vec::new();
-    for language in &input.langs {
-        if languages.contains(&Some(language.as_str())) {
+    let mut languages: Vec<Option<Language>> = Vec::new();
+    for &language in &input.langs {
+        if languages.contains(&Some(language)) {
             return Err(AppError::usage(format!(
                 "--lang names `{language}` twice (each language is one edition)"
             ))
             .into());
         }
-        languages.push(Some(language.as_str()));
+        languages.push(Some(language));
     }
     if languages.is_empty() {
         languages.push(None);
@@ -111,7 +117,7 @@ pub fn load_editions(
 pub fn edition_root(
     root: &Node,
     template: &Template,
-    language: Option<&str>,
+    language: Option<Language>,
     files: &mut Files,
 ) -> Node {
     let Some(language) = language else {
@@ -121,9 +127,7 @@ pub fn edition_root(
         return root.clone();
     }
     let current = check::brief_locale(root, template);
-    let Some(locale) = current.for_language(language) else {
-        return root.clone();
-    };
+    let locale = current.for_language(language);
     if locale == current && root.get("lang").is_some() {
         return root.clone();
     }

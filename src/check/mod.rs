@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
 use crate::model::dates::{self, PartialDate};
-use crate::model::locale::{self, LANGUAGES, Locale};
+use crate::model::locale::{self, Language, Locale};
 use crate::model::template::{Field, Kind, Template};
 use crate::text::{fold, plural};
 
@@ -39,7 +39,7 @@ pub struct Checked {
     pub problems: Vec<Diagnostic>,
     /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
     /// taken in it.
-    pub edition: &'static str,
+    pub edition: Language,
 }
 
 impl Checked {
@@ -68,7 +68,7 @@ pub fn check_edition(
     root: &Node,
     template: &Template,
     files: &Files,
-    language: Option<&str>,
+    language: Option<Language>,
 ) -> Checked {
     check_inner(root, template, Some(files), language)
 }
@@ -77,12 +77,10 @@ fn check_inner(
     root: &Node,
     template: &Template,
     files: Option<&Files>,
-    language: Option<&str>,
+    language: Option<Language>,
 ) -> Checked {
     let locale = brief_locale(root, template);
-    let edition = language
-        .and_then(|l| LANGUAGES.iter().find(|(c, ..)| *c == l))
-        .map_or(locale.language(), |(c, ..)| *c);
+    let edition = language.unwrap_or(locale.language());
     let mut checker = Checker {
         files,
         images: Vec::new(),
@@ -156,7 +154,7 @@ struct Checker<'f> {
     /// Whether the values being checked come from a template default.
     in_default: bool,
     /// The language of the edition being checked: `en`, `fr` or `ko`.
-    edition: &'static str,
+    edition: Language,
     /// Whether the value being checked is one language's text of a per-language field.
     in_language: bool,
     /// Whether the value being checked is an entry of a map, whose languages may differ.
@@ -505,7 +503,7 @@ impl Checker<'_> {
                     // An entry of a map (an acronym) given in some languages only belongs to
                     // the editions in those languages: `OTAN: {fr: ...}` beside
                     // `NATO: {en: ...}`.
-                    if per_language && entry.node.get(self.edition).is_none() {
+                    if per_language && entry.node.get(self.edition.code()).is_none() {
                         continue;
                     }
                     let outer = std::mem::replace(&mut self.map_entry, per_language);
@@ -552,7 +550,7 @@ impl Checker<'_> {
         let Value::Map(entries) = &node.value else {
             unreachable!("callers pass maps")
         };
-        let codes = || LANGUAGES.iter().map(|(c, ..)| *c);
+        let codes = || Language::ALL.iter().map(|l| l.code());
         let like_language = |key: &str| {
             locale::is_language(key)
                 || did_you_mean(key, codes()).is_some()
@@ -574,8 +572,8 @@ impl Checker<'_> {
         }
         let mut languages = Vec::new();
         for entry in entries {
-            match LANGUAGES.iter().find(|(c, ..)| *c == entry.key) {
-                Some((code, ..)) => languages.push(*code),
+            match Language::from_code(&entry.key) {
+                Some(language) => languages.push(language.code()),
                 None => {
                     let key = entry.key.as_str();
                     let diagnostic = self.error(
@@ -602,7 +600,7 @@ impl Checker<'_> {
             return Json::Null;
         }
         let first_key = entries[0].key_span;
-        let chosen = entries.iter().find(|e| e.key == self.edition);
+        let chosen = entries.iter().find(|e| e.key == self.edition.code());
         if !self.map_entry {
             self.translations.push(Translation {
                 path: path.to_string(),
@@ -619,7 +617,7 @@ impl Checker<'_> {
                         path,
                         format!(
                             "the {} text of `{path}` is empty",
-                            locale::language_name(self.edition)
+                            locale::language_name(self.edition.code())
                         ),
                     );
                     Json::Null
@@ -630,7 +628,7 @@ impl Checker<'_> {
                 value
             }
             None => {
-                let edition = self.edition;
+                let edition = self.edition.code();
                 let diagnostic = self.error(
                     first_key,
                     path,
@@ -656,13 +654,13 @@ impl Checker<'_> {
     /// languages are every language any of its fields is given in. A field without the
     /// edition's language is an error already and is not warned about again.
     fn missing_translations(&mut self) {
-        let used: Vec<&'static str> = LANGUAGES
+        let used: Vec<&'static str> = Language::ALL
             .iter()
-            .map(|(c, ..)| *c)
+            .map(|l| l.code())
             .filter(|c| self.translations.iter().any(|t| t.languages.contains(c)))
             .collect();
         for translation in std::mem::take(&mut self.translations) {
-            if !translation.languages.contains(&self.edition) {
+            if !translation.languages.contains(&self.edition.code()) {
                 continue;
             }
             let missing: Vec<&str> = used
@@ -923,9 +921,9 @@ pub fn is_language_map(node: &Node) -> bool {
 
 /// The languages, for a note: `en (English), fr (French), ko (Korean)`.
 fn language_choices() -> String {
-    LANGUAGES
+    Language::ALL
         .iter()
-        .map(|(c, name, _)| format!("`{c}` ({name})"))
+        .map(|l| format!("`{}` ({})", l.code(), l.name()))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -121,9 +121,9 @@ fn kind_schema(field: &Field) -> Json {
         // Text, or the text per language (`{en: ..., fr: ...}`).
         Kind::Text | Kind::Rich | Kind::Inline => {
             let text = json!({"type": ["string", "number", "boolean"]});
-            let languages: Map<String, Json> = crate::model::locale::LANGUAGES
+            let languages: Map<String, Json> = crate::model::locale::Language::ALL
                 .iter()
-                .map(|(code, ..)| (code.to_string(), text.clone()))
+                .map(|l| (l.code().to_string(), text.clone()))
                 .collect();
             json!({
                 "anyOf": [

@@ -1,5 +1,6 @@
 //! The command line: every clap type in one place. Doc comments are the help text.
 
+use crate::model::locale::Language;
 use crate::output::Output;
 use std::path::PathBuf;
 
@@ -161,8 +162,8 @@ pub struct InputArgs {
     /// brief's `lang` becomes that language's (fr-CA for fr unless the brief is in French
     /// already). build, watch and check take several, comma-separated: `--lang en,fr` prints
     /// the English edition, then the French one, in one PDF [default: the brief's `lang`].
-    #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = ["en", "fr", "ko"])]
-    pub langs: Vec<String>,
+    #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = language_parser())]
+    pub langs: Vec<Language>,
 }
 
 /// How the document is printed: paper and binding.
@@ -485,4 +486,11 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--lang`'s values: the languages' codes, listed in `--help` as possible values.
+fn language_parser() -> impl clap::builder::TypedValueParser<Value = Language> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Language::ALL.map(Language::code))
+        .map(|code: String| Language::from_code(&code).expect("one of the possible values"))
 }

@@ -77,7 +77,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
                 langs: if args.input.langs.is_empty() {
                     Vec::new()
                 } else {
-                    vec![brief.language.to_string()]
+                    vec![brief.language]
                 },
             };
             let old = load::load(old, &input, files)?;

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 
 use crate::diag::{Diagnostic, Span};
 use crate::input::yaml::Node;
+use crate::model::locale::Language;
 use crate::model::template::Template;
 
 /// A brief that passed the checker.
@@ -29,7 +30,7 @@ pub struct Brief {
     /// on the first).
     pub warnings: Vec<Diagnostic>,
     /// The language of this edition: `en`, `fr` or `ko`.
-    pub language: &'static str,
+    pub language: Language,
 }
 
 /// Where one value of the checked data came from.

@@ -55,24 +55,71 @@ const MONTHS_FR: [&str; 12] = [
     "décembre",
 ];
 
-/// The languages a brief's text can be given in, per field (`{en: ..., fr: ...}`), and the
-/// editions `--lang` builds: (code, name in English, the locale an edition in it gets when the
-/// brief's own `lang` is in another language).
-pub const LANGUAGES: [(&str, &str, Locale); 3] = [
-    ("en", "English", Locale::EnCa),
-    ("fr", "French", Locale::FrCa),
-    ("ko", "Korean", Locale::KoKr),
-];
+/// A language a brief's text can be given in, per field (`{en: ..., fr: ...}`), and that
+/// `--lang` builds an edition in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English.
+    En,
+    /// French.
+    Fr,
+    /// Korean.
+    Ko,
+}
 
-/// Whether `code` is one of [`LANGUAGES`].
+impl Language {
+    /// Every language, in the order briefs and reports list them.
+    pub const ALL: [Language; 3] = [Language::En, Language::Fr, Language::Ko];
+
+    /// The code a brief writes: `en`, `fr` or `ko`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+            Language::Ko => "ko",
+        }
+    }
+
+    /// The language of a code; `None` for a code `brief` does not know.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// Its name in English.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::En => "English",
+            Language::Fr => "French",
+            Language::Ko => "Korean",
+        }
+    }
+
+    /// The locale an edition in this language gets when the brief's own `lang` is in another
+    /// language.
+    pub fn usual_locale(self) -> Locale {
+        match self {
+            Language::En => Locale::EnCa,
+            Language::Fr => Locale::FrCa,
+            Language::Ko => Locale::KoKr,
+        }
+    }
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Whether `code` names a [`Language`].
 pub fn is_language(code: &str) -> bool {
-    LANGUAGES.iter().any(|(c, ..)| *c == code)
+    Language::from_code(code).is_some()
 }
 
 /// A language named for a reader: `French (fr)`; an unknown code as it is.
 pub fn language_name(code: &str) -> String {
-    match LANGUAGES.iter().find(|(c, ..)| *c == code) {
-        Some((c, name, _)) => format!("{name} ({c})"),
+    match Language::from_code(code) {
+        Some(language) => format!("{} ({code})", language.name()),
         None => format!("`{code}`"),
     }
 }
@@ -105,26 +152,24 @@ impl Locale {
             .map(|(_, l)| *l)
     }
 
-    /// The language of the locale: `en`, `fr` or `ko`.
-    pub fn language(self) -> &'static str {
+    /// The language of the locale.
+    pub fn language(self) -> Language {
         match self {
-            Locale::EnCa | Locale::EnUs => "en",
-            Locale::FrCa => "fr",
-            Locale::KoKr => "ko",
+            Locale::EnCa | Locale::EnUs => Language::En,
+            Locale::FrCa => Language::Fr,
+            Locale::KoKr => Language::Ko,
         }
     }
 
     /// The locale of an edition in `language`: `self` when it is already in that language
     /// (an en-US brief stays en-US in English), else the language's usual locale (fr-CA for
-    /// fr). `None` for a language `brief` does not know.
-    pub fn for_language(self, language: &str) -> Option<Locale> {
+    /// fr).
+    pub fn for_language(self, language: Language) -> Locale {
         if self.language() == language {
-            return Some(self);
+            self
+        } else {
+            language.usual_locale()
         }
-        LANGUAGES
-            .iter()
-            .find(|(c, ..)| *c == language)
-            .map(|(.., locale)| *locale)
     }
 
     /// The tag, such as `fr-CA`.
@@ -296,11 +341,11 @@ mod tests {
     /// own language keeps the brief's region.
     #[test]
     fn edition_locales() {
-        assert_eq!(Locale::EnUs.for_language("en"), Some(Locale::EnUs));
-        assert_eq!(Locale::EnUs.for_language("fr"), Some(Locale::FrCa));
-        assert_eq!(Locale::FrCa.for_language("en"), Some(Locale::EnCa));
-        assert_eq!(Locale::EnCa.for_language("ko"), Some(Locale::KoKr));
-        assert_eq!(Locale::EnCa.for_language("de"), None);
+        assert_eq!(Locale::EnUs.for_language(Language::En), Locale::EnUs);
+        assert_eq!(Locale::EnUs.for_language(Language::Fr), Locale::FrCa);
+        assert_eq!(Locale::FrCa.for_language(Language::En), Locale::EnCa);
+        assert_eq!(Locale::EnCa.for_language(Language::Ko), Locale::KoKr);
+        assert_eq!(Language::from_code("de"), None);
         assert_eq!(
             language_list(&["en", "fr", "ko"], "and"),
             "English (en), French (fr) and Korean (ko)"
