@@ -4,8 +4,6 @@
 use std::path::Path;
 use std::time::Instant;
 
-use typst_layout::PagedDocument;
-
 use crate::check::changes;
 use crate::check::load::{self, Sources};
 use crate::cli::args::{BuildArgs, OutputFormat, RenderArgs};
@@ -13,12 +11,10 @@ use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;
-use crate::jobs::batch;
 use crate::jobs::build;
-use crate::jobs::copies::{self, Destination, Job, Recipient};
+use crate::jobs::copies::{self, Destination};
 use crate::model::brief::Brief;
 use crate::output::{self, Durability, Output};
-use crate::typeset;
 use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::preview::{PictureFormat, PictureOptions, Plan};
 use crate::typeset::world::{Compiled, Engine};
@@ -261,8 +257,7 @@ pub fn destination(
     }
 }
 
-/// `--per-participant`: one copy of the note per participant (see [`copies::compile_copy`]),
-/// written all at once.
+/// `--per-participant`: one copy of the note per participant, written all at once.
 #[allow(clippy::too_many_arguments)]
 fn per_participant(
     ctx: &Context,
@@ -274,36 +269,17 @@ fn per_participant(
     files: &mut Files,
     started: Instant,
 ) -> Result<(), Failure> {
-    let recipients = copies::recipients(brief)?;
-    let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
-    // A character no font has would print as a box: said once, for the brief's fields
-    // (participants' names included), not once per copy.
-    ctx.warn(files, &engine.fonts().missing_glyphs(&brief.origins));
-    let base = &prepared.world;
-    let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
-        copies::compile_copy(base, compiled, recipient, local, warnings)
-    };
-    let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
-        typeset::export_pdf(
-            document,
-            &[(base, compiled)],
-            local,
-            ident,
-            prepared.date,
-            &options.standards,
-        )
-    };
-    let threads = batch::threads(recipients.len());
-    let progress = batch::progress(recipients.len(), "copies", ctx.verbosity > Verbosity::Quiet);
-    let job = Job {
-        compile: &compile,
-        export: &export,
-        build_id: &prepared.build_id,
-        threads,
-        progress: &progress,
-    };
-    let written = copies::make(&recipients, destination, &job, files)?;
-    report_copies(ctx, files, &written, destination, threads, started);
+    let show_progress = ctx.verbosity > Verbosity::Quiet;
+    let written = copies::of_note(
+        engine,
+        compiled,
+        brief,
+        options,
+        destination,
+        show_progress,
+        files,
+    )?;
+    report_copies(ctx, files, &written, destination, started);
     Ok(())
 }
 
@@ -313,9 +289,9 @@ pub fn report_copies(
     files: &Files,
     written: &copies::Written,
     destination: &Destination,
-    threads: usize,
     started: Instant,
 ) {
+    let threads = written.threads;
     ctx.warn(files, &written.warnings);
     for (name, file, pages) in &written.copies {
         let s = if *pages == 1 { "" } else { "s" };

@@ -20,11 +20,13 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::diag::{Diagnostic, Files, Span};
 use crate::error::AppError;
+use crate::error::Failure;
 use crate::error::describe_io;
 use crate::jobs::batch;
 use crate::model::brief::Brief;
 use crate::output::Output;
-use crate::typeset::world::{BriefWorld, Compiled};
+use crate::typeset::prepare::{self, BuildOptions};
+use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
 /// The file that marks a folder of copies as brief's own, safe to replace as a whole.
 pub const MARKER: &str = ".brief-copies";
@@ -499,6 +501,8 @@ pub struct Written {
     pub pages: usize,
     /// Warnings the copies raised, each once.
     pub warnings: Vec<Diagnostic>,
+    /// How many threads made them.
+    pub threads: usize,
 }
 
 /// Makes every recipient's copy and writes them to `destination`, all or nothing: when any
@@ -550,6 +554,7 @@ pub fn make(
                     .collect(),
                 pages: total,
                 warnings,
+                threads: job.threads,
             })
         }
         Destination::Merged(path) => {
@@ -581,6 +586,7 @@ pub fn make(
                 copies,
                 pages,
                 warnings,
+                threads: job.threads,
             })
         }
     }
@@ -661,6 +667,49 @@ fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
         && a.severity == b.severity
         && a.field == b.field
         && a.span.map(|s| (s.start, s.end)) == b.span.map(|s| (s.start, s.end))
+}
+
+/// Makes one copy of a note for each of its participants (see [`compile_copy`]) and writes
+/// them to `destination`, all or nothing. A character no font has is reported once, for the
+/// brief's fields (participants' names included), not once per copy.
+pub fn of_note(
+    engine: &Engine,
+    compiled: &Compiled,
+    brief: &Brief,
+    options: &BuildOptions,
+    destination: &Destination,
+    show_progress: bool,
+    files: &mut Files,
+) -> Result<Written, Failure> {
+    let recipients = recipients(brief)?;
+    let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
+    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    let base = &prepared.world;
+    let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
+        compile_copy(base, compiled, recipient, local, warnings)
+    };
+    let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
+        crate::typeset::export_pdf(
+            document,
+            &[(base, compiled)],
+            local,
+            ident,
+            prepared.date,
+            &options.standards,
+        )
+    };
+    let threads = batch::threads(recipients.len());
+    let progress = batch::progress(recipients.len(), "copies", show_progress);
+    let job = Job {
+        compile: &compile,
+        export: &export,
+        build_id: &prepared.build_id,
+        threads,
+        progress: &progress,
+    };
+    let mut written = make(&recipients, destination, &job, files)?;
+    written.warnings.splice(0..0, missing);
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -25,12 +25,14 @@ use crate::diag::{Diagnostic, Files, Span};
 use crate::error::AppError;
 use crate::error::Failure;
 use crate::input::yaml::{Node, Value};
+use crate::jobs::batch;
+use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::template::{Registry, Template};
 use crate::typeset;
 use crate::typeset::prepare::{self, BuildOptions, HandoutPlace, Prepared};
-use crate::typeset::world::{Compiled, Engine};
+use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
 /// The kinds of part a handout can have, in their default order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -664,6 +666,147 @@ pub fn name_tents(
     let registry = Registry::new(input.templates.as_deref(), Some(path));
     let tents = project_check(&brief, &registry, NAME_TENT_TEMPLATE, files)?;
     Ok((tents, page, brief.warnings))
+}
+
+/// A handout laid out: the page plan and the bundle typeset with it.
+pub struct LaidOut<'a> {
+    /// Each part's first page and length, and the bundle's total.
+    pub plan: Plan,
+    /// The bundle typeset with the plan.
+    pub assembled: Assembled<'a>,
+    /// How long each step took, in words, for `--verbose`.
+    pub timings: Vec<String>,
+}
+
+impl Handout {
+    /// Lays the bundle out: first each part's length ([`Handout::plan`]), then every part
+    /// typeset knowing its first page and the total ([`Handout::assemble`]). Numbering the
+    /// pages through the bundle cannot change a part's length, except in a template that
+    /// prints something of a different height once it knows the page number: the bundle is
+    /// then laid out again with the lengths found, three times at most.
+    pub fn lay_out<'a>(
+        &'a self,
+        engine: &'a Engine,
+        files: &mut Files,
+    ) -> Result<LaidOut<'a>, Failure> {
+        let started = std::time::Instant::now();
+        let mut plan = self.plan(engine, files)?;
+        let mut timings = vec![format!(
+            "laid out {} parts in {} ms",
+            self.parts.len(),
+            started.elapsed().as_millis()
+        )];
+        let assembling = std::time::Instant::now();
+        let mut tries = 0;
+        let assembled = loop {
+            let assembled = self.assemble(engine, &plan, files)?;
+            tries += 1;
+            if assembled.pages == plan.pages || tries == 3 {
+                break assembled;
+            }
+            plan = Plan::new(assembled.pages.clone(), plan.id.clone());
+        };
+        timings.push(format!(
+            "typeset the bundle in {} ms",
+            assembling.elapsed().as_millis()
+        ));
+        Ok(LaidOut {
+            plan,
+            assembled,
+            timings,
+        })
+    }
+
+    /// Makes one copy of the whole bundle for each participant of the note ("Prepared for
+    /// NAME" on the note's first page and in every part's footer) and writes them to
+    /// `destination`, all or nothing. Every copy compiles in the handout's own worlds (its
+    /// images read once) with the same page plan, differing only in its copy file, so typst
+    /// reuses the rest.
+    pub fn copies(
+        &self,
+        laid_out: &LaidOut<'_>,
+        destination: &Destination,
+        standards: &[typst_pdf::PdfStandard],
+        show_progress: bool,
+        files: &mut Files,
+    ) -> Result<Written, Failure> {
+        let note = self
+            .parts
+            .iter()
+            .find(|p| p.kind == PartKind::Note)
+            .map(|p| &p.brief)
+            .ok_or_else(|| AppError::new("this handout has no note part to make copies of"))?;
+        let recipients = copies::recipients(note)?;
+        let (base, plan) = (&laid_out.assembled, &laid_out.plan);
+        let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
+            let composed =
+                self.compose(&base.prepared, plan, Some(&recipient.copy_json()), local)?;
+            warnings.extend(composed.warnings);
+            Ok(composed.document)
+        };
+        let worlds = base.worlds();
+        let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
+            typeset::export_pdf(document, &worlds, local, ident, base.date, standards)
+        };
+        let threads = batch::threads(recipients.len());
+        let progress = batch::progress(recipients.len(), "copies", show_progress);
+        let job = Job {
+            compile: &compile,
+            export: &export,
+            build_id: &plan.id,
+            threads,
+            progress: &progress,
+        };
+        Ok(copies::make(&recipients, destination, &job, files)?)
+    }
+}
+
+impl Assembled<'_> {
+    /// The worlds the pages were compiled in, to map what the PDF export reports.
+    fn worlds(&self) -> Vec<(&BriefWorld<'_>, &Compiled)> {
+        self.prepared
+            .iter()
+            .map(|(prepared, compiled)| (&prepared.world, *compiled))
+            .collect()
+    }
+
+    /// The bundle as one PDF, under the bundle's identifier `ident`.
+    pub fn export_pdf(
+        &self,
+        ident: &str,
+        standards: &[typst_pdf::PdfStandard],
+        files: &mut Files,
+    ) -> Result<Vec<u8>, Failure> {
+        Ok(typeset::export_pdf(
+            &self.document,
+            &self.worlds(),
+            files,
+            ident,
+            self.date,
+            standards,
+        )?)
+    }
+}
+
+/// The participants' name tents typeset, with the warnings of reading them.
+pub fn typeset_tents(
+    engine: &Engine,
+    tents: &Brief,
+    page: PageSetup,
+    standards: &[typst_pdf::PdfStandard],
+    files: &mut Files,
+) -> Result<typeset::Output, Failure> {
+    let compiled = Compiled::new(&tents.template);
+    let options = BuildOptions {
+        attach_source: false,
+        standards: standards.to_vec(),
+        print: PrintOverrides {
+            paper: Some(page.paper),
+            binding_mm: Some(0.0),
+        },
+        ..BuildOptions::default()
+    };
+    prepare::typeset(engine, &compiled, tents, &options, files)
 }
 
 #[cfg(test)]
