@@ -1,6 +1,11 @@
 //! The checker: walks a brief's tree against the template's declared fields, reports every
 //! problem at once with its place and field path, and produces the normalized data (JSON) that
 //! is all a template ever sees.
+//!
+//! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
+//! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
+//! ([`changes`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
 pub mod changes;
 pub mod content;

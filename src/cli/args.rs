@@ -106,6 +106,9 @@ pub enum Command {
     Check(CheckArgs),
 
     /// Print a brief's merged data, each value with the file:line that set it.
+    ///
+    /// A value the template's default supplied is marked `(default)`. Without PATH, the first
+    /// line names the template and where it comes from, and long values are shortened.
     #[command(after_help = "Examples:
   brief show note.yaml
   brief show note.yaml event.date
@@ -122,27 +125,42 @@ pub enum Command {
     Schema(SchemaArgs),
 
     /// List the templates, with their descriptions.
+    ///
+    /// One line each: the name, the description, and where it comes from (built-in, or its
+    /// folder). A template in --templates DIR hides a built-in one of the same name.
     Templates(TemplatesArgs),
 
     /// Write a starter brief for a template: every field, with its description as a comment.
+    ///
+    /// The values to fill in say TODO, and the optional fields are commented out. An existing
+    /// FILE is replaced only with --force.
     #[command(
         after_help = "Examples:\n  brief new background-note note.yaml\n  brief new agenda > agenda.yaml"
     )]
     New(NewArgs),
 
     /// Write out the brief attached to a PDF that brief built, to edit it and build it again.
+    ///
+    /// The attached brief is the merged one, every layer and --set value folded in, so it builds
+    /// on its own. A PDF made under `--pdf-standard a-2b` carries none.
     #[command(
         after_help = "Examples:\n  brief extract note.pdf > note.yaml\n  brief extract note.pdf -o note.yaml"
     )]
     Extract(ExtractArgs),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    ///
+    /// The script is generated from the same definitions as --help, so it completes every
+    /// command and option.
     #[command(
         after_help = "Example:\n  brief completions bash > ~/.local/share/bash-completion/completions/brief"
     )]
     Completions(CompletionsArgs),
 
     /// Print the man page (roff), generated from the same definitions as --help.
+    ///
+    /// One page, brief(1): the global options and a summary of each command. Each command's
+    /// options are in `brief COMMAND --help`.
     #[command(after_help = "Example:\n  brief man > brief.1 && man ./brief.1")]
     Man,
 }
@@ -154,7 +172,8 @@ pub struct InputArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub sets: Vec<String>,
 
-    /// Look for templates in DIR (one folder per template) before the built-in ones.
+    /// Look for templates in DIR (one folder per template) before the templates/ folder beside
+    /// the brief and the built-in ones.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
@@ -235,7 +254,7 @@ pub struct BuildArgs {
     pub copies: CopiesArgs,
 }
 
-/// Personalized copies, one per participant (`brief build`, and later `brief handout`).
+/// Personalized copies, one per participant (`brief build` and `brief handout`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct CopiesArgs {
     /// Make one copy per participant, with "Prepared for NAME" (and seat or table) on the
@@ -332,8 +351,8 @@ pub struct HandoutArgs {
     /// The brief (a YAML file).
     pub brief: PathBuf,
 
-    /// Where to write the PDF [default: next to the brief, ending in -handout.pdf, or
-    /// -name-tents.pdf with --name-tents].
+    /// Where to write the PDF; `-` is standard output [default: next to the brief, ending in
+    /// -handout.pdf, or -name-tents.pdf with --name-tents].
     #[arg(short, long, value_name = "OUT.pdf", value_parser = Output::parse)]
     pub output: Option<Output>,
 
@@ -356,7 +375,7 @@ pub struct HandoutArgs {
     pub font_paths: Vec<PathBuf>,
 
     /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
-    /// PDF/UA); repeatable.
+    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
     #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
     pub pdf_standards: Vec<PdfStandardArg>,
 }
@@ -417,7 +436,7 @@ pub struct CheckArgs {
 /// Arguments of `brief show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The brief.
+    /// The brief (a YAML file).
     pub brief: PathBuf,
 
     /// Show only this field and what is below it, such as `event` or `milestones[2].date`.

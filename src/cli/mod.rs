@@ -1,5 +1,6 @@
-//! The command line: the clap types ([`args`]), and one module per command, each of which
-//! turns its arguments into the library's options, calls a job, and prints what happened.
+//! The command line: the clap types ([`args`]), how a command talks to the user
+//! ([`context`]), and one module per command, each of which turns its arguments into the
+//! library's options, calls a job, and prints what happened.
 
 pub mod args;
 pub mod build;

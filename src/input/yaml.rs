@@ -1,5 +1,7 @@
 //! Reading YAML: brief text into positioned [`Node`] trees, and template manifests into typed
-//! structs. The only module that touches a YAML crate, so either can be swapped.
+//! structs. Every brief and manifest is parsed here, so the parser behind either can be
+//! swapped; elsewhere serde_yaml only holds a manifest's default values and writes YAML for
+//! starter briefs.
 //!
 //! Briefs are read with `saphyr-parser`'s event stream because every later step (the checker,
 //! layer merging, `brief show`) needs the byte range each value came from, which serde_yaml

@@ -16,10 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::diag::{Diagnostic, Files};
 
 /// After how many finished items the memo cache is trimmed. Trimming walks every cache and
-/// clears typst's lookup accelerators (a few milliseconds), so it is not done after each item;
-/// between trims the cache grows by about 1.5 MiB per copy of a two-page note. Measured on 200
-/// copies: peak memory 58 MiB trimming every 2 copies, 70 every 4, 89 every 8, 110 every 16,
-/// 212 never, with no difference in time that the noise would show.
+/// clears typst's lookup accelerators, so it is not done after each item; between trims the
+/// cache grows with every copy. Every few items keeps peak memory low at no cost in time
+/// (docs/benchmarks.md, Personalized copies).
 const EVICT_EVERY: usize = 4;
 
 /// How many trims a cached result may go unused before it is dropped. What copies share (the

@@ -405,8 +405,7 @@ impl Staging {
 /// Makes every file in `dir` durable before the folder is renamed into place (a folder that
 /// looks complete after a power cut must hold complete files). The files are synced from many
 /// threads at once: the file system then commits them together, where one after another each
-/// waits for its own commit (measured here: 200 files in 1.2 s one by one, 0.05 s from 8
-/// threads).
+/// waits for its own commit (docs/benchmarks.md, Personalized copies).
 fn sync_all_files(dir: &Path) -> io::Result<()> {
     let paths: Vec<PathBuf> = fs::read_dir(dir)?
         .map(|e| e.map(|e| e.path()))

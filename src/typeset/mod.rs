@@ -1,5 +1,9 @@
 //! Typesetting: compiles a [`BriefWorld`] into a document, exports it as PDF, and turns typst's
 //! diagnostics into ours, pointing into the template's files.
+//!
+//! Around it, in this folder: the typst world and its shared engine ([`world`]), the data and
+//! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`])
+//! and grayscale images ([`grayscale`]).
 
 pub mod fonts;
 pub mod grayscale;
@@ -35,7 +39,7 @@ pub struct Output {
 }
 
 /// A compiled document, before export: the pages can be exported as PDF, rendered as
-/// pictures, or put together with other documents' pages (see [`concat`]).
+/// pictures, or put together with other documents' pages (see [`concat()`]).
 pub struct Document {
     /// The laid-out pages.
     pub document: PagedDocument,
@@ -194,7 +198,7 @@ pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
 
 /// How many elements of `documents` have a location that an element of another of them has
 /// too, and are the logical parent of content placed elsewhere (a footnote, whose note sits
-/// at the foot of the page): PDF/UA tags of [`concat`]'s result cannot tell such parents
+/// at the foot of the page): PDF/UA tags of [`concat()`]'s result cannot tell such parents
 /// apart. Other repeated elements (a table cell reading `2015` in both editions) are tagged
 /// in page order and do no harm.
 pub fn repeated_elements(documents: &[PagedDocument]) -> usize {

@@ -50,8 +50,8 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
         hasher.update((path.len() as u64).to_le_bytes());
         hasher.update(path.as_bytes());
         hasher.update((bytes.len() as u64).to_le_bytes());
-        // Fonts are named by path and size only: hashing megabytes of them on every build
-        // cost a tenth of the build time, and a changed font keeps neither.
+        // Fonts are named by path and size only: they are megabytes, too many to hash on
+        // every build, and a changed font keeps neither.
         if !crate::model::template::is_font(path) {
             hasher.update(bytes);
         }

@@ -411,9 +411,9 @@ pub fn raster(page: &Page, ppi: f32) -> Raster {
 
 /// Encodes rendered pixels as PNG, in the smallest colour type that holds them exactly: gray
 /// when every pixel is gray (a `--grayscale` page), RGB when every pixel is opaque (a page
-/// has a white background), RGBA otherwise. The fast deflate setting is used: it encodes a
-/// letter page at 144 ppi several times faster than the default, for a somewhat larger file
-/// (see benches/preview.rs).
+/// has a white background), RGBA otherwise. The fast deflate setting is used: a page is
+/// encoded in a fraction of the default setting's time, for a somewhat larger file
+/// (docs/benchmarks.md, Pictures of pages; benches/preview.rs measures it).
 pub fn encode_png(raster: &Raster) -> Vec<u8> {
     let pixels = raster.data.chunks_exact(4);
     let opaque = pixels.clone().all(|p| p[3] == 255);

@@ -12,12 +12,14 @@ use crate::util::{brief, root, run};
 /// The subcommands, as `brief --help` lists them.
 const COMMANDS: &[&str] = &[
     "build",
+    "watch",
     "handout",
     "check",
     "show",
     "schema",
     "templates",
     "new",
+    "extract",
     "completions",
     "man",
 ];
@@ -64,6 +66,60 @@ fn build_help_is_pinned() {
 #[test]
 fn handout_help_is_pinned() {
     pinned("handout", &["handout", "--help"]);
+}
+
+/// `brief watch --help` prints exactly tests/fixtures/help/watch.txt.
+#[test]
+fn watch_help_is_pinned() {
+    pinned("watch", &["watch", "--help"]);
+}
+
+/// `brief check --help` prints exactly tests/fixtures/help/check.txt.
+#[test]
+fn check_help_is_pinned() {
+    pinned("check", &["check", "--help"]);
+}
+
+/// `brief show --help` prints exactly tests/fixtures/help/show.txt.
+#[test]
+fn show_help_is_pinned() {
+    pinned("show", &["show", "--help"]);
+}
+
+/// `brief schema --help` prints exactly tests/fixtures/help/schema.txt.
+#[test]
+fn schema_help_is_pinned() {
+    pinned("schema", &["schema", "--help"]);
+}
+
+/// `brief templates --help` prints exactly tests/fixtures/help/templates.txt.
+#[test]
+fn templates_help_is_pinned() {
+    pinned("templates", &["templates", "--help"]);
+}
+
+/// `brief new --help` prints exactly tests/fixtures/help/new.txt.
+#[test]
+fn new_help_is_pinned() {
+    pinned("new", &["new", "--help"]);
+}
+
+/// `brief extract --help` prints exactly tests/fixtures/help/extract.txt.
+#[test]
+fn extract_help_is_pinned() {
+    pinned("extract", &["extract", "--help"]);
+}
+
+/// `brief completions --help` prints exactly tests/fixtures/help/completions.txt.
+#[test]
+fn completions_help_is_pinned() {
+    pinned("completions", &["completions", "--help"]);
+}
+
+/// `brief man --help` prints exactly tests/fixtures/help/man.txt.
+#[test]
+fn man_help_is_pinned() {
+    pinned("man", &["man", "--help"]);
 }
 
 /// Every subcommand is in `brief --help`, so COMMANDS below stays the full list.
