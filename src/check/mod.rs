@@ -722,7 +722,47 @@ impl Checker<'_> {
             diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
             return Json::Null;
         }
-        let result: Result<Json, (String, Option<&str>)> = match field.kind {
+        match self.convert(node, field, path, text) {
+            Ok(value) => {
+                // Text is spaced as the brief's language wants (French: no-break spaces
+                // before `:;!?` and inside « »).
+                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
+                let value = if prose {
+                    localize_text(value, self.locale)
+                } else {
+                    value
+                };
+                if prose && text.trim().is_empty() && field.required {
+                    let name = path.rsplit('.').next().unwrap_or(path);
+                    self.error(
+                        node.span,
+                        path,
+                        format!("the required field `{name}` is empty"),
+                    );
+                }
+                value
+            }
+            Err((message, expected)) => {
+                let diagnostic = self.error(node.span, path, message);
+                if let Some(expected) = expected {
+                    diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                Json::Null
+            }
+        }
+    }
+
+    /// The value of a scalar of `field`'s type, or what is wrong with it and what was expected.
+    /// A value that is not one of an enum's choices is reported here (with "did you mean"),
+    /// giving null.
+    fn convert(
+        &mut self,
+        node: &Node,
+        field: &Field,
+        path: &str,
+        text: &str,
+    ) -> Result<Json, (String, Option<&'static str>)> {
+        match field.kind {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
@@ -777,7 +817,7 @@ impl Checker<'_> {
                     if let Some(s) = did_you_mean(t, field.choices.iter().map(String::as_str)) {
                         diagnostic.hints.push(format!("did you mean `{s}`?"));
                     }
-                    return Json::Null;
+                    Ok(Json::Null)
                 }
             }
             Kind::Url => check_url(text.trim())
@@ -791,34 +831,6 @@ impl Checker<'_> {
             }),
             Kind::List | Kind::Record | Kind::Map => {
                 unreachable!("containers are handled by `value`")
-            }
-        };
-        match result {
-            Ok(value) => {
-                // Text is spaced as the brief's language wants (French: no-break spaces
-                // before `:;!?` and inside « »).
-                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
-                let value = if prose {
-                    localize_text(value, self.locale)
-                } else {
-                    value
-                };
-                if prose && text.trim().is_empty() && field.required {
-                    let name = path.rsplit('.').next().unwrap_or(path);
-                    self.error(
-                        node.span,
-                        path,
-                        format!("the required field `{name}` is empty"),
-                    );
-                }
-                value
-            }
-            Err((message, expected)) => {
-                let diagnostic = self.error(node.span, path, message);
-                if let Some(expected) = expected {
-                    diagnostic.notes.push(format!("expected: {expected}"));
-                }
-                Json::Null
             }
         }
     }

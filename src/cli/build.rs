@@ -54,40 +54,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         args.brief.display(),
         started.elapsed().as_millis()
     ));
-    let mut options = BuildOptions {
-        print: args.print.overrides(),
-        ..BuildOptions::default()
-    };
-    options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
-    options.attach_source = prepare::may_attach(&options.standards);
-    options.grayscale = args.render.grayscale;
-    let mut per_edition = Vec::new();
-    for brief in &briefs {
-        let mut options = options.clone();
-        if let Some(old) = &args.changes_since {
-            // The earlier edition is read as it was built: its own layers, no --set; in the
-            // language of this edition.
-            let input = Sources {
-                sets: Vec::new(),
-                templates: args.input.templates.clone(),
-                langs: if args.input.langs.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![brief.language]
-                },
-            };
-            let old = load::load(old, &input, files)?;
-            let changes = changes::compare(&old.fields, &brief.fields);
-            ctx.detail(format!(
-                "{} changed, {} removed since {}",
-                changes.marks.len(),
-                changes.removed.len(),
-                old.path.display()
-            ));
-            options.changes = Some(changes);
-        }
-        per_edition.push(options);
-    }
+    let per_edition = edition_options(ctx, args, &briefs, files)?;
     let compiled = Compiled::new(&briefs[0].template);
     let Some(plan) = plan else {
         let destination = destination.expect("made for --per-participant");
@@ -125,21 +92,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
             started.elapsed().as_millis()
         ));
     }
-    if let Some(pictures) = plan.pictures.as_ref().filter(|p| p.pages.is_none()) {
-        // Pictures of pages the brief no longer has stay from an earlier build: say so
-        // rather than delete files.
-        for &format in &pictures.options.formats {
-            let next = pictures.naming.file(result.pages + 1, result.pages, format);
-            if pictures.naming.names_each_page() && next.is_file() {
-                ctx.say(format!(
-                    "note: {} is from an earlier build (the brief now has {} page{})",
-                    next.display(),
-                    result.pages,
-                    if result.pages == 1 { "" } else { "s" }
-                ));
-            }
-        }
-    }
+    note_stale_pictures(ctx, &plan, result.pages);
     Ok(())
 }
 
@@ -199,6 +152,69 @@ pub fn describe_files(files: &[(Output, Vec<u8>)]) -> String {
         i = j;
     }
     parts.join(", ")
+}
+
+/// The options each edition is built with: the command line's choices, and with
+/// `--changes-since` what changed since the earlier edition in the same language.
+fn edition_options(
+    ctx: &Context,
+    args: &BuildArgs,
+    briefs: &[Brief],
+    files: &mut Files,
+) -> Result<Vec<BuildOptions>, Failure> {
+    let mut options = BuildOptions {
+        print: args.print.overrides(),
+        ..BuildOptions::default()
+    };
+    options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
+    options.attach_source = prepare::may_attach(&options.standards);
+    options.grayscale = args.render.grayscale;
+    let mut per_edition = Vec::new();
+    for brief in briefs {
+        let mut options = options.clone();
+        if let Some(old) = &args.changes_since {
+            // The earlier edition is read as it was built: its own layers, no --set; in the
+            // language of this edition.
+            let input = Sources {
+                sets: Vec::new(),
+                templates: args.input.templates.clone(),
+                langs: if args.input.langs.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![brief.language]
+                },
+            };
+            let old = load::load(old, &input, files)?;
+            let changes = changes::compare(&old.fields, &brief.fields);
+            ctx.detail(format!(
+                "{} changed, {} removed since {}",
+                changes.marks.len(),
+                changes.removed.len(),
+                old.path.display()
+            ));
+            options.changes = Some(changes);
+        }
+        per_edition.push(options);
+    }
+    Ok(per_edition)
+}
+
+/// Pictures of pages the brief no longer has stay from an earlier build: says so rather
+/// than deleting files.
+fn note_stale_pictures(ctx: &Context, plan: &Plan, pages: usize) {
+    if let Some(pictures) = plan.pictures.as_ref().filter(|p| p.pages.is_none()) {
+        for &format in &pictures.options.formats {
+            let next = pictures.naming.file(pages + 1, pages, format);
+            if pictures.naming.names_each_page() && next.is_file() {
+                ctx.say(format!(
+                    "note: {} is from an earlier build (the brief now has {} page{})",
+                    next.display(),
+                    pages,
+                    if pages == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
 }
 
 /// Where `--per-participant` writes its copies, checked before any work is done.

@@ -15,7 +15,7 @@ use crate::check::load;
 use crate::cli::args::WatchArgs;
 use crate::cli::context::Context;
 use crate::diag::Files;
-use crate::error::Failure;
+use crate::error::{AppError, Failure};
 use crate::jobs::build;
 use crate::model::template::{Origin, Template};
 use crate::output::{self, Durability, Output};
@@ -35,27 +35,49 @@ const CACHE_AGE: usize = 10;
 
 type Events = Receiver<notify::Result<notify::Event>>;
 
+/// What a session needs before its first build: the files it writes (checked to be
+/// writable) and the engine it keeps.
+fn start(args: &WatchArgs) -> Result<(Plan, Engine), AppError> {
+    let plan = super::build::plan(&args.brief, args.output.as_ref(), &args.render)?;
+    for target in plan.targets() {
+        output::check_target(&target, &[&args.brief])?;
+    }
+    Ok((plan, Engine::with_font_folders(&args.font_paths)?))
+}
+
+/// What to watch after a build: everything it read, the brief, and the folders the template
+/// registry searches (a template created or changed there can change which template the
+/// brief gets).
+fn to_watch(args: &WatchArgs, files: &Files) -> Vec<PathBuf> {
+    let mut deps: Vec<PathBuf> = files.dependencies().to_vec();
+    let beside = args
+        .brief
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join("templates");
+    let always = std::iter::once(args.brief.clone())
+        .chain(args.input.templates.clone())
+        .chain(std::iter::once(beside));
+    for path in always {
+        if !deps.contains(&path) {
+            deps.push(path);
+        }
+    }
+    deps
+}
+
 /// Runs `brief watch`; returns the exit code.
 pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     let mut files = Files::default();
-    let plan = match super::build::plan(&args.brief, args.output.as_ref(), &args.render) {
-        Ok(plan) => plan,
+    let (plan, engine) = match start(args) {
+        Ok(started) => started,
         Err(error) => return ctx.report(&files, error.into()),
     };
-    for target in plan.targets() {
-        if let Err(error) = output::check_target(&target, &[&args.brief]) {
-            return ctx.report(&files, error.into());
-        }
-    }
     // What the messages call the output: the PDF, or the pictures.
     let target = plan
         .pdf
         .as_ref()
         .map_or_else(|| "the pictures".to_string(), Output::to_string);
-    let engine = match Engine::with_font_folders(&args.font_paths) {
-        Ok(engine) => engine,
-        Err(error) => return ctx.report(&files, error.into()),
-    };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     // A second handler cannot be installed (only in tests that run `run` twice); Ctrl-C then
@@ -65,7 +87,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
     let mut watcher = match notify::recommended_watcher(sender) {
         Ok(watcher) => watcher,
         Err(error) => {
-            let error = crate::error::AppError::new(format!("cannot watch files ({error})"));
+            let error = AppError::new(format!("cannot watch files ({error})"));
             return ctx.report(&files, error.into());
         }
     };
@@ -92,23 +114,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         files = Files::default();
         let result = session.build(ctx, args, &mut files);
         typst::comemo::evict(CACHE_AGE);
-        let mut deps: Vec<PathBuf> = files.dependencies().to_vec();
-        // The brief, and the folders the template registry searches: a template created or
-        // changed there can change which template the brief gets.
-        let beside = args
-            .brief
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join("templates");
-        let always = std::iter::once(args.brief.clone())
-            .chain(args.input.templates.clone())
-            .chain(std::iter::once(beside));
-        for path in always {
-            if !deps.contains(&path) {
-                deps.push(path);
-            }
-        }
-        session.rewatch(&mut watcher, deps);
+        session.rewatch(&mut watcher, to_watch(args, &files));
         let elapsed = started.elapsed().as_millis();
         match result {
             Ok((written, pages)) => ctx.say(format!(

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Files, Span};
+use crate::diag::{Diagnostic, FileKey, Files, Span};
 use crate::error::Failure;
 use crate::error::describe_io;
 use crate::input::read::read_text;
@@ -282,6 +282,18 @@ fn apply_set(root: &mut Node, argument: &str, files: &mut Files) -> Result<(), V
         },
         Err(problems) => return Err(problems),
     };
+    place(root, &steps, path, value, key)
+}
+
+/// Puts `value` at the path `steps` (the text `path`, for messages) below `root`: maps are made
+/// where the path goes through a missing value or a scalar, list items must exist.
+fn place(
+    root: &mut Node,
+    steps: &[Step],
+    path: &str,
+    value: Node,
+    key: FileKey,
+) -> Result<(), Vec<Diagnostic>> {
     let mut node = root;
     for (i, step) in steps.iter().enumerate() {
         let last = i + 1 == steps.len();

@@ -7,9 +7,10 @@ use crate::error::Failure;
 use crate::model::brief::Brief;
 use crate::output::Output;
 use crate::typeset;
-use crate::typeset::prepare::{BuildOptions, prepare};
+use crate::typeset::prepare::{BuildOptions, Prepared, prepare};
 use crate::typeset::preview::{self, Plan};
 use crate::typeset::world::{Compiled, Engine};
+use typst_layout::PagedDocument;
 
 /// What [`produce`] made: the files to write, in order, and what to say about them.
 pub struct Produced {
@@ -56,43 +57,10 @@ pub fn produce(
         prepared.push(prepare(engine, compiled, brief, &options, files)?);
     }
     lap("read images");
-    let mut documents = Vec::new();
-    let mut warnings = Vec::new();
-    let mut problems = Vec::new();
-    for one in &prepared {
-        match typeset::compile(&one.world, compiled, files) {
-            Ok(document) => {
-                warnings.extend(document.warnings);
-                documents.push(document.document);
-            }
-            Err(mut errors) => problems.append(&mut errors),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.into());
-    }
+    let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
     lap("compile");
     let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
-    let repeated = typeset::repeated_elements(&documents);
-    if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
-        return Err(vec![
-            Diagnostic::error(
-                None,
-                format!(
-                    "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
-                    if repeated == 1 { "" } else { "s" },
-                    if repeated == 1 { "s" } else { "" },
-                ),
-            )
-            .with_note(
-                "each edition is typeset on its own, and typst knows an element by its content and its place in the template: a footnote written the same in two editions is the same element twice, and the tags of the combined PDF could not tell which note belongs to which mark",
-            )
-            .with_hint(
-                "give the footnote in each language, or make one PDF/UA file per edition (`--lang en`, then `--lang fr`)",
-            ),
-        ]
-        .into());
-    }
+    refuse_untaggable(&documents, standards)?;
     let document = if documents.len() == 1 {
         documents.pop().expect("one document")
     } else {
@@ -132,15 +100,7 @@ pub fn produce(
         lap("pictures");
     }
     // A character no font has would print as a box without a word: say where it is.
-    let mut missing = Vec::new();
-    for brief in briefs {
-        for warning in engine.fonts().missing_glyphs(&brief.origins) {
-            if !missing.contains(&warning) {
-                missing.push(warning);
-            }
-        }
-    }
-    warnings.splice(0..0, missing);
+    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
     Ok(Produced {
         files: out,
         pages: count,
@@ -148,6 +108,58 @@ pub fn produce(
         warnings,
         timings,
     })
+}
+
+/// Compiles each edition's world; every edition's problems are reported together.
+fn compile_all(
+    prepared: &[Prepared<'_>],
+    compiled: &Compiled,
+    files: &mut Files,
+) -> Result<(Vec<PagedDocument>, Vec<Diagnostic>), Failure> {
+    let mut documents = Vec::new();
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    for one in prepared {
+        match typeset::compile(&one.world, compiled, files) {
+            Ok(document) => {
+                warnings.extend(document.warnings);
+                documents.push(document.document);
+            }
+            Err(mut errors) => problems.append(&mut errors),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    Ok((documents, warnings))
+}
+
+/// Refuses to join editions for PDF/UA-1 when their tags could not be told apart.
+fn refuse_untaggable(
+    documents: &[PagedDocument],
+    standards: &[typst_pdf::PdfStandard],
+) -> Result<(), Failure> {
+    let repeated = typeset::repeated_elements(documents);
+    if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
+        return Err(vec![
+            Diagnostic::error(
+                None,
+                format!(
+                    "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
+                    if repeated == 1 { "" } else { "s" },
+                    if repeated == 1 { "s" } else { "" },
+                ),
+            )
+            .with_note(
+                "each edition is typeset on its own, and typst knows an element by its content and its place in the template: a footnote written the same in two editions is the same element twice, and the tags of the combined PDF could not tell which note belongs to which mark",
+            )
+            .with_hint(
+                "give the footnote in each language, or make one PDF/UA file per edition (`--lang en`, then `--lang fr`)",
+            ),
+        ]
+        .into());
+    }
+    Ok(())
 }
 
 impl Produced {

@@ -682,7 +682,7 @@ pub fn of_note(
 ) -> Result<Written, Failure> {
     let recipients = recipients(brief)?;
     let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
-    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    let missing = engine.fonts().missing_glyphs([brief]);
     let base = &prepared.world;
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
         compile_copy(base, compiled, recipient, local, warnings)

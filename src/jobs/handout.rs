@@ -182,77 +182,12 @@ impl Handout {
         let config = brief.fields.get("handout").cloned().unwrap_or(Json::Null);
         let label_blanks = config.get("blank-pages").and_then(Json::as_str) == Some("labelled");
 
-        let present = |kind: PartKind| -> bool {
-            let non_empty = |key: &str| {
-                brief
-                    .fields
-                    .get(key)
-                    .and_then(Json::as_array)
-                    .is_some_and(|a| !a.is_empty())
-            };
-            match kind {
-                PartKind::Note | PartKind::Notes => true,
-                PartKind::Agenda => config.get("agenda").and_then(Json::as_str).is_some(),
-                PartKind::Participants => non_empty("participants"),
-                PartKind::Questions => non_empty("questions"),
-            }
+        let kinds = part_kinds(&brief, &config, &mut problems);
+        let mut agenda = if kinds.contains(&PartKind::Agenda) {
+            load_agenda(&brief, &config, input, files, &mut warnings, &mut problems)
+        } else {
+            None
         };
-        let listed = listed_parts(&brief.root);
-        let kinds: Vec<PartKind> = match &listed {
-            Some(listed) => {
-                for (kind, span) in listed {
-                    if !present(*kind) {
-                        problems.push(
-                            Diagnostic::error(
-                                Some(*span),
-                                format!(
-                                    "the handout lists `{}`, but {}",
-                                    kind.name(),
-                                    lacks(*kind)
-                                ),
-                            )
-                            .with_field("handout.parts")
-                            .with_hint("give it in the brief, or take it off the list"),
-                        );
-                    }
-                }
-                listed.iter().map(|(k, _)| *k).collect()
-            }
-            None => PartKind::ALL.into_iter().filter(|k| present(*k)).collect(),
-        };
-
-        let mut agenda = None;
-        if kinds.contains(&PartKind::Agenda)
-            && let Some(text) = config.get("agenda").and_then(Json::as_str)
-        {
-            let span = brief
-                .origins
-                .iter()
-                .find(|o| o.path == "handout.agenda")
-                .map(|o| o.span);
-            match agenda_path(text, span, files) {
-                Ok(agenda_file) => {
-                    // The agenda is a brief of its own: its own layers, no --set.
-                    let agenda_input = Sources {
-                        sets: Vec::new(),
-                        templates: input.templates.clone(),
-                        langs: input.langs.clone(),
-                    };
-                    match load::load(&agenda_file, &agenda_input, files) {
-                        Ok(loaded) => {
-                            warnings.extend(loaded.warnings.iter().cloned());
-                            agenda = Some(loaded);
-                        }
-                        Err(Failure::Problems(mut found)) => problems.append(&mut found),
-                        Err(Failure::App(error)) => problems.push(
-                            Diagnostic::error(span, error.message.clone())
-                                .with_field("handout.agenda"),
-                        ),
-                    }
-                }
-                Err(problem) => problems.push(problem),
-            }
-        }
 
         let mut parts_briefs: Vec<(PartKind, Option<Brief>)> = Vec::new();
         for kind in &kinds {
@@ -409,15 +344,9 @@ impl Handout {
     /// The warnings about characters no font has, in every part: said once per handout,
     /// not once per copy.
     pub fn missing_glyphs(&self, engine: &Engine) -> Vec<Diagnostic> {
-        let mut missing = Vec::new();
-        for part in &self.parts {
-            for warning in engine.fonts().missing_glyphs(&part.brief.origins) {
-                if !missing.contains(&warning) {
-                    missing.push(warning);
-                }
-            }
-        }
-        missing
+        engine
+            .fonts()
+            .missing_glyphs(self.parts.iter().map(|p| &p.brief))
     }
 
     fn has_blank(&self, plan: &Plan) -> bool {
@@ -554,6 +483,85 @@ fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
             })
             .collect(),
     )
+}
+
+/// The parts a handout has: those `handout.parts` lists (each must be there: an error at
+/// its place otherwise), else every part the brief gives, in the usual order.
+fn part_kinds(brief: &Brief, config: &Json, problems: &mut Vec<Diagnostic>) -> Vec<PartKind> {
+    let present = |kind: PartKind| -> bool {
+        let non_empty = |key: &str| {
+            brief
+                .fields
+                .get(key)
+                .and_then(Json::as_array)
+                .is_some_and(|a| !a.is_empty())
+        };
+        match kind {
+            PartKind::Note | PartKind::Notes => true,
+            PartKind::Agenda => config.get("agenda").and_then(Json::as_str).is_some(),
+            PartKind::Participants => non_empty("participants"),
+            PartKind::Questions => non_empty("questions"),
+        }
+    };
+    let listed = listed_parts(&brief.root);
+    match &listed {
+        Some(listed) => {
+            for (kind, span) in listed {
+                if !present(*kind) {
+                    problems.push(
+                        Diagnostic::error(
+                            Some(*span),
+                            format!("the handout lists `{}`, but {}", kind.name(), lacks(*kind)),
+                        )
+                        .with_field("handout.parts")
+                        .with_hint("give it in the brief, or take it off the list"),
+                    );
+                }
+            }
+            listed.iter().map(|(k, _)| *k).collect()
+        }
+        None => PartKind::ALL.into_iter().filter(|k| present(*k)).collect(),
+    }
+}
+
+/// Reads the agenda `handout.agenda` names: a brief of its own (its own layers, no --set),
+/// its problems reported at the field's place.
+fn load_agenda(
+    brief: &Brief,
+    config: &Json,
+    input: &Sources,
+    files: &mut Files,
+    warnings: &mut Vec<Diagnostic>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Brief> {
+    let text = config.get("agenda").and_then(Json::as_str)?;
+    let span = brief
+        .origins
+        .iter()
+        .find(|o| o.path == "handout.agenda")
+        .map(|o| o.span);
+    match agenda_path(text, span, files) {
+        Ok(agenda_file) => {
+            // The agenda is a brief of its own: its own layers, no --set.
+            let agenda_input = Sources {
+                sets: Vec::new(),
+                templates: input.templates.clone(),
+                langs: input.langs.clone(),
+            };
+            match load::load(&agenda_file, &agenda_input, files) {
+                Ok(loaded) => {
+                    warnings.extend(loaded.warnings.iter().cloned());
+                    return Some(loaded);
+                }
+                Err(Failure::Problems(mut found)) => problems.append(&mut found),
+                Err(Failure::App(error)) => problems.push(
+                    Diagnostic::error(span, error.message.clone()).with_field("handout.agenda"),
+                ),
+            }
+        }
+        Err(problem) => problems.push(problem),
+    }
+    None
 }
 
 /// Resolves `handout.agenda` against the folder of the file that gave it (the current folder

@@ -12,7 +12,7 @@ use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 
 use crate::diag::Diagnostic;
-use crate::model::brief::Provenance;
+use crate::model::brief::{Brief, Provenance};
 use crate::text::is_invisible;
 
 /// One face: where its bytes are, and the parsed font once somebody needed it.
@@ -103,10 +103,29 @@ impl Fonts {
         })
     }
 
+    /// A warning for each character of the briefs' fields that no font has (typst would
+    /// print it as an empty box, silently), at the first field that has it; a character
+    /// missing from several briefs (the editions of one brief, a handout's parts) is reported
+    /// once.
+    pub fn missing_glyphs<'b>(
+        &self,
+        briefs: impl IntoIterator<Item = &'b Brief>,
+    ) -> Vec<Diagnostic> {
+        let mut missing: Vec<Diagnostic> = Vec::new();
+        for brief in briefs {
+            for warning in self.missing_in(&brief.origins) {
+                if !missing.contains(&warning) {
+                    missing.push(warning);
+                }
+            }
+        }
+        missing
+    }
+
     /// A warning for each character of the brief's values that no face can print, naming the
     /// character and the first field it is in (and how many other fields hold it). Each
     /// distinct character is looked up once, so this costs little even for a long brief.
-    pub fn missing_glyphs(&self, origins: &[Provenance]) -> Vec<Diagnostic> {
+    fn missing_in(&self, origins: &[Provenance]) -> Vec<Diagnostic> {
         let mut known: HashMap<char, bool> = HashMap::new();
         // (character, first place, how many other fields)
         let mut missing: Vec<(char, &Provenance, usize)> = Vec::new();

@@ -271,7 +271,7 @@ pub fn typeset(
         &options.standards,
     )?;
     // A character no font has would print as a box without a word: say where it is.
-    let missing = engine.fonts().missing_glyphs(&brief.origins);
+    let missing = engine.fonts().missing_glyphs([brief]);
     output.warnings.splice(0..0, missing);
     Ok(output)
 }
