@@ -575,6 +575,18 @@ pub fn is_font(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// The folder under `templates/` in the repository that holds the page library
+/// ([`crate::model::contract::PAGE_LIBRARY`]) rather than a template: it has no manifest, so it
+/// is never listed or loaded as one.
+const PAGE_LIBRARY_FOLDER: &str = "@page/";
+
+/// The page library's files, embedded in the binary: (path inside the package, contents).
+pub fn page_library() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(path, bytes)| path.strip_prefix(PAGE_LIBRARY_FOLDER).map(|p| (p, *bytes)))
+}
+
 /// Every font file shipped by a built-in template (under its `fonts/` folder).
 pub fn builtin_fonts() -> impl Iterator<Item = &'static [u8]> {
     embedded::FILES
