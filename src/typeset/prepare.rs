@@ -77,6 +77,8 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "id": build_id,
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
             "template": brief.template.manifest.name,
+            // The version of the template contract this data follows.
+            "contract": crate::model::contract::VERSION,
             "attach": attach,
             "changes": options.changes,
             "grayscale": options.grayscale,
