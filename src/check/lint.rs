@@ -46,7 +46,8 @@ fn properties(kind: Kind) -> Option<&'static [&'static str]> {
 pub fn lint(template: &Template, files: &mut Files) -> Vec<Diagnostic> {
     let mut linter = Linter {
         template,
-        problems: Vec::new(),
+        // What loading found (a manifest without `contract`) is reported with the rest.
+        problems: template.warnings.clone(),
         read: HashSet::new(),
     };
     for (path, bytes) in &template.files {

@@ -68,7 +68,8 @@ pub fn load_editions(
     }
     let (root, template, at) = read(path, input, files)?;
     let mut editions = Vec::new();
-    let mut problems: Vec<Diagnostic> = Vec::new();
+    // The template's own warnings (such as a manifest without `contract`) come first.
+    let mut problems: Vec<Diagnostic> = template.warnings.clone();
     for language in languages {
         let edition = edition_root(&root, &template, language, files);
         let mut checked = check::check_edition(&edition, &template, files, language);

@@ -832,12 +832,4 @@ mod tests {
         assert_eq!(plan.blank_before, [false, false]);
         assert_eq!(plan.total, 4);
     }
-
-    #[test]
-    fn part_templates_share_one_page_furniture() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let read = |part: &str| std::fs::read(root.join(part).join("page.typ")).unwrap();
-        assert_eq!(read("participants"), read("questions"));
-        assert_eq!(read("participants"), read("notes"));
-    }
 }

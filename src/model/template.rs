@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::error::describe_io;
 use crate::input::yaml::{self, Node};
+use crate::model::contract;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -39,6 +40,10 @@ pub struct Manifest {
     /// Field paths tried in order for the PDF's creation date, such as `event.date`.
     #[serde(default, rename = "document-date")]
     pub document_date: Vec<String>,
+    /// The version of the template contract (see [`contract`]) the template is written for;
+    /// none is read as version 1, with a warning.
+    #[serde(default)]
+    pub contract: Option<u32>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
 }
@@ -183,6 +188,9 @@ pub struct Template {
     pub origin: Origin,
     /// The name diagnostics give the template folder.
     pub display_root: String,
+    /// Warnings found while loading it: a manifest that declares no `contract`, or an older
+    /// one. Loading a brief passes them on with the brief's own warnings.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The most a template folder read from disk may hold.
@@ -442,8 +450,11 @@ impl Template {
             files: template_files,
             origin,
             display_root,
+            warnings: Vec::new(),
         };
+        let mut template = template;
         template.validate()?;
+        template.warnings = template.check_contract()?;
         Ok(template)
     }
 
@@ -453,6 +464,79 @@ impl Template {
             end: self.manifest_tree.span.start,
             ..self.manifest_tree.span
         }
+    }
+
+    /// Checks the manifest's `contract` against the version this brief serves: a newer (or
+    /// unknown) version is an error at its line, since the template relies on data or library
+    /// functions this brief does not have and would fail deep inside typst or print wrong; an
+    /// older one, or none, builds with a warning saying what changed since.
+    fn check_contract(&self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let current = contract::VERSION;
+        let history = || {
+            contract::HISTORY
+                .iter()
+                .map(|(version, what)| format!("contract {version}: {what}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let Some(declared) = self.manifest.contract else {
+            return Ok(vec![
+                Diagnostic::warning(
+                    Some(self.manifest_span()),
+                    format!(
+                        "{MANIFEST} declares no `contract`: it is read as template contract 1"
+                    ),
+                )
+                .with_hint(format!(
+                    "add `contract: {current}` to {MANIFEST}: the version of the template contract (the data, the page library and the manifest keys, see docs/templates.md) the template is written for"
+                )),
+            ]);
+        };
+        let at = self
+            .manifest_tree
+            .get("contract")
+            .map_or(self.manifest_span(), |entry| entry.node.span);
+        if declared == 0 || declared > current {
+            let what = if declared == 0 {
+                "there is no template contract 0: the first is 1".to_string()
+            } else {
+                format!(
+                    "the template is written for template contract {declared}, but this brief ({}) serves contract {current}",
+                    env!("CARGO_PKG_VERSION")
+                )
+            };
+            let hint = if declared == 0 {
+                format!("write `contract: {current}`")
+            } else {
+                format!(
+                    "use a brief that serves contract {declared}, or write the template for contract {current} (docs/templates.md says what each version has)"
+                )
+            };
+            return Err(vec![
+                Diagnostic::error(Some(at), what)
+                    .with_note(format!("the versions this brief knows:\n{}", history()))
+                    .with_hint(hint),
+            ]);
+        }
+        if declared < current {
+            let changes: Vec<String> = contract::changes_since(declared)
+                .iter()
+                .map(|(version, what)| format!("contract {version}: {what}"))
+                .collect();
+            return Ok(vec![
+                Diagnostic::warning(
+                    Some(at),
+                    format!(
+                        "the template is written for template contract {declared}; this brief serves contract {current}"
+                    ),
+                )
+                .with_note(format!("changed since:\n{}", changes.join("\n")))
+                .with_hint(format!(
+                    "check the template against these changes, then write `contract: {current}`"
+                )),
+            ]);
+        }
+        Ok(Vec::new())
     }
 
     /// Checks that the manifest is coherent: lists have items, records fields, and so on.
@@ -575,6 +659,18 @@ pub fn is_font(path: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// The folder under `templates/` in the repository that holds the page library
+/// ([`crate::model::contract::PAGE_LIBRARY`]) rather than a template: it has no manifest, so it
+/// is never listed or loaded as one.
+const PAGE_LIBRARY_FOLDER: &str = "@page/";
+
+/// The page library's files, embedded in the binary: (path inside the package, contents).
+pub fn page_library() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    embedded::FILES
+        .iter()
+        .filter_map(|(path, bytes)| path.strip_prefix(PAGE_LIBRARY_FOLDER).map(|p| (p, *bytes)))
+}
+
 /// Every font file shipped by a built-in template (under its `fonts/` folder).
 pub fn builtin_fonts() -> impl Iterator<Item = &'static [u8]> {
     embedded::FILES
@@ -596,6 +692,27 @@ mod tests {
                 panic!("{}", crate::diag::render(&files, &problems));
             }
         }
+    }
+
+    #[test]
+    fn every_builtin_template_declares_the_current_contract() {
+        for name in Template::builtin_names() {
+            let mut files = Files::default();
+            let template = Template::builtin(name, &mut files).expect("loads");
+            assert_eq!(
+                template.manifest.contract,
+                Some(contract::VERSION),
+                "{name}"
+            );
+            assert!(template.warnings.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_page_library_is_no_template() {
+        assert!(page_library().any(|(path, _)| path == "typst.toml"));
+        assert!(page_library().any(|(path, _)| path == "lib.typ"));
+        assert!(!Template::builtin_names().iter().any(|n| n.starts_with('@')));
     }
 
     #[test]

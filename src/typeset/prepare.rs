@@ -56,6 +56,13 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             hasher.update(bytes);
         }
     }
+    // The page library every built-in template imports is an input too.
+    for (path, bytes) in crate::model::template::page_library() {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
     let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
@@ -71,6 +78,8 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "id": build_id,
             "generator": concat!("brief ", env!("CARGO_PKG_VERSION")),
             "template": brief.template.manifest.name,
+            // The version of the template contract this data follows.
+            "contract": crate::model::contract::VERSION,
             "attach": attach,
             "changes": options.changes.as_ref().map(Changes::to_json),
             "grayscale": options.grayscale,

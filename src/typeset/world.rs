@@ -10,14 +10,15 @@ use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::package::PackageSpec;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::error::{AppError, describe_io};
-use crate::model::contract::{COPY_PATH, DATA_PATH, SOURCE_PATH};
-use crate::model::template::Template;
+use crate::model::contract::{COPY_PATH, DATA_PATH, PAGE_LIBRARY, SOURCE_PATH};
+use crate::model::template::{Template, page_library};
 use crate::typeset::fonts::Fonts;
 
 /// The file id of [`DATA_PATH`]. One id for every brief: ids are never freed.
@@ -28,6 +29,39 @@ pub static SOURCE_ID: LazyLock<FileId> = LazyLock::new(|| project_id(SOURCE_PATH
 
 /// The file id of [`COPY_PATH`].
 pub static COPY_ID: LazyLock<FileId> = LazyLock::new(|| project_id(COPY_PATH));
+
+/// The page library's package, `@brief/page:0.1.0`.
+static PAGE_SPEC: LazyLock<PackageSpec> = LazyLock::new(|| {
+    PAGE_LIBRARY
+        .parse()
+        .expect("the page library's name is a package spec")
+});
+
+/// The page library's files, parsed once per process (they are the same for every template):
+/// sources and raw bytes by their id in the package.
+static PAGE_FILES: LazyLock<(HashMap<FileId, Source>, HashMap<FileId, Bytes>)> =
+    LazyLock::new(|| {
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for (path, bytes) in page_library() {
+            let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
+                continue;
+            };
+            let id = RootedPath::new(VirtualRoot::Package(PAGE_SPEC.clone()), vpath).intern();
+            if path.ends_with(".typ")
+                && let Ok(text) = std::str::from_utf8(bytes)
+            {
+                sources.insert(id, Source::new(id, text.to_string()));
+            }
+            files.insert(id, Bytes::new(bytes));
+        }
+        (sources, files)
+    });
+
+/// Whether `id` is a file of the page library's package.
+fn in_page_library(id: FileId) -> bool {
+    matches!(id.root(), VirtualRoot::Package(spec) if *spec == *PAGE_SPEC)
+}
 
 /// What [`COPY_PATH`] holds for a build that is not a personalized copy.
 const NO_COPY: &[u8] = br#"{"recipient":null}"#;
@@ -141,18 +175,22 @@ impl Compiled {
     /// The name diagnostics give a file of this template.
     pub fn display_name(&self, id: FileId) -> String {
         let path = id.vpath().get_without_slash();
-        if id == *DATA_ID {
+        let contract =
+            |root: &FileId| *root == id || in_page_library(id) && root.vpath() == id.vpath();
+        if contract(&DATA_ID) {
             "the brief's data".into()
-        } else if id == *COPY_ID {
+        } else if contract(&COPY_ID) {
             "the copy's recipient".into()
+        } else if in_page_library(id) {
+            format!("the page library {PAGE_LIBRARY}, {path}")
         } else {
             format!("{}/{path}", self.display_root)
         }
     }
 
-    /// The source text of one of the template's typst files.
+    /// The source text of one of the template's typst files, or of the page library's.
     pub fn source(&self, id: FileId) -> Option<&Source> {
-        self.sources.get(&id)
+        self.sources.get(&id).or_else(|| PAGE_FILES.0.get(&id))
     }
 }
 
@@ -231,7 +269,7 @@ impl World for BriefWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        match self.template.sources.get(&id) {
+        match self.template.source(id) {
             Some(source) => Ok(source.clone()),
             None => match self.file(id) {
                 Ok(_) => Err(FileError::NotSource),
@@ -242,12 +280,30 @@ impl World for BriefWorld<'_> {
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if let VirtualRoot::Package(spec) = id.root() {
-            return Err(FileError::Other(Some(
-                format!(
-                    "packages cannot be downloaded ({spec}); copy the package's files into the template folder and import them by path"
-                )
-                .into(),
-            )));
+            if *spec != *PAGE_SPEC {
+                return Err(FileError::Other(Some(
+                    format!(
+                        "packages cannot be downloaded ({spec}); the only package brief serves is its page library {PAGE_LIBRARY}: copy other packages' files into the template folder and import them by path"
+                    )
+                    .into(),
+                )));
+            }
+            // Inside the page library, the contract's paths read the very same files.
+            let path = id.vpath().get_with_slash();
+            if path == DATA_PATH {
+                return Ok(self.data.clone());
+            }
+            if path == SOURCE_PATH {
+                return Ok(self.source.clone());
+            }
+            if path == COPY_PATH {
+                return Ok(self.copy.clone());
+            }
+            return PAGE_FILES.1.get(&id).cloned().ok_or_else(|| {
+                FileError::Other(Some(
+                    format!("the page library {PAGE_LIBRARY} has no file `{path}`").into(),
+                ))
+            });
         }
         if id == *DATA_ID {
             return Ok(self.data.clone());

@@ -200,10 +200,6 @@ fn an_error_in_a_part_points_at_the_brief() {
             "templates/participants/main.typ",
             &fs::read(built_in.join("main.typ")).unwrap(),
         ),
-        (
-            "templates/participants/page.typ",
-            &fs::read(built_in.join("page.typ")).unwrap(),
-        ),
     ]);
     let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
     assert_eq!(output.status.code(), Some(1), "{stderr}");

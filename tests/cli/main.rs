@@ -4,6 +4,7 @@
 mod agenda;
 mod bilingual;
 mod build;
+mod contract;
 mod copies;
 mod errors;
 mod handout;
