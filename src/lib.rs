@@ -1,24 +1,25 @@
 //! `brief` turns a roundtable briefing written in YAML into a print-ready PDF.
 //!
-//! The source tree is the pipeline, each folder a stage that calls only the stages before it:
+//! The source tree is the pipeline; each folder uses only the folders above it in this list
+//! (`tests/architecture.rs` checks it, and that no module imports one that imports it back):
 //!
 //! ```text
-//! input    the brief's files read within limits; YAML to trees that remember each value's
-//!          place; layers (`extends`) and `--set` merged
-//!   -> model    what a template declares (manifests, the registry, the contract it reads)
-//!               and what a checked brief is (fields, provenance, locale, dates, paper)
-//!   -> check    the brief checked against the template's declared fields, every problem at
-//!               once; rich text, content checks (citations, acronyms), change marks
-//!   -> typeset  the typst World over the checked data, fonts, compile and PDF export,
-//!               pictures of pages, grayscale images
-//!   -> output   files written atomically, staged folders renamed into place
-//! jobs     one build, a batch on every core, personalized copies, the handout bundle
-//! cli      the clap types and one module per command: parse, call a job, print
+//! text, diag, error   shared by every stage: white space and plurals; problems with their
+//!                     place, drawn as file:line:column reports; plain errors and exit codes
+//! input               the brief's files read within limits, YAML to trees that remember each
+//!                     value's place, layers (`extends`) and `--set` merged
+//! output              -o as a type, files written atomically
+//! model               what a template declares (manifests, the registry, the contract it
+//!                     reads) and what a checked brief is (fields, provenance, locale, paper)
+//! check               the brief checked against the template's fields, every problem at
+//!                     once; rich text, citations and acronyms, change marks; loading editions
+//! typeset             the typst World over the checked data, fonts, compile and PDF export,
+//!                     pictures of pages, grayscale images
+//! jobs                one build, a batch on every core, personalized copies, the handout
+//! cli                 the clap types and one module per command: parse, call a job, print
 //! ```
 //!
-//! Beside them, used by every stage: [`diag`] (problems with their place, drawn as
-//! `file:line:column` reports), [`error`] (plain errors, exit codes, and [`error::Failure`],
-//! either kind) and [`text`] (white space, invisible characters, plurals).
+//! docs/architecture.md says more about each folder.
 
 // A `Diagnostic` is large, but errors are the cold path and boxing them everywhere adds noise.
 #![allow(clippy::result_large_err)]
