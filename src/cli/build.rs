@@ -15,6 +15,7 @@ use crate::jobs::build;
 use crate::jobs::copies::{self, Destination};
 use crate::model::brief::Brief;
 use crate::output::{self, Durability, Output};
+use crate::text::plural;
 use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::preview::{PictureFormat, PictureOptions, Plan};
 use crate::typeset::world::{Compiled, Engine};
@@ -80,7 +81,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     ctx.detail(format!(
         "wrote {} file{} in {} ms",
         result.files.len(),
-        if result.files.len() == 1 { "" } else { "s" },
+        plural(result.files.len()),
         writing.elapsed().as_millis()
     ));
     let to_stdout = plan.pdf.as_ref().is_some_and(Output::is_stdout);
@@ -210,7 +211,7 @@ fn note_stale_pictures(ctx: &Context, plan: &Plan, pages: usize) {
                     "note: {} is from an earlier build (the brief now has {} page{})",
                     next.display(),
                     pages,
-                    if pages == 1 { "" } else { "s" }
+                    plural(pages)
                 ));
             }
         }
@@ -309,12 +310,12 @@ pub fn report_copies(
 ) {
     let threads = written.threads;
     ctx.warn(files, &written.warnings);
-    for (name, file, pages) in &written.copies {
-        let s = if *pages == 1 { "" } else { "s" };
-        if file.is_empty() {
-            ctx.detail(format!("  {name} ({pages} page{s})"));
-        } else {
-            ctx.detail(format!("  {file}  {name} ({pages} page{s})"));
+    for copy in &written.copies {
+        let (name, pages) = (&copy.name, copy.pages);
+        let s = plural(pages);
+        match &copy.file {
+            None => ctx.detail(format!("  {name} ({pages} page{s})")),
+            Some(file) => ctx.detail(format!("  {file}  {name} ({pages} page{s})")),
         }
     }
     if matches!(destination, Destination::Merged(Output::Stdout)) {
@@ -328,12 +329,12 @@ pub fn report_copies(
             "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
             dir.display(),
             written.pages,
-            if threads == 1 { "" } else { "s" }
+            plural(threads)
         ),
         Destination::Merged(file) => format!(
             "wrote {file} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
             written.pages,
-            if threads == 1 { "" } else { "s" }
+            plural(threads)
         ),
     });
 }

@@ -19,6 +19,7 @@ use crate::error::{AppError, Failure};
 use crate::jobs::build;
 use crate::model::template::{Origin, Template};
 use crate::output::{self, Durability, Output};
+use crate::text::plural;
 use crate::typeset::prepare::BuildOptions;
 use crate::typeset::preview::Plan;
 use crate::typeset::world::{Compiled, Engine};
@@ -138,7 +139,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
                 eprintln!(
                     "{}  {reason}: not built ({problems} problem{}); {target} is unchanged",
                     clock(),
-                    if problems == 1 { "" } else { "s" },
+                    plural(problems),
                 );
             }
         }

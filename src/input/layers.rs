@@ -13,6 +13,7 @@ use crate::error::Failure;
 use crate::error::describe_io;
 use crate::input::read::read_text;
 use crate::input::yaml::{self, Entry, Node, Scalar, Value};
+use crate::text::plural;
 
 /// The key that names house-style files below a brief.
 pub const EXTENDS: &str = "extends";
@@ -349,7 +350,7 @@ fn place(
                 let Some(item) = items.get_mut(*index) else {
                     return Err(vec![Diagnostic::error(
                         Some(Span::new(key, range.clone())),
-                        format!("`{}` has {len} item{}, so there is no [{index}]", &path[..range.start], if len == 1 { "" } else { "s" }),
+                        format!("`{}` has {len} item{}, so there is no [{index}]", &path[..range.start], plural(len)),
                     )
                     .with_hint("`--set` can change list items but not add them; set the whole list instead")]);
                 };

@@ -6,6 +6,7 @@ use crate::diag::{Diagnostic, Files};
 use crate::error::Failure;
 use crate::model::brief::Brief;
 use crate::output::Output;
+use crate::text::plural;
 use crate::typeset;
 use crate::typeset::prepare::{BuildOptions, Prepared, prepare};
 use crate::typeset::preview::{self, Plan};
@@ -146,7 +147,7 @@ fn refuse_untaggable(
                 None,
                 format!(
                     "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
-                    if repeated == 1 { "" } else { "s" },
+                    plural(repeated),
                     if repeated == 1 { "s" } else { "" },
                 ),
             )
@@ -166,11 +167,11 @@ impl Produced {
     /// The page count in words, saying how many were pictured when not all were: `2 pages`,
     /// `1 of 2 pages`.
     pub fn pages_in_words(&self) -> String {
-        let plural = if self.pages == 1 { "" } else { "s" };
+        let s = plural(self.pages);
         if self.pictured > 0 && self.pictured < self.pages {
-            format!("{} of {} page{plural}", self.pictured, self.pages)
+            format!("{} of {} page{s}", self.pictured, self.pages)
         } else {
-            format!("{} page{plural}", self.pages)
+            format!("{} page{s}", self.pages)
         }
     }
 }

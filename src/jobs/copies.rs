@@ -494,14 +494,25 @@ pub struct Job<'j> {
 /// What a finished batch wrote.
 #[derive(Debug, Clone)]
 pub struct Written {
-    /// Each copy: recipient's name, file name (empty for a merged file), pages.
-    pub copies: Vec<(String, String, usize)>,
+    /// Each copy, in recipient order.
+    pub copies: Vec<Copy>,
     /// Pages in all.
     pub pages: usize,
     /// Warnings the copies raised, each once.
     pub warnings: Vec<Diagnostic>,
     /// How many threads made them.
     pub threads: usize,
+}
+
+/// One copy of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    /// Who it is for.
+    pub name: String,
+    /// Its file's name in the folder; `None` in a merged print file.
+    pub file: Option<String>,
+    /// Its pages.
+    pub pages: usize,
 }
 
 /// Makes every recipient's copy and writes them to `destination`, all or nothing: when any
@@ -549,7 +560,11 @@ pub fn make(
                     .iter()
                     .zip(names)
                     .zip(pages)
-                    .map(|((r, n), p)| (r.name.clone(), n, p))
+                    .map(|((r, file), pages)| Copy {
+                        name: r.name.clone(),
+                        file: Some(file),
+                        pages,
+                    })
                     .collect(),
                 pages: total,
                 warnings,
@@ -569,7 +584,11 @@ pub fn make(
             let copies = recipients
                 .iter()
                 .zip(&documents)
-                .map(|(r, d)| (r.name.clone(), String::new(), d.pages().len()))
+                .map(|(r, d)| Copy {
+                    name: r.name.clone(),
+                    file: None,
+                    pages: d.pages().len(),
+                })
                 .collect();
             // Each copy starts on a new sheet when the file is printed on both sides.
             let merged = crate::typeset::concat(

@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{AppError, describe_io};
+use crate::text::plural;
 
 /// Where a result goes: a file, or standard output (`-o -`). The command line makes one from
 /// its argument; nothing else compares a path with `-`.
@@ -171,7 +172,7 @@ pub fn write_all(files: &[(Output, Vec<u8>)], durability: Durability) -> Result<
             } else {
                 error.with_hint(format!(
                     "the {done} file{} before it in this build {} replaced",
-                    if done == 1 { "" } else { "s" },
+                    plural(done),
                     if done == 1 { "was" } else { "were" }
                 ))
             }
