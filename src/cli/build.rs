@@ -1,12 +1,11 @@
 //! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
 //! `--per-participant`, one personalized copy per participant.
 
-use std::path::Path;
 use std::time::Instant;
 
 use crate::check::changes;
 use crate::check::load::{self, Sources};
-use crate::cli::args::{BuildArgs, OutputFormat, RenderArgs};
+use crate::cli::args::{BuildArgs, OutputFormat};
 use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::error::AppError;
@@ -17,7 +16,7 @@ use crate::model::brief::Brief;
 use crate::output::{self, Durability, Output};
 use crate::text::plural;
 use crate::typeset::prepare::{self, BuildOptions};
-use crate::typeset::preview::{PictureFormat, PictureOptions, Plan};
+use crate::typeset::preview::Plan;
 use crate::typeset::world::{Compiled, Engine};
 
 /// Runs `brief build`; returns the exit code.
@@ -35,7 +34,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let (plan, destination) = if copies.per_participant {
         (None, Some(copies_destination(args)?))
     } else {
-        let plan = plan(&args.brief, args.output.as_ref(), &args.render)?;
+        let plan = super::render::plan(&args.brief, args.output.as_ref(), &args.render)?;
         for target in plan.targets() {
             output::check_target(&target, &[&args.brief])?;
         }
@@ -88,71 +87,13 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     if !to_stdout {
         ctx.say(format!(
             "wrote {} ({}, {} ms)",
-            describe_files(&result.files),
+            super::render::describe_files(&result.files),
             result.pages_in_words(),
             started.elapsed().as_millis()
         ));
     }
     note_stale_pictures(ctx, &plan, result.pages);
     Ok(())
-}
-
-/// Pixels per inch of PNG pictures unless `--ppi` says otherwise: a letter page is then 1224 by
-/// 1584 pixels, sharp on a laptop screen and small enough to attach to an e-mail.
-pub const DEFAULT_PPI: u32 = 144;
-
-/// The output plan from the command line.
-pub fn plan(brief: &Path, output: Option<&Output>, render: &RenderArgs) -> Result<Plan, AppError> {
-    let mut formats = Vec::new();
-    for format in &render.formats {
-        let picture = match format {
-            OutputFormat::Pdf => continue,
-            OutputFormat::Png => PictureFormat::Png,
-            OutputFormat::Svg => PictureFormat::Svg,
-        };
-        if !formats.contains(&picture) {
-            formats.push(picture);
-        }
-    }
-    if render.ppi.is_some() && !formats.contains(&PictureFormat::Png) {
-        return Err(
-            AppError::usage("--ppi sets the size of PNG pictures, but none are asked for")
-                .with_hint("add --format png"),
-        );
-    }
-    let options = PictureOptions {
-        formats,
-        ppi: render.ppi.unwrap_or(DEFAULT_PPI) as f32,
-    };
-    Plan::new(
-        brief,
-        output,
-        render.formats.contains(&OutputFormat::Pdf),
-        options,
-        render.pages.clone(),
-    )
-}
-
-/// The files written, in a few words: `note.pdf, note-1.png, note-2.png`, or for many pages
-/// `note.pdf, note-01.png … note-12.png`.
-pub fn describe_files(files: &[(Output, Vec<u8>)]) -> String {
-    let names: Vec<String> = files.iter().map(|(o, _)| o.to_string()).collect();
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < names.len() {
-        let ext = |n: &str| n.rsplit_once('.').map(|(_, e)| e.to_string());
-        let mut j = i + 1;
-        while j < names.len() && ext(&names[j]) == ext(&names[i]) {
-            j += 1;
-        }
-        if j - i > 3 {
-            parts.push(format!("{} … {}", names[i], names[j - 1]));
-        } else {
-            parts.extend(names[i..j].iter().cloned());
-        }
-        i = j;
-    }
-    parts.join(", ")
 }
 
 /// The options each edition is built with: the command line's choices, and with
@@ -226,52 +167,12 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
         )
         .with_hint("make the pictures in a build of their own, without --per-participant"));
     }
-    destination(
+    super::copies::destination(
         &args.brief,
         args.output.as_ref(),
         &args.copies,
         &args.input.sources(),
     )
-}
-
-/// Where `--per-participant` writes its copies (`brief build` and `brief handout`), checked
-/// before any work is done.
-pub fn destination(
-    brief: &Path,
-    out: Option<&Output>,
-    copies: &crate::cli::args::CopiesArgs,
-    input: &Sources,
-) -> Result<Destination, AppError> {
-    if !copies.merged && out.is_some() {
-        return Err(AppError::usage(
-            "`-o` names one file, but --per-participant writes one file per participant",
-        )
-        .with_hint(
-            "use --out-dir DIR for the folder of copies, or --merged -o FILE for one print file",
-        ));
-    }
-    if input.langs.len() > 1 {
-        return Err(AppError::usage(
-            "--per-participant makes copies of one edition, but --lang names several",
-        )
-        .with_hint(
-            "make the copies of each edition in a run of its own (`--lang en`, then `--lang fr`)",
-        ));
-    }
-    if copies.merged {
-        let target = out
-            .cloned()
-            .unwrap_or_else(|| copies::default_merged(brief).into());
-        output::check_target(&target, &[brief])?;
-        Ok(Destination::Merged(target))
-    } else {
-        Ok(Destination::Folder(
-            copies
-                .out_dir
-                .clone()
-                .unwrap_or_else(|| copies::default_dir(brief)),
-        ))
-    }
 }
 
 /// `--per-participant`: one copy of the note per participant, written all at once.
@@ -296,45 +197,6 @@ fn per_participant(
         show_progress,
         files,
     )?;
-    report_copies(ctx, files, &written, destination, started);
+    super::copies::report_copies(ctx, files, &written, destination, started);
     Ok(())
-}
-
-/// Says what a batch of copies wrote: each copy with `--verbose`, then one summary line.
-pub fn report_copies(
-    ctx: &Context,
-    files: &Files,
-    written: &copies::Written,
-    destination: &Destination,
-    started: Instant,
-) {
-    let threads = written.threads;
-    ctx.warn(files, &written.warnings);
-    for copy in &written.copies {
-        let (name, pages) = (&copy.name, copy.pages);
-        let s = plural(pages);
-        match &copy.file {
-            None => ctx.detail(format!("  {name} ({pages} page{s})")),
-            Some(file) => ctx.detail(format!("  {file}  {name} ({pages} page{s})")),
-        }
-    }
-    if matches!(destination, Destination::Merged(Output::Stdout)) {
-        return;
-    }
-    let count = written.copies.len();
-    let seconds = started.elapsed().as_secs_f64();
-    let copies = if count == 1 { "copy" } else { "copies" };
-    ctx.say(match destination {
-        Destination::Folder(dir) => format!(
-            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
-            dir.display(),
-            written.pages,
-            plural(threads)
-        ),
-        Destination::Merged(file) => format!(
-            "wrote {file} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
-            written.pages,
-            plural(threads)
-        ),
-    });
 }

@@ -48,7 +48,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let started = Instant::now();
     let target = target(args, "handout");
     let destination = if args.copies.per_participant {
-        Some(super::build::destination(
+        Some(super::copies::destination(
             &args.brief,
             args.output.as_ref(),
             &args.copies,
@@ -88,7 +88,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
             show_progress,
             files,
         )?;
-        super::build::report_copies(ctx, files, &written, &destination, started);
+        super::copies::report_copies(ctx, files, &written, &destination, started);
         return Ok(());
     }
     let exporting = Instant::now();

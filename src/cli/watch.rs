@@ -39,7 +39,7 @@ type Events = Receiver<notify::Result<notify::Event>>;
 /// What a session needs before its first build: the files it writes (checked to be
 /// writable) and the engine it keeps.
 fn start(args: &WatchArgs) -> Result<(Plan, Engine), AppError> {
-    let plan = super::build::plan(&args.brief, args.output.as_ref(), &args.render)?;
+    let plan = super::render::plan(&args.brief, args.output.as_ref(), &args.render)?;
     for target in plan.targets() {
         output::check_target(&target, &[&args.brief])?;
     }
@@ -219,7 +219,7 @@ impl Session {
         }
         output::write_all(&output.files, Durability::Unsynced)?;
         Ok((
-            super::build::describe_files(&output.files),
+            super::render::describe_files(&output.files),
             output.pages_in_words(),
         ))
     }
