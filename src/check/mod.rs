@@ -293,7 +293,7 @@ impl Checker<'_> {
                     Some(default) => {
                         let default = match decl_part(decl, "default") {
                             Some(node) => node.clone(),
-                            None => yaml::node_from_yaml(default, self.defaults_at),
+                            None => default.to_node(self.defaults_at),
                         };
                         let outer = std::mem::replace(&mut self.in_default, true);
                         let value = self.value(&default, field, decl, &field_path);

@@ -5,6 +5,7 @@
 
 use indexmap::IndexMap;
 
+use crate::input::yaml::{self, ManifestValue, Written};
 use crate::model::template::{Field, Kind, Template};
 
 /// The date placeholders use.
@@ -129,7 +130,8 @@ fn comment_lines(field: &Field) -> Vec<Line> {
         ));
     }
     if let Some(default) = &field.default
-        && let Some(text) = scalar_of(default)
+        && let Written::Inline(text) = default.written()
+        && !text.starts_with(['[', '{'])
     {
         notes.push(format!("default: {text}"));
     }
@@ -285,52 +287,19 @@ fn record_lines(fields: &IndexMap<String, Field>) -> Vec<Line> {
 }
 
 /// A default value from the manifest, as YAML.
-fn yaml_value(value: &serde_yaml::Value) -> Rendered {
-    if let Some(text) = scalar_of(value) {
-        return Rendered::inline(text);
-    }
-    let text = serde_yaml::to_string(value).unwrap_or_default();
-    let lines = text.lines().map(|l| Line::new(0, l)).collect();
-    match value {
-        serde_yaml::Value::Sequence(s) if s.is_empty() => Rendered::inline("[]"),
-        serde_yaml::Value::Mapping(m) if m.is_empty() => Rendered::inline("{}"),
-        _ => Rendered {
+fn yaml_value(value: &ManifestValue) -> Rendered {
+    match value.written() {
+        Written::Inline(text) => Rendered::inline(text),
+        Written::Block(text) => Rendered {
             inline: String::new(),
-            block: lines,
+            block: text.lines().map(|l| Line::new(0, l)).collect(),
         },
-    }
-}
-
-/// A scalar default written as YAML, or None for a list or map.
-fn scalar_of(value: &serde_yaml::Value) -> Option<String> {
-    match value {
-        serde_yaml::Value::Null => Some("null".into()),
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::String(s) => Some(scalar(s)),
-        serde_yaml::Value::Tagged(t) => scalar_of(&t.value),
-        _ => None,
     }
 }
 
 /// Text as a YAML scalar: plain when that reads back as the same text, double-quoted otherwise.
 pub fn scalar(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text.trim() == text
-        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~".contains(c))
-        && !text.contains(": ")
-        && !text.contains(" #")
-        && !text.ends_with(':')
-        && !text.chars().any(|c| c.is_control())
-        && matches!(
-            serde_yaml::from_str::<serde_yaml::Value>(text),
-            Ok(serde_yaml::Value::String(ref s)) if s == text
-        );
-    if plain {
-        text.to_string()
-    } else {
-        serde_json::to_string(text).expect("strings serialize")
-    }
+    yaml::scalar_text(text)
 }
 
 #[cfg(test)]

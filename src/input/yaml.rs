@@ -1,7 +1,7 @@
 //! Reading YAML: brief text into positioned [`Node`] trees, and template manifests into typed
 //! structs. Every brief and manifest is parsed here, so the parser behind either can be
-//! swapped; elsewhere serde_yaml only holds a manifest's default values and writes YAML for
-//! starter briefs.
+//! swapped: every use of serde_yaml is in this module (a manifest's default values are a
+//! [`ManifestValue`], which writes itself out for starter briefs).
 //!
 //! Briefs are read with `saphyr-parser`'s event stream because every later step (the checker,
 //! layer merging, `brief show`) needs the byte range each value came from, which serde_yaml
@@ -161,8 +161,76 @@ pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, 
     })
 }
 
-/// Converts a serde_yaml value (a template manifest's default) to a node placed at `span`.
-pub fn node_from_yaml(value: &serde_yaml::Value, span: Span) -> Node {
+/// A value written in a template manifest (a field's default), kept as parsed until the
+/// checker places it in a brief's tree or a starter brief writes it out.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct ManifestValue(serde_yaml::Value);
+
+/// A manifest value written as YAML for a starter brief.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// A scalar, or an empty list or map, on the key's own line.
+    Inline(String),
+    /// A list or map, one line each, below the key.
+    Block(String),
+}
+
+impl ManifestValue {
+    /// The value, if it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        self.0.as_str()
+    }
+
+    /// The value as a tree whose every node is placed at `span` (the manifest's place).
+    pub fn to_node(&self, span: Span) -> Node {
+        node_from_yaml(&self.0, span)
+    }
+
+    /// The value as YAML: a scalar quoted only where it must be ([`scalar_text`]).
+    pub fn written(&self) -> Written {
+        fn scalar_of(value: &serde_yaml::Value) -> Option<String> {
+            match value {
+                serde_yaml::Value::Null => Some("null".into()),
+                serde_yaml::Value::Bool(b) => Some(b.to_string()),
+                serde_yaml::Value::Number(n) => Some(n.to_string()),
+                serde_yaml::Value::String(s) => Some(scalar_text(s)),
+                serde_yaml::Value::Tagged(t) => scalar_of(&t.value),
+                _ => None,
+            }
+        }
+        if let Some(text) = scalar_of(&self.0) {
+            return Written::Inline(text);
+        }
+        match &self.0 {
+            serde_yaml::Value::Sequence(s) if s.is_empty() => Written::Inline("[]".into()),
+            serde_yaml::Value::Mapping(m) if m.is_empty() => Written::Inline("{}".into()),
+            value => Written::Block(serde_yaml::to_string(value).unwrap_or_default()),
+        }
+    }
+}
+
+/// Text as a YAML scalar: plain when that reads back as the same text, double-quoted otherwise.
+pub fn scalar_text(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.trim() == text
+        && !text.starts_with(|c: char| "-?:,[]{}#&*!|>'\"%@`~".contains(c))
+        && !text.contains(": ")
+        && !text.contains(" #")
+        && !text.ends_with(':')
+        && !text.chars().any(|c| c.is_control())
+        && matches!(
+            serde_yaml::from_str::<serde_yaml::Value>(text),
+            Ok(serde_yaml::Value::String(ref s)) if s == text
+        );
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).expect("strings serialize")
+    }
+}
+
+fn node_from_yaml(value: &serde_yaml::Value, span: Span) -> Node {
     let value = match value {
         serde_yaml::Value::Null => Value::Null,
         serde_yaml::Value::Bool(b) => Value::Scalar(Scalar {

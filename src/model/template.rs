@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::error::describe_io;
+use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
 
@@ -64,7 +65,7 @@ pub struct Field {
     pub required: bool,
     /// The value used when a brief gives none.
     #[serde(default)]
-    pub default: Option<serde_yaml::Value>,
+    pub default: Option<ManifestValue>,
     /// One line saying what the field is for.
     #[serde(default)]
     pub description: Option<String>,
