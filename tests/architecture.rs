@@ -77,6 +77,28 @@ fn each_stage_uses_only_the_stages_below_it() {
 }
 
 #[test]
+fn only_the_command_line_knows_clap() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = BTreeMap::new();
+    collect(&src, &src, &mut files);
+    let users: Vec<&String> = files
+        .iter()
+        .filter(|(module, _)| !module.starts_with("cli") && !module.is_empty())
+        .filter(|(_, text)| {
+            paths(&tokens(strip_tests(text)))
+                .iter()
+                .any(|path| path.first().is_some_and(|p| p == "clap"))
+        })
+        .map(|(module, _)| module)
+        .collect();
+    // main.rs maps to "" with lib.rs; it parses the command line and may name clap.
+    assert!(
+        users.is_empty(),
+        "modules outside cli/ that use clap: {users:?}"
+    );
+}
+
+#[test]
 fn the_reader_finds_a_cycle_past_comments_strings_and_tests() {
     // A three-module tree where `a` uses `b`, `b` uses `a::c` and `a` declares `c`.
     let dir = tempfile::tempdir().unwrap();

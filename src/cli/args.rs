@@ -191,7 +191,7 @@ pub struct PrintArgs {
     /// The paper size, over the brief's `paper` [default: the brief's, else letter for en-CA,
     /// en-US and fr-CA, a4 for ko-KR].
     #[arg(long, value_enum, value_name = "SIZE")]
-    pub paper: Option<crate::model::print::Paper>,
+    pub paper: Option<PaperArg>,
 
     /// An extra inside margin for binding duplex prints, such as `12mm` or `0.5in` (on the
     /// left of odd pages and the right of even ones), over the brief's `binding`.
@@ -203,8 +203,31 @@ impl PrintArgs {
     /// The overrides these flags make.
     pub fn overrides(&self) -> crate::model::print::PrintOverrides {
         crate::model::print::PrintOverrides {
-            paper: self.paper,
+            paper: self.paper.map(PaperArg::paper),
             binding_mm: self.binding,
+        }
+    }
+}
+
+/// The paper sizes `--paper` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PaperArg {
+    /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
+    Letter,
+    /// ISO A4, 210 × 297 mm (the default for ko-KR).
+    A4,
+    /// US Legal, 8.5 × 14 in.
+    Legal,
+}
+
+impl PaperArg {
+    /// The paper it names.
+    pub fn paper(self) -> crate::model::print::Paper {
+        use crate::model::print::Paper;
+        match self {
+            PaperArg::Letter => Paper::Letter,
+            PaperArg::A4 => Paper::A4,
+            PaperArg::Legal => Paper::Legal,
         }
     }
 }

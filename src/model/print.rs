@@ -12,7 +12,7 @@ use crate::model::brief::Brief;
 use crate::model::locale::Locale;
 
 /// The paper sizes templates are set on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paper {
     /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
     Letter,
