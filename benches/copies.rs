@@ -366,7 +366,7 @@ fn main() {
         export: &export,
         build_id: &prepared.build_id,
         threads: THREADS,
-        progress: &hidden,
+        progress: hidden.clone(),
     };
     let mut folder = Samples::default();
     let mut merged = Samples::default();

@@ -467,28 +467,27 @@ pub enum Destination {
     Merged(Output),
 }
 
+/// How a batch typesets one recipient's copy.
+pub type CompileCopy<'a> = dyn Fn(&Recipient, &mut Files, &mut Vec<Diagnostic>) -> Result<PagedDocument, Vec<Diagnostic>>
+    + Sync
+    + 'a;
+
+/// How a batch exports pages as PDF under an ident.
+pub type ExportCopy<'a> =
+    dyn Fn(&PagedDocument, &str, &mut Files) -> Result<Vec<u8>, Vec<Diagnostic>> + Sync + 'a;
+
 /// What a batch of copies shares besides the recipients: how each is typeset and exported.
 pub struct Job<'j> {
     /// Typesets one recipient's copy; warnings go to the list, problems to the error.
-    #[allow(clippy::type_complexity)]
-    pub compile: &'j (
-            dyn Fn(
-        &Recipient,
-        &mut Files,
-        &mut Vec<Diagnostic>,
-    ) -> Result<PagedDocument, Vec<Diagnostic>>
-                + Sync
-        ),
+    pub compile: &'j CompileCopy<'j>,
     /// Exports pages as PDF under an ident (the /ID is derived from it).
-    #[allow(clippy::type_complexity)]
-    pub export:
-        &'j (dyn Fn(&PagedDocument, &str, &mut Files) -> Result<Vec<u8>, Vec<Diagnostic>> + Sync),
+    pub export: &'j ExportCopy<'j>,
     /// The build identifier, from which each copy's ident is derived.
     pub build_id: &'j str,
     /// The threads to run on.
     pub threads: usize,
     /// Shown while the batch runs (hidden when not on a terminal).
-    pub progress: &'j indicatif::ProgressBar,
+    pub progress: indicatif::ProgressBar,
 }
 
 /// What a finished batch wrote.
@@ -502,6 +501,26 @@ pub struct Written {
     pub warnings: Vec<Diagnostic>,
     /// How many threads made them.
     pub threads: usize,
+}
+
+impl<'j> Job<'j> {
+    /// A job for `count` copies on as many cores as help, with a progress bar when
+    /// `show_progress` and on a terminal.
+    pub fn new(
+        compile: &'j CompileCopy<'j>,
+        export: &'j ExportCopy<'j>,
+        build_id: &'j str,
+        count: usize,
+        show_progress: bool,
+    ) -> Self {
+        Self {
+            compile,
+            export,
+            build_id,
+            threads: batch::threads(count),
+            progress: batch::progress(count, "copies", show_progress),
+        }
+    }
 }
 
 /// One copy of a batch.
@@ -537,7 +556,7 @@ pub fn make(
             let finished = batch::run(
                 &indexed,
                 job.threads,
-                job.progress,
+                &job.progress,
                 files,
                 |(recipient, name), local, warnings| {
                     let document = (job.compile)(recipient, local, warnings)?;
@@ -575,7 +594,7 @@ pub fn make(
             let finished = batch::run(
                 recipients,
                 job.threads,
-                job.progress,
+                &job.progress,
                 files,
                 |recipient, local, warnings| (job.compile)(recipient, local, warnings),
             );
@@ -716,15 +735,13 @@ pub fn of_note(
             &options.standards,
         )
     };
-    let threads = batch::threads(recipients.len());
-    let progress = batch::progress(recipients.len(), "copies", show_progress);
-    let job = Job {
-        compile: &compile,
-        export: &export,
-        build_id: &prepared.build_id,
-        threads,
-        progress: &progress,
-    };
+    let job = Job::new(
+        &compile,
+        &export,
+        &prepared.build_id,
+        recipients.len(),
+        show_progress,
+    );
     let mut written = make(&recipients, destination, &job, files)?;
     written.warnings.splice(0..0, missing);
     Ok(written)

@@ -25,7 +25,6 @@ use crate::diag::{Diagnostic, Files, Span};
 use crate::error::AppError;
 use crate::error::Failure;
 use crate::input::yaml::{Node, Value};
-use crate::jobs::batch;
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
@@ -756,15 +755,7 @@ impl Handout {
         let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
             typeset::export_pdf(document, &worlds, local, ident, base.date, standards)
         };
-        let threads = batch::threads(recipients.len());
-        let progress = batch::progress(recipients.len(), "copies", show_progress);
-        let job = Job {
-            compile: &compile,
-            export: &export,
-            build_id: &plan.id,
-            threads,
-            progress: &progress,
-        };
+        let job = Job::new(&compile, &export, &plan.id, recipients.len(), show_progress);
         Ok(copies::make(&recipients, destination, &job, files)?)
     }
 }
