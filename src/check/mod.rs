@@ -432,55 +432,7 @@ impl Checker<'_> {
 
     fn value_of(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
         match field.kind {
-            Kind::List => {
-                let Value::List(items) = &node.value else {
-                    return self.mismatch(node, path, field);
-                };
-                let item_field = field
-                    .items
-                    .as_deref()
-                    .expect("validated: lists declare items");
-                let values: Vec<Json> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| {
-                        let item_path = format!("{path}[{i}]");
-                        if item.value == Value::Null {
-                            self.error(item.span, &item_path, "this list item is empty");
-                            Json::Null
-                        } else {
-                            self.value(item, item_field, decl_part(decl, "items"), &item_path)
-                        }
-                    })
-                    .collect();
-                if let Some(min) = field.min
-                    && items.len() < min
-                {
-                    self.error(
-                        node.span,
-                        path,
-                        format!(
-                            "expected at least {min} item{}, found {}",
-                            plural(min),
-                            items.len()
-                        ),
-                    );
-                }
-                if let Some(max) = field.max
-                    && items.len() > max
-                {
-                    self.error(
-                        node.span,
-                        path,
-                        format!(
-                            "expected at most {max} item{}, found {}",
-                            plural(max),
-                            items.len()
-                        ),
-                    );
-                }
-                Json::Array(values)
-            }
+            Kind::List => self.list(node, field, decl, path),
             Kind::Record => {
                 if !matches!(node.value, Value::Map(_)) {
                     return self.mismatch(node, path, field);
@@ -491,47 +443,7 @@ impl Checker<'_> {
                 }
                 out
             }
-            Kind::Map => {
-                let Value::Map(entries) = &node.value else {
-                    return self.mismatch(node, path, field);
-                };
-                let value_field = field
-                    .values
-                    .as_deref()
-                    .expect("validated: maps declare values");
-                let mut out = JsonMap::new();
-                for entry in entries {
-                    let entry_path = join(path, &entry.key);
-                    let per_language =
-                        matches!(value_field.kind, Kind::Text | Kind::Rich | Kind::Inline)
-                            && is_language_map(&entry.node);
-                    // An entry of a map (an acronym) given in some languages only belongs to
-                    // the editions in those languages: `OTAN: {fr: ...}` beside
-                    // `NATO: {en: ...}`.
-                    if per_language && entry.node.get(self.edition.code()).is_none() {
-                        continue;
-                    }
-                    let outer = std::mem::replace(&mut self.map_entry, per_language);
-                    let value = if entry.node.value == Value::Null {
-                        self.error(
-                            entry.key_span,
-                            &entry_path,
-                            format!("`{}` has no value", entry.key),
-                        );
-                        Json::Null
-                    } else {
-                        self.value(
-                            &entry.node,
-                            value_field,
-                            decl_part(decl, "values"),
-                            &entry_path,
-                        )
-                    };
-                    self.map_entry = outer;
-                    out.insert(entry.key.clone(), value);
-                }
-                Json::Object(out)
-            }
+            Kind::Map => self.map(node, field, decl, path),
             Kind::Text | Kind::Rich | Kind::Inline
                 if matches!(node.value, Value::Map(_)) && !self.in_language =>
             {
@@ -539,6 +451,100 @@ impl Checker<'_> {
             }
             _ => self.scalar(node, field, path),
         }
+    }
+
+    /// A list: each item checked, and the count against `min` and `max`.
+    fn list(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        let Value::List(items) = &node.value else {
+            return self.mismatch(node, path, field);
+        };
+        let item_field = field
+            .items
+            .as_deref()
+            .expect("validated: lists declare items");
+        let values: Vec<Json> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let item_path = format!("{path}[{i}]");
+                if item.value == Value::Null {
+                    self.error(item.span, &item_path, "this list item is empty");
+                    Json::Null
+                } else {
+                    self.value(item, item_field, decl_part(decl, "items"), &item_path)
+                }
+            })
+            .collect();
+        if let Some(min) = field.min
+            && items.len() < min
+        {
+            self.error(
+                node.span,
+                path,
+                format!(
+                    "expected at least {min} item{}, found {}",
+                    plural(min),
+                    items.len()
+                ),
+            );
+        }
+        if let Some(max) = field.max
+            && items.len() > max
+        {
+            self.error(
+                node.span,
+                path,
+                format!(
+                    "expected at most {max} item{}, found {}",
+                    plural(max),
+                    items.len()
+                ),
+            );
+        }
+        Json::Array(values)
+    }
+
+    /// A map of entries of one declared type (acronyms); an entry given per language in other
+    /// languages only belongs to those editions.
+    fn map(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        let Value::Map(entries) = &node.value else {
+            return self.mismatch(node, path, field);
+        };
+        let value_field = field
+            .values
+            .as_deref()
+            .expect("validated: maps declare values");
+        let mut out = JsonMap::new();
+        for entry in entries {
+            let entry_path = join(path, &entry.key);
+            let per_language = matches!(value_field.kind, Kind::Text | Kind::Rich | Kind::Inline)
+                && is_language_map(&entry.node);
+            // An entry of a map (an acronym) given in some languages only belongs to
+            // the editions in those languages: `OTAN: {fr: ...}` beside
+            // `NATO: {en: ...}`.
+            if per_language && entry.node.get(self.edition.code()).is_none() {
+                continue;
+            }
+            let outer = std::mem::replace(&mut self.map_entry, per_language);
+            let value = if entry.node.value == Value::Null {
+                self.error(
+                    entry.key_span,
+                    &entry_path,
+                    format!("`{}` has no value", entry.key),
+                );
+                Json::Null
+            } else {
+                self.value(
+                    &entry.node,
+                    value_field,
+                    decl_part(decl, "values"),
+                    &entry_path,
+                )
+            };
+            self.map_entry = outer;
+            out.insert(entry.key.clone(), value);
+        }
+        Json::Object(out)
     }
 
     /// A text or rich field given per language (`{en: ..., fr: ...}`): the edition's language
@@ -633,26 +639,31 @@ impl Checker<'_> {
                 value
             }
             None => {
-                let edition = self.edition.code();
-                let diagnostic = self.error(
-                    first_key,
-                    path,
-                    format!(
-                        "`{path}` has no text in {}, the language of this edition",
-                        locale::language_name(edition)
-                    ),
-                );
-                diagnostic.notes.push(format!(
-                    "it is given in {}",
-                    locale::language_list(&languages, "and")
-                ));
-                diagnostic.hints.push(format!(
-                    "add `{edition}: ...` to it, or build an edition it has with `--lang {}`",
-                    languages[0]
-                ));
+                self.no_text_in_edition(first_key, path, &languages);
                 Json::Null
             }
         }
+    }
+
+    /// The error for a text given per language without the edition's language.
+    fn no_text_in_edition(&mut self, at: Span, path: &str, languages: &[&'static str]) {
+        let edition = self.edition.code();
+        let diagnostic = self.error(
+            at,
+            path,
+            format!(
+                "`{path}` has no text in {}, the language of this edition",
+                locale::language_name(edition)
+            ),
+        );
+        diagnostic.notes.push(format!(
+            "it is given in {}",
+            locale::language_list(languages, "and")
+        ));
+        diagnostic.hints.push(format!(
+            "add `{edition}: ...` to it, or build an edition it has with `--lang {}`",
+            languages[0]
+        ));
     }
 
     /// Warnings for fields given in some of the brief's languages but not all: the brief's
