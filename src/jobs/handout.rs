@@ -198,7 +198,10 @@ impl Handout {
             };
             let projected = match template {
                 Some(name) => match project_check(&brief, &registry, name, files) {
-                    Ok(part) => Some(part),
+                    Ok(part) => {
+                        warnings.extend(part.warnings.iter().cloned());
+                        Some(part)
+                    }
                     Err(mut found) => {
                         problems.append(&mut found);
                         None
@@ -209,7 +212,10 @@ impl Handout {
             parts_briefs.push((*kind, projected));
         }
         let blank = match project_check(&brief, &registry, BLANK_TEMPLATE, files) {
-            Ok(part) => Some(part),
+            Ok(part) => {
+                warnings.extend(part.warnings.iter().cloned());
+                Some(part)
+            }
             Err(mut found) => {
                 problems.append(&mut found);
                 None
@@ -616,6 +622,17 @@ pub fn project_check(
             })
             .collect());
     }
+    // The part template's own warnings (a manifest without `contract`); the brief's fields
+    // were warned about when the brief itself was checked.
+    let part = &template.manifest.name;
+    let warnings = template
+        .warnings
+        .iter()
+        .map(|d| {
+            d.clone()
+                .with_note(format!("in the `{part}` part of the handout"))
+        })
+        .collect();
     Ok(Brief {
         path: brief.path.clone(),
         template,
@@ -624,7 +641,7 @@ pub fn project_check(
         origins: checked.origins,
         images: checked.images,
         root,
-        warnings: Vec::new(),
+        warnings,
         language: brief.language,
     })
 }

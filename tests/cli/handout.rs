@@ -219,6 +219,39 @@ fn an_error_in_a_part_points_at_the_brief() {
     assert!(!work.path().join("note-handout.pdf").exists());
 }
 
+/// A part template of one's own whose manifest declares no contract version builds, with the
+/// warning about it once, naming the part.
+#[test]
+fn a_part_template_without_a_contract_is_warned_about() {
+    let built_in = root().join("templates/participants");
+    let manifest = fs::read_to_string(built_in.join("template.yaml"))
+        .unwrap()
+        .replace("contract: 1\n", "");
+    let brief_text = "title: T\norganization: O\nevent:\n  name: R\n  date: 2025-12-08\n  city: V\n\
+                      sections:\n  - body: Text.\n\
+                      participants:\n  - name: Ann Lee\n    organization: Org\n";
+    let work = workspace(&[
+        ("note.yaml", brief_text.as_bytes()),
+        ("templates/participants/template.yaml", manifest.as_bytes()),
+        (
+            "templates/participants/main.typ",
+            &fs::read(built_in.join("main.typ")).unwrap(),
+        ),
+    ]);
+    let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("warning:"), "{stderr}");
+    assert!(stderr.contains("`contract: 1`"), "the hint names the key: {stderr}");
+    assert_eq!(
+        stderr
+            .matches("in the `participants` part of the handout")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(work.path().join("note-handout.pdf").exists());
+}
+
 /// Name tents: one landscape sheet per participant, each name printed twice (once upside
 /// down), Hangul included.
 #[test]
