@@ -188,6 +188,18 @@ impl Handout {
             None
         };
 
+        // A part's template checked against the brief; its warnings and problems collected.
+        let mut project =
+            |name: &str, files: &mut Files| match project_check(&brief, &registry, name, files) {
+                Ok(part) => {
+                    warnings.extend(part.warnings.iter().cloned());
+                    Some(part)
+                }
+                Err(mut found) => {
+                    problems.append(&mut found);
+                    None
+                }
+            };
         let mut parts_briefs: Vec<(PartKind, Option<Brief>)> = Vec::new();
         for kind in &kinds {
             let template = match kind {
@@ -196,31 +208,10 @@ impl Handout {
                 PartKind::Questions => Some("questions"),
                 PartKind::Notes => Some("notes"),
             };
-            let projected = match template {
-                Some(name) => match project_check(&brief, &registry, name, files) {
-                    Ok(part) => {
-                        warnings.extend(part.warnings.iter().cloned());
-                        Some(part)
-                    }
-                    Err(mut found) => {
-                        problems.append(&mut found);
-                        None
-                    }
-                },
-                None => None,
-            };
+            let projected = template.and_then(|name| project(name, files));
             parts_briefs.push((*kind, projected));
         }
-        let blank = match project_check(&brief, &registry, BLANK_TEMPLATE, files) {
-            Ok(part) => {
-                warnings.extend(part.warnings.iter().cloned());
-                Some(part)
-            }
-            Err(mut found) => {
-                problems.append(&mut found);
-                None
-            }
-        };
+        let blank = project(BLANK_TEMPLATE, files);
         if !problems.is_empty() {
             return Err(problems.into());
         }
