@@ -240,36 +240,7 @@ impl Checker<'_> {
         };
         let mut out = JsonMap::new();
         // Fields an unknown key was taken for: their "missing" error would say it twice.
-        let mut suggested = Vec::new();
-        for entry in entries {
-            if reserved.contains(&entry.key.as_str()) {
-                continue;
-            }
-            if !fields.contains_key(&entry.key) {
-                let field_path = join(path, &entry.key);
-                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
-                let suggestion = did_you_mean(&entry.key, known.iter().copied());
-                let place = if path.is_empty() {
-                    "a brief of this template".to_string()
-                } else {
-                    format!("`{path}`")
-                };
-                let diagnostic = self.error(
-                    entry.key_span,
-                    &field_path,
-                    format!("unknown field `{}`", entry.key),
-                );
-                match suggestion {
-                    Some(s) => {
-                        diagnostic.hints.push(format!("did you mean `{s}`?"));
-                        suggested.push(s.to_string());
-                    }
-                    None => diagnostic
-                        .notes
-                        .push(format!("the fields of {place} are: {}", known.join(", "))),
-                }
-            }
-        }
+        let suggested = self.unknown_fields(entries, fields, path, reserved);
         let first_key = entries.first().map_or(node.span, |e| e.key_span);
         for (name, field) in fields {
             let field_path = join(path, name);
@@ -330,6 +301,48 @@ impl Checker<'_> {
             }
         }
         Json::Object(out)
+    }
+
+    /// Reports every key of a record that names no declared field (with "did you mean"), and
+    /// gives the fields suggested for them.
+    fn unknown_fields(
+        &mut self,
+        entries: &[yaml::Entry],
+        fields: &indexmap::IndexMap<String, Field>,
+        path: &str,
+        reserved: &[&str],
+    ) -> Vec<String> {
+        let mut suggested = Vec::new();
+        for entry in entries {
+            if reserved.contains(&entry.key.as_str()) {
+                continue;
+            }
+            if !fields.contains_key(&entry.key) {
+                let field_path = join(path, &entry.key);
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                let suggestion = did_you_mean(&entry.key, known.iter().copied());
+                let place = if path.is_empty() {
+                    "a brief of this template".to_string()
+                } else {
+                    format!("`{path}`")
+                };
+                let diagnostic = self.error(
+                    entry.key_span,
+                    &field_path,
+                    format!("unknown field `{}`", entry.key),
+                );
+                match suggestion {
+                    Some(s) => {
+                        diagnostic.hints.push(format!("did you mean `{s}`?"));
+                        suggested.push(s.to_string());
+                    }
+                    None => diagnostic
+                        .notes
+                        .push(format!("the fields of {place} are: {}", known.join(", "))),
+                }
+            }
+        }
+        suggested
     }
 
     /// A record of alternatives (`one-of`) holds exactly one of them.
