@@ -5,12 +5,11 @@ use std::time::Instant;
 use crate::cli::args::HandoutArgs;
 use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
-use crate::text::plural;
-
 use crate::error::Failure;
 use crate::jobs::handout::{self, Handout};
 use crate::output::{self, Output};
-use crate::typeset::prepare::{self};
+use crate::text::plural;
+use crate::typeset::prepare;
 use crate::typeset::world::Engine;
 
 /// Runs `brief handout`; returns the exit code.
@@ -47,6 +46,7 @@ fn target(args: &HandoutArgs, suffix: &str) -> Output {
 fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Failure> {
     let started = Instant::now();
     let target = target(args, "handout");
+    let standards = standards(args);
     let destination = if args.copies.per_participant {
         Some(super::copies::destination(
             &args.brief,
@@ -68,7 +68,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     });
     let mut handout = handout?;
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
-    handout.attach_source = prepare::may_attach(&standards(args));
+    handout.attach_source = prepare::may_attach(&standards);
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(
@@ -81,21 +81,13 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     ctx.detail(laid_out.timings.join(", "));
     if let Some(destination) = destination {
         let show_progress = ctx.verbosity > Verbosity::Quiet;
-        let written = handout.copies(
-            &laid_out,
-            &destination,
-            &standards(args),
-            show_progress,
-            files,
-        )?;
+        let written = handout.copies(&laid_out, &destination, &standards, show_progress, files)?;
         super::copies::report_copies(ctx, files, &written, &destination, started);
         return Ok(());
     }
     let exporting = Instant::now();
     let plan = &laid_out.plan;
-    let pdf = laid_out
-        .assembled
-        .export_pdf(&plan.id, &standards(args), files)?;
+    let pdf = laid_out.assembled.export_pdf(&plan.id, &standards, files)?;
     ctx.detail(format!(
         "exported in {} ms",
         exporting.elapsed().as_millis()

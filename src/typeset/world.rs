@@ -21,15 +21,6 @@ use crate::model::contract::{COPY_PATH, DATA_PATH, PAGE_LIBRARY, SOURCE_PATH};
 use crate::model::template::{Template, page_library};
 use crate::typeset::fonts::Fonts;
 
-/// The file id of [`DATA_PATH`]. One id for every brief: ids are never freed.
-pub static DATA_ID: LazyLock<FileId> = LazyLock::new(|| project_id(DATA_PATH));
-
-/// The file id of [`SOURCE_PATH`].
-pub static SOURCE_ID: LazyLock<FileId> = LazyLock::new(|| project_id(SOURCE_PATH));
-
-/// The file id of [`COPY_PATH`].
-pub static COPY_ID: LazyLock<FileId> = LazyLock::new(|| project_id(COPY_PATH));
-
 /// The page library's package, `@brief/page:0.1.0`.
 static PAGE_SPEC: LazyLock<PackageSpec> = LazyLock::new(|| {
     PAGE_LIBRARY
@@ -39,24 +30,36 @@ static PAGE_SPEC: LazyLock<PackageSpec> = LazyLock::new(|| {
 
 /// The page library's files, parsed once per process (they are the same for every template):
 /// sources and raw bytes by their id in the package.
-static PAGE_FILES: LazyLock<(HashMap<FileId, Source>, HashMap<FileId, Bytes>)> =
-    LazyLock::new(|| {
-        let mut sources = HashMap::new();
-        let mut files = HashMap::new();
-        for (path, bytes) in page_library() {
-            let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
-                continue;
-            };
-            let id = RootedPath::new(VirtualRoot::Package(PAGE_SPEC.clone()), vpath).intern();
-            if path.ends_with(".typ")
-                && let Ok(text) = std::str::from_utf8(bytes)
-            {
-                sources.insert(id, Source::new(id, text.to_string()));
-            }
-            files.insert(id, Bytes::new(bytes));
+static PAGE_FILES: LazyLock<Parsed> = LazyLock::new(|| {
+    let root = VirtualRoot::Package(PAGE_SPEC.clone());
+    parse(
+        &root,
+        page_library().map(|(path, bytes)| (path, Bytes::new(bytes))),
+    )
+});
+
+/// A folder's files for typst: the typst sources parsed, and every file's bytes, by id.
+type Parsed = (HashMap<FileId, Source>, HashMap<FileId, Bytes>);
+
+/// Parses the `.typ` files among `files` (paths relative to `root`) and keeps every file's
+/// bytes.
+fn parse<'p>(root: &VirtualRoot, files: impl Iterator<Item = (&'p str, Bytes)>) -> Parsed {
+    let mut sources = HashMap::new();
+    let mut bytes_by_id = HashMap::new();
+    for (path, bytes) in files {
+        let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
+            continue;
+        };
+        let id = RootedPath::new(root.clone(), vpath).intern();
+        if path.ends_with(".typ")
+            && let Ok(text) = std::str::from_utf8(&bytes)
+        {
+            sources.insert(id, Source::new(id, text.to_string()));
         }
-        (sources, files)
-    });
+        bytes_by_id.insert(id, bytes);
+    }
+    (sources, bytes_by_id)
+}
 
 /// Whether `id` is a file of the page library's package.
 fn in_page_library(id: FileId) -> bool {
@@ -134,24 +137,16 @@ pub struct Compiled {
 impl Compiled {
     /// Parses a template's typst files. The template folder is the root `/`.
     pub fn new(template: &Template) -> Self {
-        let mut sources = HashMap::new();
-        let mut files = HashMap::new();
-        for (path, bytes) in &template.files {
-            let Ok(vpath) = VirtualPath::new(format!("/{path}")) else {
-                continue;
-            };
-            let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
-            if path.ends_with(".typ")
-                && let Ok(text) = std::str::from_utf8(bytes)
-            {
-                sources.insert(id, Source::new(id, text.to_string()));
-            }
-            let bytes = match bytes {
-                Cow::Borrowed(data) => Bytes::new(*data),
-                Cow::Owned(data) => Bytes::new(data.clone()),
-            };
-            files.insert(id, bytes);
-        }
+        let (mut sources, files) = parse(
+            &VirtualRoot::Project,
+            template.files.iter().map(|(path, bytes)| {
+                let bytes = match bytes {
+                    Cow::Borrowed(data) => Bytes::new(*data),
+                    Cow::Owned(data) => Bytes::new(data.clone()),
+                };
+                (path.as_str(), bytes)
+            }),
+        );
         let main = project_id(WRAPPER_PATH);
         let wrapper = format!(
             "#include \"/{entry}\"\n\
@@ -175,11 +170,10 @@ impl Compiled {
     /// The name diagnostics give a file of this template.
     pub fn display_name(&self, id: FileId) -> String {
         let path = id.vpath().get_without_slash();
-        let contract =
-            |root: &FileId| *root == id || in_page_library(id) && root.vpath() == id.vpath();
-        if contract(&DATA_ID) {
+        let contract = id.vpath().get_with_slash();
+        if contract == DATA_PATH {
             "the brief's data".into()
-        } else if contract(&COPY_ID) {
+        } else if contract == COPY_PATH {
             "the copy's recipient".into()
         } else if in_page_library(id) {
             format!("the page library {PAGE_LIBRARY}, {path}")
@@ -279,40 +273,30 @@ impl World for BriefWorld<'_> {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if let VirtualRoot::Package(spec) = id.root() {
-            if *spec != *PAGE_SPEC {
-                return Err(FileError::Other(Some(
-                    format!(
-                        "packages cannot be downloaded ({spec}); the only package brief serves is its page library {PAGE_LIBRARY}: copy other packages' files into the template folder and import them by path"
-                    )
-                    .into(),
-                )));
-            }
-            // Inside the page library, the contract's paths read the very same files.
-            let path = id.vpath().get_with_slash();
-            if path == DATA_PATH {
-                return Ok(self.data.clone());
-            }
-            if path == SOURCE_PATH {
-                return Ok(self.source.clone());
-            }
-            if path == COPY_PATH {
-                return Ok(self.copy.clone());
-            }
+        if let VirtualRoot::Package(spec) = id.root()
+            && *spec != *PAGE_SPEC
+        {
+            return Err(FileError::Other(Some(
+                format!(
+                    "packages cannot be downloaded ({spec}); the only package brief serves is its page library {PAGE_LIBRARY}: copy other packages' files into the template folder and import them by path"
+                )
+                .into(),
+            )));
+        }
+        // The contract's paths read the same files in the template and in the page library.
+        let path = id.vpath().get_with_slash();
+        match path {
+            DATA_PATH => return Ok(self.data.clone()),
+            SOURCE_PATH => return Ok(self.source.clone()),
+            COPY_PATH => return Ok(self.copy.clone()),
+            _ => {}
+        }
+        if in_page_library(id) {
             return PAGE_FILES.1.get(&id).cloned().ok_or_else(|| {
                 FileError::Other(Some(
                     format!("the page library {PAGE_LIBRARY} has no file `{path}`").into(),
                 ))
             });
-        }
-        if id == *DATA_ID {
-            return Ok(self.data.clone());
-        }
-        if id == *SOURCE_ID {
-            return Ok(self.source.clone());
-        }
-        if id == *COPY_ID {
-            return Ok(self.copy.clone());
         }
         if let Some((_, bytes)) = self.extra.get(&id) {
             return Ok(bytes.clone());

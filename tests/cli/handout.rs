@@ -241,7 +241,10 @@ fn a_part_template_without_a_contract_is_warned_about() {
     let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("warning:"), "{stderr}");
-    assert!(stderr.contains("`contract: 1`"), "the hint names the key: {stderr}");
+    assert!(
+        stderr.contains("`contract: 1`"),
+        "the hint names the key: {stderr}"
+    );
     assert_eq!(
         stderr
             .matches("in the `participants` part of the handout")
