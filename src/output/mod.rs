@@ -220,10 +220,12 @@ fn write_replacing(output: &Output, bytes: &[u8], durability: Durability) -> Res
     let path = match output {
         Output::Stdout => {
             let mut stdout = io::stdout().lock();
-            return stdout
-                .write_all(bytes)
-                .and_then(|()| stdout.flush())
-                .map_err(fail);
+            return match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+                // A reader that stops early (`brief build note.yaml -o - | head`) is not a
+                // failure of the build.
+                Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                result => result.map_err(fail),
+            };
         }
         Output::File(path) => path,
     };

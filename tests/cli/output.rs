@@ -95,3 +95,25 @@ fn dash_is_standard_output() {
     assert!(output.stdout.starts_with(b"%PDF-"));
     assert_eq!(stderr, "");
 }
+
+/// `-o -` into a reader that stops early (`| head -c 8`) is not an error: exit 0, nothing on
+/// standard error.
+#[test]
+fn a_reader_that_stops_early_is_no_failure() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = workspace(&[("note.yaml", &fs::read(example()).unwrap())]);
+    let mut child = brief(dir.path())
+        .args(["build", "note.yaml", "-o", "-"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 8];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(&head, b"%PDF-1.7");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
