@@ -183,24 +183,15 @@ fn listed_parts_and_a_missing_agenda_are_checked() {
 /// at the brief's lines: here a house `participants` template requires each organization.
 #[test]
 fn an_error_in_a_part_points_at_the_brief() {
-    let built_in = root().join("templates/participants");
-    let manifest = fs::read_to_string(built_in.join("template.yaml"))
-        .unwrap()
-        .replace(
-            "        organization:\n          type: text\n",
-            "        organization:\n          type: text\n          required: true\n",
-        );
-    let brief_text = "title: T\norganization: O\nevent:\n  name: R\n  date: 2025-12-08\n  city: V\n\
-                      sections:\n  - body: Text.\n\
-                      participants:\n  - name: Ann Lee\n    organization: Org\n  - name: Bo Kim\n    title: Fellow\n";
-    let work = workspace(&[
-        ("note.yaml", brief_text.as_bytes()),
-        ("templates/participants/template.yaml", manifest.as_bytes()),
-        (
-            "templates/participants/main.typ",
-            &fs::read(built_in.join("main.typ")).unwrap(),
-        ),
-    ]);
+    let work = with_own_participants(
+        |manifest| {
+            manifest.replace(
+                "        organization:\n          type: text\n",
+                "        organization:\n          type: text\n          required: true\n",
+            )
+        },
+        "  - name: Ann Lee\n    organization: Org\n  - name: Bo Kim\n    title: Fellow\n",
+    );
     let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -223,21 +214,10 @@ fn an_error_in_a_part_points_at_the_brief() {
 /// warning about it once, naming the part.
 #[test]
 fn a_part_template_without_a_contract_is_warned_about() {
-    let built_in = root().join("templates/participants");
-    let manifest = fs::read_to_string(built_in.join("template.yaml"))
-        .unwrap()
-        .replace("contract: 1\n", "");
-    let brief_text = "title: T\norganization: O\nevent:\n  name: R\n  date: 2025-12-08\n  city: V\n\
-                      sections:\n  - body: Text.\n\
-                      participants:\n  - name: Ann Lee\n    organization: Org\n";
-    let work = workspace(&[
-        ("note.yaml", brief_text.as_bytes()),
-        ("templates/participants/template.yaml", manifest.as_bytes()),
-        (
-            "templates/participants/main.typ",
-            &fs::read(built_in.join("main.typ")).unwrap(),
-        ),
-    ]);
+    let work = with_own_participants(
+        |manifest| manifest.replace("contract: 1\n", ""),
+        "  - name: Ann Lee\n    organization: Org\n",
+    );
     let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("warning:"), "{stderr}");
@@ -253,6 +233,25 @@ fn a_part_template_without_a_contract_is_warned_about() {
         "{stderr}"
     );
     assert!(work.path().join("note-handout.pdf").exists());
+}
+
+/// A folder with `note.yaml` (a small note whose participants are `participants`) and a
+/// `templates/participants` of one's own: the built-in one with its manifest changed by `edit`.
+fn with_own_participants(edit: impl Fn(&str) -> String, participants: &str) -> tempfile::TempDir {
+    let built_in = root().join("templates/participants");
+    let manifest = edit(&fs::read_to_string(built_in.join("template.yaml")).unwrap());
+    let brief_text = format!(
+        "title: T\norganization: O\nevent:\n  name: R\n  date: 2025-12-08\n  city: V\n\
+         sections:\n  - body: Text.\nparticipants:\n{participants}"
+    );
+    workspace(&[
+        ("note.yaml", brief_text.as_bytes()),
+        ("templates/participants/template.yaml", manifest.as_bytes()),
+        (
+            "templates/participants/main.typ",
+            &fs::read(built_in.join("main.typ")).unwrap(),
+        ),
+    ])
 }
 
 /// Name tents: one landscape sheet per participant, each name printed twice (once upside
