@@ -16,6 +16,7 @@ use crate::error::describe_io;
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::standard::Standard;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -45,6 +46,10 @@ pub struct Manifest {
     /// none is read as version 1, with a warning.
     #[serde(default)]
     pub contract: Option<u32>,
+    /// The PDF standards a build meets unless the command line says otherwise (see
+    /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
+    #[serde(default, rename = "pdf-standard")]
+    pub pdf_standard: Vec<Standard>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
 }

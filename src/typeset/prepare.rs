@@ -13,6 +13,7 @@ use crate::diag::Files;
 use crate::error::{AppError, Failure, describe_io};
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::standard::Standard;
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 use crate::typeset::{self, Output};
 
@@ -184,6 +185,18 @@ impl HandoutPlace {
             "label": self.label_blanks,
         })
     }
+}
+
+/// The standards typst checks and writes for `standards`.
+pub fn pdf_standards(standards: &[Standard]) -> Vec<typst_pdf::PdfStandard> {
+    standards
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => typst_pdf::PdfStandard::A_2b,
+            Standard::A3b => typst_pdf::PdfStandard::A_3b,
+            Standard::Ua1 => typst_pdf::PdfStandard::Ua_1,
+        })
+        .collect()
 }
 
 /// Whether a PDF meeting `standards` may carry the merged brief as an attachment: PDF/A-2b

@@ -27,4 +27,5 @@ mod standards;
 mod template_errors;
 mod templates;
 mod util;
+mod validation;
 mod watch;
