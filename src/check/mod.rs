@@ -767,9 +767,16 @@ impl Checker<'_> {
                 value
             }
             Err((message, expected)) => {
+                let suggestion = match field.kind {
+                    Kind::Date => dates::suggest_iso(text),
+                    _ => None,
+                };
                 let diagnostic = self.error(node.span, path, message);
                 if let Some(expected) = expected {
                     diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                if let Some(suggestion) = suggestion {
+                    diagnostic.hints.push(suggestion.hint(text));
                 }
                 Json::Null
             }
@@ -863,7 +870,7 @@ impl Checker<'_> {
 /// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
 /// only prose is touched: keys naming a kind or an address are left as written.
 fn localize_text(value: Json, locale: Locale) -> Json {
-    if locale != Locale::FrCa {
+    if !locale.conventions().french_spacing {
         return value;
     }
     match value {
