@@ -806,12 +806,27 @@ impl Checker<'_> {
             Kind::Datetime => dates::parse_datetime(text)
                 .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
-            Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
-                (
+            Kind::Integer => match text.trim().parse::<i64>() {
+                Err(_) => Err((
                     format!("expected a whole number, found {}", node.describe()),
                     None,
-                )
-            }),
+                )),
+                Ok(n) if field.min.is_some_and(|min| n < min as i64) => Err((
+                    format!(
+                        "expected a whole number of at least {}, found {n}",
+                        field.min.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) if field.max.is_some_and(|max| n > max as i64) => Err((
+                    format!(
+                        "expected a whole number of at most {}, found {n}",
+                        field.max.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) => Ok(json!(n)),
+            },
             Kind::Number => text
                 .trim()
                 .parse::<f64>()

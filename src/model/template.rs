@@ -81,10 +81,10 @@ pub struct Field {
     /// The type of a `map`'s values.
     #[serde(default)]
     pub values: Option<Box<Field>>,
-    /// Fewest items of a `list`.
+    /// Fewest items of a `list`, or the smallest value of an `integer`.
     #[serde(default)]
     pub min: Option<usize>,
-    /// Most items of a `list`.
+    /// Most items of a `list`, or the largest value of an `integer`.
     #[serde(default)]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
