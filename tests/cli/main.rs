@@ -10,6 +10,7 @@ mod errors;
 mod handout;
 mod hardening;
 mod help;
+mod hostile;
 mod images;
 mod layers;
 mod literal;
