@@ -94,6 +94,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         "exported in {} ms",
         exporting.elapsed().as_millis()
     ));
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &pdf)?;
     if !target.is_stdout() {
         let parts: Vec<String> = handout
@@ -139,6 +140,7 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
         files,
     )?;
     ctx.warn(files, &result.warnings);
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &result.pdf)?;
     if !target.is_stdout() {
         ctx.say(format!(
