@@ -465,7 +465,7 @@ impl Template {
         };
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let manifest_tree = yaml::parse(&text, key)?;
+        let manifest_tree = yaml::parse(&text, key).map_err(yaml::for_manifest)?;
         let manifest: Manifest = yaml::parse_typed(&text, key).map_err(|d| vec![d])?;
         let template = Template {
             manifest,
