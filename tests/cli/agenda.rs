@@ -146,7 +146,11 @@ fn end_before_start_is_refused() {
     let (output, stderr) = run(brief(dir.path()).args(["build", "brief.yaml"]));
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("days[0].sessions[1] (Second) ends at 10:00, before it starts at 10:15"),
+        stderr.contains("error: this item ends at 10:00, before it starts at 10:15"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("^^^^^^^ days[0].sessions[1].end"),
         "{stderr}"
     );
     assert!(!dir.path().join("brief.pdf").exists());
