@@ -18,6 +18,7 @@ mod margins;
 mod markdown;
 mod new;
 mod output;
+mod preview;
 mod previews;
 mod props;
 mod revisions;
