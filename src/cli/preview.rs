@@ -116,6 +116,7 @@ fn say(ctx: &Context, event: Event<'_>) {
             reason,
             files,
             failure,
+            earlier,
         } => {
             let problems = match failure {
                 Failure::Problems(p) => p.iter().filter(|p| p.is_error()).count(),
@@ -125,8 +126,13 @@ fn say(ctx: &Context, event: Event<'_>) {
                 Failure::App(error) => eprintln!("{error}"),
                 Failure::Problems(found) => crate::diag::emit(files, found, ctx.color),
             }
+            let shown = if earlier {
+                "the page shows the last good build"
+            } else {
+                "the page shows the problems until they are fixed"
+            };
             eprintln!(
-                "{}  {reason}: not built ({problems} problem{}); the page shows the last good build",
+                "{}  {reason}: not built ({problems} problem{}); {shown}",
                 clock(),
                 plural(problems)
             );

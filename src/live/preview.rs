@@ -74,6 +74,8 @@ pub enum Event<'a> {
         files: &'a Files,
         /// What went wrong.
         failure: &'a Failure,
+        /// Whether an earlier build's pages are on show.
+        earlier: bool,
     },
 }
 
@@ -197,6 +199,7 @@ impl Session {
                         reason: &reason,
                         files: &files,
                         failure: &failure,
+                        earlier: !shared.lock().pages.is_empty(),
                     });
                 }
             }

@@ -569,3 +569,96 @@ fn in_a_real_browser() {
         format!("note.yaml:{line}:7 sections[0].body")
     );
 }
+
+/// The event stream sends the view at once, then on every change: a build in progress, then
+/// its pages (the edited page with a new version), then the problems of a broken save over
+/// the same pages.
+#[test]
+fn the_event_stream_says_building_then_the_new_view() {
+    let work = note_workspace();
+    let preview = Preview::start(work.path(), "note.yaml", &[]);
+    let mut stream = TcpStream::connect(&preview.address).unwrap();
+    write!(
+        stream,
+        "GET /events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        preview.address
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        reader.read_line(&mut head).unwrap();
+    }
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert!(
+        head.contains("Content-Type: text/event-stream\r\n"),
+        "{head}"
+    );
+    let mut next = || -> Json {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).expect("an event");
+            if let Some(data) = line.strip_prefix("data: ") {
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+    };
+    let first = next();
+    assert_eq!(first["building"], false);
+    assert_eq!(first["problems"], Json::Null);
+    let version = first["pages"][0]["version"].clone();
+    let path = work.path().join("note.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("steady work", "patient work")).unwrap();
+    let building = next();
+    assert_eq!(building["building"], true, "{building}");
+    assert_eq!(building["pages"][0]["version"], version);
+    let built = next();
+    assert_eq!(built["building"], false, "{built}");
+    assert_ne!(built["pages"][0]["version"], version);
+    let edited = built["pages"][0]["version"].clone();
+    std::fs::write(&path, text.replace("title: ", "title: [")).unwrap();
+    let mut view = next();
+    while view["problems"].is_null() {
+        view = next();
+    }
+    assert!(
+        view["problems"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("error: this `[` is never closed"),
+        "{view}"
+    );
+    assert_eq!(view["problems"]["errors"], 1);
+    assert_eq!(view["pages"][0]["version"], edited);
+}
+
+/// SIGINT (Ctrl-C) stops the preview promptly with exit code 0.
+#[test]
+fn ctrl_c_stops_the_preview() {
+    let work = note_workspace();
+    let mut preview = Preview::start(work.path(), "note.yaml", &[]);
+    let status = Command::new("kill")
+        .args(["-INT", &preview.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let start = Instant::now();
+    let code = loop {
+        if let Some(code) = preview.child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGINT; stderr:\n{}",
+            preview.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(code.code(), Some(0));
+    preview.wait_for("the goodbye", |log| log.contains("stopped the preview"));
+}
