@@ -32,7 +32,7 @@ def browser():
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        "--window-size=1100,1300",
+        "--window-size=" + os.environ.get("BRIEF_WINDOW", "1100,1300") + "",
         "--user-data-dir=" + tempfile.mkdtemp(prefix="brief-chromium-"),
     ]:
         options.add_argument(flag)
