@@ -15,7 +15,7 @@ use crate::jobs::build;
 use crate::live::watcher::{self, TemplateCache, Watcher};
 use crate::output::{self, Durability, Output};
 use crate::text::plural;
-use crate::typeset::prepare::BuildOptions;
+use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::preview::Plan;
 use crate::typeset::world::Engine;
 
@@ -149,10 +149,15 @@ impl Session {
         for brief in &briefs {
             ctx.warn(files, &brief.warnings);
         }
-        let compiled = self.templates.get(&briefs[0].template);
+        let template = &briefs[0].template;
+        // The template's default standards, as `brief build` without --pdf-standard.
+        let standards = prepare::pdf_standards(&template.manifest.pdf_standard);
+        let compiled = self.templates.get(template);
         let options = BuildOptions {
             grayscale: args.render.grayscale,
             print: args.print.overrides(),
+            attach_source: prepare::may_attach(&standards),
+            standards,
             ..Default::default()
         };
         let options = vec![options; briefs.len()];
@@ -160,6 +165,9 @@ impl Session {
         ctx.warn(files, &output.warnings);
         for path in output.files.iter().filter_map(|(o, _)| o.path()) {
             self.watcher.ignore_output(path);
+        }
+        for (path, _) in &output.files {
+            output::check_not_read(path, files.dependencies())?;
         }
         output::write_all(&output.files, Durability::Unsynced)?;
         Ok((

@@ -6,4 +6,5 @@ pub mod contract;
 pub mod dates;
 pub mod locale;
 pub mod print;
+pub mod standard;
 pub mod template;
