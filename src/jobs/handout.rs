@@ -269,6 +269,7 @@ impl Handout {
             changes: None,
             standards: Vec::new(),
             grayscale: false,
+            build_id: None,
             print: PrintOverrides {
                 paper: Some(self.page.paper),
                 binding_mm: Some(self.page.binding_mm),

@@ -66,7 +66,10 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
-    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let build_id: String = match &options.build_id {
+        Some(id) => id.clone(),
+        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
+    };
     let attach = options.attach_source.then(|| {
         brief.path.file_name().map_or_else(
             || "brief.yaml".to_string(),
@@ -159,6 +162,9 @@ pub struct BuildOptions {
     pub print: PrintOverrides,
     /// Where the document sits in a handout bundle; `None` for a document of its own.
     pub handout: Option<HandoutPlace>,
+    /// A build identifier to print instead of the one derived from the inputs: `brief preview`
+    /// prints `preview`, so that an edit changes only the pages it touches, not every footer.
+    pub build_id: Option<String>,
 }
 
 /// Where a document sits in a handout bundle, so that its pages are numbered within it.
@@ -216,6 +222,7 @@ impl Default for BuildOptions {
             grayscale: false,
             print: PrintOverrides::default(),
             handout: None,
+            build_id: None,
         }
     }
 }

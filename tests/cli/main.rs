@@ -20,6 +20,7 @@ mod markdown;
 mod new;
 mod output;
 mod page_limit;
+mod preview;
 mod previews;
 mod props;
 mod revisions;
