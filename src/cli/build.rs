@@ -110,6 +110,7 @@ fn edition_options(
     };
     options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
     options.attach_source = prepare::may_attach(&options.standards);
+    options.attach_sensitive = args.attach_marked;
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();
     for brief in briefs {
