@@ -254,7 +254,7 @@ impl Handout {
         };
         let marking = parts
             .iter()
-            .filter_map(|p| Marking::of(&p.brief))
+            .filter_map(|p| Marking::of(&p.brief.fields))
             .reduce(Marking::higher);
         Ok(Handout {
             path,

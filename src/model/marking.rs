@@ -5,7 +5,6 @@
 
 use serde_json::{Value as Json, json};
 
-use crate::model::brief::Brief;
 use crate::model::locale::Language;
 
 /// The field a brief gives its level in.
@@ -96,16 +95,14 @@ pub struct Marking {
 }
 
 impl Marking {
-    /// The marking of a checked brief: none when its template declares no `classification`
-    /// or the brief gives none.
-    pub fn of(brief: &Brief) -> Option<Self> {
-        let level = brief
-            .fields
+    /// The marking of a checked brief's `fields`: none when its template declares no
+    /// `classification` or the brief gives none.
+    pub fn of(fields: &Json) -> Option<Self> {
+        let level = fields
             .get(FIELD)
             .and_then(Json::as_str)
             .and_then(Level::from_id)?;
-        let caveat = brief
-            .fields
+        let caveat = fields
             .get(CAVEAT)
             .and_then(Json::as_str)
             .filter(|c| !c.trim().is_empty())

@@ -109,7 +109,10 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
 /// The marking a document carries: the one the options give (a handout's, for every part of
 /// the bundle), else the brief's own.
 pub fn marking(brief: &Brief, options: &BuildOptions) -> Option<Marking> {
-    options.marking.clone().or_else(|| Marking::of(brief))
+    options
+        .marking
+        .clone()
+        .or_else(|| Marking::of(&brief.fields))
 }
 
 /// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
