@@ -21,6 +21,8 @@ use std::path::Path;
 use serde_json::{Map as JsonMap, Value as Json, json};
 
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::input::image::{self, MAX_IMAGE_BYTES};
+use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
 use crate::model::dates::{self, PartialDate};
@@ -767,9 +769,16 @@ impl Checker<'_> {
                 value
             }
             Err((message, expected)) => {
+                let suggestion = match field.kind {
+                    Kind::Date => dates::suggest_iso(text),
+                    _ => None,
+                };
                 let diagnostic = self.error(node.span, path, message);
                 if let Some(expected) = expected {
                     diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                if let Some(suggestion) = suggestion {
+                    diagnostic.hints.push(suggestion.hint(text));
                 }
                 Json::Null
             }
@@ -878,7 +887,7 @@ impl Checker<'_> {
 /// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
 /// only prose is touched: keys naming a kind or an address are left as written.
 fn localize_text(value: Json, locale: Locale) -> Json {
-    if locale != Locale::FrCa {
+    if !locale.conventions().french_spacing {
         return value;
     }
     match value {
@@ -958,6 +967,15 @@ impl Checker<'_> {
                 "`{text}` is not an image typst can place (PNG, JPEG, GIF, SVG or WebP)"
             ));
         }
+        // What the image declares is checked here, where the brief's line is known, before
+        // typst's decoder ever allocates for it.
+        let bytes = read_bounded(&real, MAX_IMAGE_BYTES).map_err(|e| {
+            format!(
+                "cannot read the image `{text}` ({})",
+                e.describe("an image")
+            )
+        })?;
+        image::check(&bytes, &ext).map_err(|why| format!("the image `{text}` {why}"))?;
         let virtual_path = format!("/.brief/images/{}.{ext}", self.images.len());
         self.images.push(Image {
             virtual_path: virtual_path.clone(),

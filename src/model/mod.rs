@@ -8,4 +8,5 @@ pub mod dates;
 pub mod locale;
 pub mod marking;
 pub mod print;
+pub mod standard;
 pub mod template;

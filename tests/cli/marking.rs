@@ -207,7 +207,7 @@ error: `protected b` is not one of the choices
   = expected one of: `unclassified`, `protected-a`, `protected-b`, `protected-c`, `confidential`, `secret`, `top-secret`
   = hint: did you mean `protected-b`?
 
-error: 1 of 1 brief have problems
+error: 1 of 1 brief has problems
 "
     );
 }
