@@ -17,6 +17,7 @@ mod literal;
 mod locales;
 mod margins;
 mod markdown;
+mod marking;
 mod new;
 mod output;
 mod page_limit;
