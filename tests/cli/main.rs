@@ -26,5 +26,6 @@ mod schema;
 mod standards;
 mod template_errors;
 mod templates;
+mod typography;
 mod util;
 mod watch;
