@@ -1,6 +1,7 @@
 //! The command line: every clap type in one place. Doc comments are the help text.
 
 use crate::model::locale::Language;
+use crate::model::standard::{self, Asked, Standard};
 use crate::output::Output;
 use std::path::PathBuf;
 
@@ -263,9 +264,18 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
-    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
-    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
-    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    /// Make the PDF meet a standard: `ua-1` (accessible PDF/UA), `a-2b` or `a-3b` (archival
+    /// PDF/A), or `none`; comma-separated or repeated, such as `--pdf-standard a-2b,ua-1`. The
+    /// built-in templates build as PDF/UA-1 unless `none` is given, so `a-2b` alone means
+    /// PDF/A-2b and PDF/UA-1, and `none,a-2b` PDF/A-2b only; a template of one's own names its
+    /// default in its manifest (`pdf-standard:`). Under PDF/A-2b the brief is not attached (the
+    /// standard forbids it).
+    #[arg(
+        long = "pdf-standard",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "STANDARD"
+    )]
     pub pdf_standards: Vec<PdfStandardArg>,
 
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
@@ -355,16 +365,26 @@ pub enum PdfStandardArg {
     /// PDF/UA-1, accessible: tagged, with alt text for every image.
     #[value(name = "ua-1")]
     Ua1,
+    /// Not the template's default standards: only the ones named beside it.
+    #[value(name = "none")]
+    None,
 }
 
 impl PdfStandardArg {
-    /// The standard typst checks and writes.
-    pub fn standard(self) -> typst_pdf::PdfStandard {
+    /// What the value asks for, for [`standard::resolve`].
+    pub fn asked(self) -> Asked {
         match self {
-            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
-            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
+            PdfStandardArg::A2b => Asked::Standard(Standard::A2b),
+            PdfStandardArg::A3b => Asked::Standard(Standard::A3b),
+            PdfStandardArg::Ua1 => Asked::Standard(Standard::Ua1),
+            PdfStandardArg::None => Asked::None,
         }
+    }
+
+    /// The standards a build meets: what `args` ask for with the template's `default`.
+    pub fn resolve(args: &[PdfStandardArg], default: &[Standard]) -> Vec<Standard> {
+        let asked: Vec<Asked> = args.iter().map(|a| a.asked()).collect();
+        standard::resolve(&asked, default)
     }
 }
 
@@ -397,9 +417,18 @@ pub struct HandoutArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
-    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
-    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
-    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    /// Make the PDF meet a standard: `ua-1` (accessible PDF/UA), `a-2b` or `a-3b` (archival
+    /// PDF/A), or `none`; comma-separated or repeated, such as `--pdf-standard a-2b,ua-1`. The
+    /// built-in templates build as PDF/UA-1 unless `none` is given, so `a-2b` alone means
+    /// PDF/A-2b and PDF/UA-1, and `none,a-2b` PDF/A-2b only; a template of one's own names its
+    /// default in its manifest (`pdf-standard:`). Under PDF/A-2b the brief is not attached (the
+    /// standard forbids it).
+    #[arg(
+        long = "pdf-standard",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "STANDARD"
+    )]
     pub pdf_standards: Vec<PdfStandardArg>,
 }
 

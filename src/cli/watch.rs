@@ -20,7 +20,7 @@ use crate::jobs::build;
 use crate::model::template::{Origin, Template};
 use crate::output::{self, Durability, Output};
 use crate::text::plural;
-use crate::typeset::prepare::BuildOptions;
+use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::preview::Plan;
 use crate::typeset::world::{Compiled, Engine};
 
@@ -203,9 +203,13 @@ impl Session {
             self.compiled = Some((template.clone(), Compiled::new(template)));
         }
         let (_, compiled) = self.compiled.as_ref().expect("set above");
+        // The template's default standards, as `brief build` without --pdf-standard.
+        let standards = prepare::pdf_standards(&template.manifest.pdf_standard);
         let options = BuildOptions {
             grayscale: args.render.grayscale,
             print: args.print.overrides(),
+            attach_source: prepare::may_attach(&standards),
+            standards,
             ..Default::default()
         };
         let options = vec![options; briefs.len()];
@@ -216,6 +220,9 @@ impl Session {
             if !self.targets.contains(&path) {
                 self.targets.push(path);
             }
+        }
+        for (path, _) in &output.files {
+            output::check_not_read(path, files.dependencies())?;
         }
         output::write_all(&output.files, Durability::Unsynced)?;
         Ok((

@@ -28,8 +28,10 @@ use crate::input::yaml::{Node, Value};
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::standard::Standard;
 use crate::model::template::{Registry, Template};
 use crate::typeset;
+use crate::typeset::limit;
 use crate::typeset::prepare::{self, BuildOptions, HandoutPlace, Prepared};
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
@@ -426,6 +428,14 @@ impl Handout {
             }
             match result {
                 Ok(document) => {
+                    let part = &self.parts[i].brief;
+                    if let Err(over) = limit::enforce(
+                        &document.document,
+                        part,
+                        &format!("{} in the handout", limit::document_name(part)),
+                    ) {
+                        errors.push(over);
+                    }
                     warnings.extend(document.warnings);
                     pages.push(document.document.pages().len());
                     documents.push(document.document);
@@ -694,6 +704,21 @@ pub struct LaidOut<'a> {
 }
 
 impl Handout {
+    /// The standards the bundle meets when the command line names none: those every part's
+    /// template declares (`pdf-standard:` in its manifest), the blank page's included, since
+    /// the bundle can only promise what each of its parts does.
+    pub fn default_standards(&self) -> Vec<Standard> {
+        let mut templates = self
+            .parts
+            .iter()
+            .chain([&self.blank])
+            .map(|part| &part.brief.template.manifest.pdf_standard);
+        let first = templates.next().cloned().unwrap_or_default();
+        templates.fold(first, |common, next| {
+            common.into_iter().filter(|s| next.contains(s)).collect()
+        })
+    }
+
     /// Lays the bundle out: first each part's length ([`Handout::plan`]), then every part
     /// typeset knowing its first page and the total ([`Handout::assemble`]). Numbering the
     /// pages through the bundle cannot change a part's length, except in a template that

@@ -8,4 +8,5 @@ pub mod dates;
 pub mod locale;
 pub mod print;
 pub mod quotes;
+pub mod standard;
 pub mod template;
