@@ -19,6 +19,8 @@ use std::ops::Range;
 use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
 use serde_json::{Value as Json, json};
 
+use crate::model::quotes;
+
 /// A citation written as `[@id]` (or one id of `[@a; @b]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cite {
@@ -276,7 +278,13 @@ impl Builder<'_> {
                     .count();
                 let verbatim =
                     self.source.get(range.clone()) == Some(&*text) && backslashes % 2 == 0;
-                self.pending.push((text.to_string(), range, verbatim));
+                // An escaped quote (`\"`, `\'`) is one the writer keeps straight.
+                let text = match (backslashes % 2, text.chars().next()) {
+                    (1, Some('"')) => format!("{}{}", quotes::KEPT_DOUBLE, &text[1..]),
+                    (1, Some('\'')) => format!("{}{}", quotes::KEPT_SINGLE, &text[1..]),
+                    _ => text.to_string(),
+                };
+                self.pending.push((text, range, verbatim));
             }
             Event::Code(text) => {
                 self.inline_context();

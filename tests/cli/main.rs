@@ -30,6 +30,7 @@ mod schema;
 mod standards;
 mod template_errors;
 mod templates;
+mod typography;
 mod util;
 mod validation;
 mod watch;
