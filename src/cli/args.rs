@@ -178,8 +178,8 @@ pub struct InputArgs {
     pub templates: Option<PathBuf>,
 
     /// The edition: text given per language (`{en: ..., fr: ...}`) is taken in LANG, and the
-    /// brief's `lang` becomes that language's (fr-CA for fr unless the brief is in French
-    /// already). build, watch and check take several, comma-separated: `--lang en,fr` prints
+    /// brief's `lang` becomes that language's (fr-CA for fr, fr-FR for an en-GB or en-AU
+    /// brief, unless the brief is in French already). build, watch and check take several, comma-separated: `--lang en,fr` prints
     /// the English edition, then the French one, in one PDF [default: the brief's `lang`].
     #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = language_parser())]
     pub langs: Vec<Language>,
@@ -189,7 +189,7 @@ pub struct InputArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct PrintArgs {
     /// The paper size, over the brief's `paper` [default: the brief's, else letter for en-CA,
-    /// en-US and fr-CA, a4 for ko-KR].
+    /// en-US and fr-CA, a4 for en-GB, en-AU, fr-FR and ko-KR].
     #[arg(long, value_enum, value_name = "SIZE")]
     pub paper: Option<PaperArg>,
 
@@ -214,7 +214,7 @@ impl PrintArgs {
 pub enum PaperArg {
     /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
     Letter,
-    /// ISO A4, 210 × 297 mm (the default for ko-KR).
+    /// ISO A4, 210 × 297 mm (the default for en-GB, en-AU, fr-FR and ko-KR).
     A4,
     /// US Legal, 8.5 × 14 in.
     Legal,

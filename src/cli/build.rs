@@ -74,6 +74,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     ctx.detail(result.timings.join(", "));
     for (path, _) in &result.files {
         output::check_target(path, &[&args.brief])?;
+        output::check_not_read(path, files.dependencies())?;
     }
     let writing = Instant::now();
     output::write_all(&result.files, Durability::Synced)?;

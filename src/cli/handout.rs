@@ -92,6 +92,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         "exported in {} ms",
         exporting.elapsed().as_millis()
     ));
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &pdf)?;
     if !target.is_stdout() {
         let parts: Vec<String> = handout
@@ -131,6 +132,7 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
     let engine = engine?;
     let result = handout::typeset_tents(&engine, &tents, page, &standards(args), files)?;
     ctx.warn(files, &result.warnings);
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &result.pdf)?;
     if !target.is_stdout() {
         ctx.say(format!(

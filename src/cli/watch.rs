@@ -217,6 +217,9 @@ impl Session {
                 self.targets.push(path);
             }
         }
+        for (path, _) in &output.files {
+            output::check_not_read(path, files.dependencies())?;
+        }
         output::write_all(&output.files, Durability::Unsynced)?;
         Ok((
             super::render::describe_files(&output.files),

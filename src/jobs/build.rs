@@ -8,6 +8,7 @@ use crate::model::brief::Brief;
 use crate::output::Output;
 use crate::text::plural;
 use crate::typeset;
+use crate::typeset::limit;
 use crate::typeset::prepare::{BuildOptions, Prepared, prepare};
 use crate::typeset::preview::{self, Plan};
 use crate::typeset::world::{Compiled, Engine};
@@ -60,6 +61,7 @@ pub fn produce(
     lap("read images");
     let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
     lap("compile");
+    keep_to_limits(&documents, briefs)?;
     let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
     refuse_untaggable(&documents, standards)?;
     let document = if documents.len() == 1 {
@@ -133,6 +135,28 @@ fn compile_all(
         return Err(problems.into());
     }
     Ok((documents, warnings))
+}
+
+/// Checks each edition against its brief's page limit; every edition over it is reported.
+fn keep_to_limits(documents: &[PagedDocument], briefs: &[Brief]) -> Result<(), Failure> {
+    let name = limit::document_name;
+    let problems: Vec<Diagnostic> = documents
+        .iter()
+        .zip(briefs)
+        .filter_map(|(document, brief)| {
+            let what = if briefs.len() > 1 {
+                format!("the {} edition of {}", brief.language.name(), name(brief))
+            } else {
+                name(brief)
+            };
+            limit::enforce(document, brief, &what).err()
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.into())
+    }
 }
 
 /// Refuses to join editions for PDF/UA-1 when their tags could not be told apart.

@@ -30,6 +30,7 @@ use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::template::{Registry, Template};
 use crate::typeset;
+use crate::typeset::limit;
 use crate::typeset::prepare::{self, BuildOptions, HandoutPlace, Prepared};
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
@@ -426,6 +427,14 @@ impl Handout {
             }
             match result {
                 Ok(document) => {
+                    let part = &self.parts[i].brief;
+                    if let Err(over) = limit::enforce(
+                        &document.document,
+                        part,
+                        &format!("{} in the handout", limit::document_name(part)),
+                    ) {
+                        errors.push(over);
+                    }
                     warnings.extend(document.warnings);
                     pages.push(document.document.pages().len());
                     documents.push(document.document);

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::{Value as Json, json};
 
-use crate::model::locale::Locale;
+use crate::model::locale::{Locale, MONTHS_EN};
 
 /// How much of a date was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -123,6 +123,150 @@ impl PartialDate {
             "precision": self.precision.name(),
             "text": self.format_in(locale),
         })
+    }
+}
+
+/// What a date written another way than ISO 8601 can be rewritten as, for an error's hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suggestion {
+    /// The date can only mean this: `2026-04-16`.
+    One(String),
+    /// Day and month could be either way round (`04/05/2026`): day first, then month first.
+    Either(String, String),
+}
+
+impl Suggestion {
+    /// The hint an error gives: "did you mean `2026-04-16`?", or both readings of an
+    /// ambiguous date.
+    pub fn hint(&self, written: &str) -> String {
+        match self {
+            Suggestion::One(iso) => format!("did you mean `{iso}`?"),
+            Suggestion::Either(day_first, month_first) => format!(
+                "`{}` could be read day first or month first: write `{day_first}` or `{month_first}`",
+                written.trim()
+            ),
+        }
+    }
+}
+
+/// The ISO form of a date written another way: with a month's name in English or French
+/// ("April 16, 2026", "16 avril 2026", "1er mars 2025", "Apr. 2024", "Monday, December 8,
+/// 2025"), or in numbers with the year written in full ("16/04/2026", "2026/4/16",
+/// "16.04.2026", "04/2026"). `None` when the text is not such a date or names no real day; both
+/// readings when day and month could be swapped.
+pub fn suggest_iso(text: &str) -> Option<Suggestion> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '.' | '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    let day_of = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d).map(|date| date.format("%Y-%m-%d").to_string())
+    };
+    let month_of = |y: i32, m: u32| (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"));
+    let months: Vec<u32> = words.iter().filter_map(|w| month_number(w)).collect();
+    if !months.is_empty() {
+        // A month's name: the other words are a year, a day and perhaps a weekday.
+        let (mut year, mut day, mut month) = (None, None, None);
+        for word in &words {
+            if let Some(m) = month_number(word) {
+                month = month.or(Some(m));
+            } else if WEEKDAYS.iter().any(|w| word.starts_with(w))
+                || ["le", "the", "of"].contains(&word.as_str())
+            {
+                // A weekday or a filler word says nothing about the date.
+            } else if word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+                year = word.parse::<i32>().ok();
+            } else {
+                let digits = word.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h', 'e']);
+                let ordinal = &word[digits.len()..];
+                let known = ["", "st", "nd", "rd", "th", "er"].contains(&ordinal);
+                let n = digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|_| known && digits.len() <= 2)?;
+                day = Some(n);
+            }
+        }
+        let (year, month) = (year?, month?);
+        if months.len() > 1 {
+            return None;
+        }
+        return match day {
+            Some(d) => day_of(year, month, d).map(Suggestion::One),
+            None => month_of(year, month).map(Suggestion::One),
+        };
+    }
+    let numbers: Vec<(u32, usize)> = words
+        .iter()
+        .map(|w| {
+            (w.bytes().all(|b| b.is_ascii_digit()) && w.len() <= 4)
+                .then(|| w.parse().ok().map(|n| (n, w.len())))
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    match numbers.as_slice() {
+        [(y, 4), (m, 1..=2), (d, 1..=2)] => day_of(*y as i32, *m, *d).map(Suggestion::One),
+        [(a, 1..=2), (b, 1..=2), (y, 4)] => {
+            let day_first = day_of(*y as i32, *b, *a);
+            let month_first = day_of(*y as i32, *a, *b);
+            match (day_first, month_first) {
+                (Some(x), Some(y)) if x != y => Some(Suggestion::Either(x, y)),
+                (Some(x), _) | (None, Some(x)) => Some(Suggestion::One(x)),
+                (None, None) => None,
+            }
+        }
+        [(m, 1..=2), (y, 4)] | [(y, 4), (m, 1..=2)] => month_of(*y as i32, *m).map(Suggestion::One),
+        _ => None,
+    }
+}
+
+/// Weekday names (English and French) a date may begin with, by their first letters.
+const WEEKDAYS: [&str; 14] = [
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lun", "mar", "mer", "jeu", "ven", "sam",
+    "dim",
+];
+
+/// The month a word names in English or French, whole or abbreviated to three letters or more
+/// ("apr", "sept", "févr"); `None` for any other word and for an abbreviation two months share
+/// ("jui": juin or juillet).
+fn month_number(word: &str) -> Option<u32> {
+    const FRENCH: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let word = word.trim_end_matches('.');
+    let mut found: Vec<u32> = Vec::new();
+    for table in [&MONTHS_EN, &FRENCH] {
+        for (i, name) in table.iter().enumerate() {
+            let name = name.to_lowercase();
+            if name == word {
+                return Some(i as u32 + 1);
+            }
+            if word.chars().count() >= 3
+                && name.starts_with(word)
+                && !found.contains(&(i as u32 + 1))
+            {
+                found.push(i as u32 + 1);
+            }
+        }
+    }
+    match found.as_slice() {
+        [only] => Some(*only),
+        _ => None,
     }
 }
 
@@ -372,6 +516,35 @@ mod tests {
         ] {
             assert_eq!(parse_time(text).unwrap_err(), why, "{text}");
         }
+    }
+
+    /// A date written with a month's name or in numbers gets its ISO form; one that could be
+    /// read either way gets both.
+    #[test]
+    fn suggestions_for_dates_written_otherwise() {
+        let one = |s: &str| Some(Suggestion::One(s.to_string()));
+        assert_eq!(suggest_iso("April 16, 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16/04/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("04/16/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16 avril 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("1er mars 2025"), one("2025-03-01"));
+        assert_eq!(suggest_iso("Monday, December 8, 2025"), one("2025-12-08"));
+        assert_eq!(suggest_iso("16th of April 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("Sept. 3 2025"), one("2025-09-03"));
+        assert_eq!(suggest_iso("June 2024"), one("2024-06"));
+        assert_eq!(suggest_iso("2026/4/16"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16.04.2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("05/05/2026"), one("2026-05-05"));
+        assert_eq!(
+            suggest_iso("04/05/2026"),
+            Some(Suggestion::Either("2026-05-04".into(), "2026-04-05".into()))
+        );
+        // No real day, a two-digit year, or not a date at all: nothing to suggest.
+        assert_eq!(suggest_iso("February 30, 2026"), None);
+        assert_eq!(suggest_iso("16/04/26"), None);
+        assert_eq!(suggest_iso("next Tuesday"), None);
+        assert_eq!(suggest_iso("jui 2024"), None);
+        assert_eq!(suggest_iso("soon"), None);
     }
 
     #[test]

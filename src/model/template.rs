@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::error::describe_io;
+use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
@@ -81,10 +82,10 @@ pub struct Field {
     /// The type of a `map`'s values.
     #[serde(default)]
     pub values: Option<Box<Field>>,
-    /// Fewest items of a `list`.
+    /// Fewest items of a `list`, or the smallest value of an `integer`.
     #[serde(default)]
     pub min: Option<usize>,
-    /// Most items of a `list`.
+    /// Most items of a `list`, or the largest value of an `integer`.
     #[serde(default)]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
@@ -402,20 +403,36 @@ impl Template {
                     pending.push(real);
                     continue;
                 }
-                let bytes = fs::read(&real).map_err(|e| {
-                    fail(format!(
-                        "cannot read {} ({})",
-                        real.display(),
-                        describe_io(&e)
-                    ))
-                })?;
+                // Read within what is left of the folder's budget, never waiting on a pipe.
+                let bytes = match read_bounded(&real, MAX_TEMPLATE_BYTES - total) {
+                    Ok(bytes) => bytes,
+                    Err(ReadFailure::TooLarge { .. }) => {
+                        return Err(fail(format!(
+                            "the template folder {display_root} holds more than {} MB",
+                            MAX_TEMPLATE_BYTES / 1024 / 1024
+                        )));
+                    }
+                    Err(ReadFailure::Special(kind)) => {
+                        return Err(vec![
+                            Diagnostic::error(
+                                None,
+                                format!(
+                                    "the template folder {display_root} holds {} ({kind}, not a file)",
+                                    entry.path().display()
+                                ),
+                            )
+                            .with_hint("a template folder holds only files and folders; move it out"),
+                        ]);
+                    }
+                    Err(ReadFailure::Io(e)) => {
+                        return Err(fail(format!(
+                            "cannot read {} ({})",
+                            real.display(),
+                            describe_io(&e)
+                        )));
+                    }
+                };
                 total += bytes.len() as u64;
-                if total > MAX_TEMPLATE_BYTES {
-                    return Err(fail(format!(
-                        "the template folder {display_root} holds more than {} MB",
-                        MAX_TEMPLATE_BYTES / 1024 / 1024
-                    )));
-                }
                 let relative = real.strip_prefix(&root).expect("checked above");
                 let relative = relative.to_string_lossy().replace('\\', "/");
                 template_files.insert(relative, Cow::Owned(bytes));

@@ -2,11 +2,12 @@
 //! diagnostics into ours, pointing into the template's files.
 //!
 //! Around it, in this folder: the typst world and its shared engine ([`world`]), the data and
-//! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`])
-//! and grayscale images ([`grayscale`]).
+//! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
+//! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
 pub mod fonts;
 pub mod grayscale;
+pub mod limit;
 pub mod prepare;
 pub mod preview;
 pub mod world;

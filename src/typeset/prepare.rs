@@ -2,15 +2,15 @@
 //! [`crate::model::contract`]), the build identifier, the document's date, and the brief's
 //! images (turned gray for `--grayscale`).
 
-use std::fs;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
 use crate::check::changes::Changes;
 use crate::diag::Files;
-use crate::error::{AppError, Failure, describe_io};
+use crate::error::{AppError, Failure};
+use crate::input::image::MAX_IMAGE_BYTES;
+use crate::input::read::read_bounded;
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
@@ -235,15 +235,21 @@ pub fn prepare<'a>(
     let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
     for image in &brief.images {
         files.depend(&image.host);
-        let bytes = fs::read(&image.host).map_err(|e| {
-            AppError::new(format!(
-                "cannot read the image {} ({})",
-                image.host.display(),
-                describe_io(&e)
-            ))
-        })?;
+        // Read again and checked again: the file may have changed since the check.
+        let extension = image.virtual_path.rsplit_once('.').map_or("", |(_, e)| e);
+        let bytes = read_bounded(&image.host, MAX_IMAGE_BYTES)
+            .map_err(|e| e.describe("an image"))
+            .and_then(|bytes| {
+                crate::input::image::check(&bytes, extension).map_err(|why| why.0)?;
+                Ok(bytes)
+            })
+            .map_err(|why| {
+                AppError::new(format!(
+                    "cannot read the image {} ({why})",
+                    image.host.display()
+                ))
+            })?;
         let bytes = if options.grayscale {
-            let extension = image.virtual_path.rsplit_once('.').map_or("", |(_, e)| e);
             crate::typeset::grayscale::convert(&bytes, extension).map_err(|why| {
                 AppError::new(format!(
                     "cannot make the image {} gray ({why})",

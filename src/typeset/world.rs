@@ -16,7 +16,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::error::{AppError, describe_io};
+use crate::error::AppError;
 use crate::model::contract::{COPY_PATH, DATA_PATH, PAGE_LIBRARY, SOURCE_PATH};
 use crate::model::template::{Template, page_library};
 use crate::typeset::fonts::Fonts;
@@ -98,13 +98,7 @@ impl Engine {
     pub fn with_font_folders(folders: &[PathBuf]) -> Result<Self, AppError> {
         let mut fonts = Fonts::embedded();
         for dir in folders {
-            fonts.add_dir(dir).map_err(|e| {
-                AppError::new(format!(
-                    "cannot read fonts from {} ({})",
-                    dir.display(),
-                    describe_io(&e)
-                ))
-            })?;
+            fonts.add_dir(dir).map_err(AppError::new)?;
         }
         Ok(Self::new(fonts))
     }
