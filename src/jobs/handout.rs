@@ -28,6 +28,7 @@ use crate::input::yaml::{Node, Value};
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::standard::Standard;
 use crate::model::template::{Registry, Template};
 use crate::typeset;
 use crate::typeset::limit;
@@ -293,6 +294,7 @@ impl Handout {
             changes: None,
             standards: Vec::new(),
             grayscale: false,
+            build_id: None,
             print: PrintOverrides {
                 paper: Some(self.page.paper),
                 binding_mm: Some(self.page.binding_mm),
@@ -837,6 +839,21 @@ pub struct LaidOut<'a> {
 }
 
 impl Handout {
+    /// The standards the bundle meets when the command line names none: those every part's
+    /// template declares (`pdf-standard:` in its manifest), the blank page's included, since
+    /// the bundle can only promise what each of its parts does.
+    pub fn default_standards(&self) -> Vec<Standard> {
+        let mut templates = self
+            .parts
+            .iter()
+            .chain([&self.blank])
+            .map(|part| &part.brief.template.manifest.pdf_standard);
+        let first = templates.next().cloned().unwrap_or_default();
+        templates.fold(first, |common, next| {
+            common.into_iter().filter(|s| next.contains(s)).collect()
+        })
+    }
+
     /// Lays the bundle out: first each part's length ([`Handout::plan`]), then every part
     /// typeset knowing its first page and the total ([`Handout::assemble`]). Numbering the
     /// pages through the bundle cannot change a part's length, except in a template that

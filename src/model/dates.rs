@@ -448,6 +448,35 @@ mod tests {
         );
     }
 
+    /// A date written with a month's name or in numbers gets its ISO form; one that could be
+    /// read either way gets both.
+    #[test]
+    fn suggestions_for_dates_written_otherwise() {
+        let one = |s: &str| Some(Suggestion::One(s.to_string()));
+        assert_eq!(suggest_iso("April 16, 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16/04/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("04/16/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16 avril 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("1er mars 2025"), one("2025-03-01"));
+        assert_eq!(suggest_iso("Monday, December 8, 2025"), one("2025-12-08"));
+        assert_eq!(suggest_iso("16th of April 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("Sept. 3 2025"), one("2025-09-03"));
+        assert_eq!(suggest_iso("June 2024"), one("2024-06"));
+        assert_eq!(suggest_iso("2026/4/16"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16.04.2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("05/05/2026"), one("2026-05-05"));
+        assert_eq!(
+            suggest_iso("04/05/2026"),
+            Some(Suggestion::Either("2026-05-04".into(), "2026-04-05".into()))
+        );
+        // No real day, a two-digit year, or not a date at all: nothing to suggest.
+        assert_eq!(suggest_iso("February 30, 2026"), None);
+        assert_eq!(suggest_iso("16/04/26"), None);
+        assert_eq!(suggest_iso("next Tuesday"), None);
+        assert_eq!(suggest_iso("jui 2024"), None);
+        assert_eq!(suggest_iso("soon"), None);
+    }
+
     /// Every form a time can be written in, on each clock.
     #[test]
     fn times_as_people_write_them() {
@@ -516,35 +545,6 @@ mod tests {
         ] {
             assert_eq!(parse_time(text).unwrap_err(), why, "{text}");
         }
-    }
-
-    /// A date written with a month's name or in numbers gets its ISO form; one that could be
-    /// read either way gets both.
-    #[test]
-    fn suggestions_for_dates_written_otherwise() {
-        let one = |s: &str| Some(Suggestion::One(s.to_string()));
-        assert_eq!(suggest_iso("April 16, 2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("16/04/2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("04/16/2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("16 avril 2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("1er mars 2025"), one("2025-03-01"));
-        assert_eq!(suggest_iso("Monday, December 8, 2025"), one("2025-12-08"));
-        assert_eq!(suggest_iso("16th of April 2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("Sept. 3 2025"), one("2025-09-03"));
-        assert_eq!(suggest_iso("June 2024"), one("2024-06"));
-        assert_eq!(suggest_iso("2026/4/16"), one("2026-04-16"));
-        assert_eq!(suggest_iso("16.04.2026"), one("2026-04-16"));
-        assert_eq!(suggest_iso("05/05/2026"), one("2026-05-05"));
-        assert_eq!(
-            suggest_iso("04/05/2026"),
-            Some(Suggestion::Either("2026-05-04".into(), "2026-04-05".into()))
-        );
-        // No real day, a two-digit year, or not a date at all: nothing to suggest.
-        assert_eq!(suggest_iso("February 30, 2026"), None);
-        assert_eq!(suggest_iso("16/04/26"), None);
-        assert_eq!(suggest_iso("next Tuesday"), None);
-        assert_eq!(suggest_iso("jui 2024"), None);
-        assert_eq!(suggest_iso("soon"), None);
     }
 
     #[test]

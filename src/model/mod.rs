@@ -7,4 +7,5 @@ pub mod dates;
 pub mod locale;
 pub mod print;
 pub mod ranges;
+pub mod standard;
 pub mod template;

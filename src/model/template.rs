@@ -17,6 +17,7 @@ use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::standard::Standard;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -46,6 +47,10 @@ pub struct Manifest {
     /// none is read as version 1, with a warning.
     #[serde(default)]
     pub contract: Option<u32>,
+    /// The PDF standards a build meets unless the command line says otherwise (see
+    /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
+    #[serde(default, rename = "pdf-standard")]
+    pub pdf_standard: Vec<Standard>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
 }
@@ -460,7 +465,7 @@ impl Template {
         };
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let manifest_tree = yaml::parse(&text, key)?;
+        let manifest_tree = yaml::parse(&text, key).map_err(yaml::for_manifest)?;
         let manifest: Manifest = yaml::parse_typed(&text, key).map_err(|d| vec![d])?;
         let template = Template {
             manifest,

@@ -13,6 +13,7 @@ use crate::input::image::MAX_IMAGE_BYTES;
 use crate::input::read::read_bounded;
 use crate::model::brief::Brief;
 use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::standard::Standard;
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 use crate::typeset::{self, Output};
 
@@ -65,7 +66,10 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
-    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let build_id: String = match &options.build_id {
+        Some(id) => id.clone(),
+        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
+    };
     let attach = options.attach_source.then(|| {
         brief.path.file_name().map_or_else(
             || "brief.yaml".to_string(),
@@ -158,6 +162,9 @@ pub struct BuildOptions {
     pub print: PrintOverrides,
     /// Where the document sits in a handout bundle; `None` for a document of its own.
     pub handout: Option<HandoutPlace>,
+    /// A build identifier to print instead of the one derived from the inputs: `brief preview`
+    /// prints `preview`, so that an edit changes only the pages it touches, not every footer.
+    pub build_id: Option<String>,
 }
 
 /// Where a document sits in a handout bundle, so that its pages are numbered within it.
@@ -188,6 +195,18 @@ impl HandoutPlace {
     }
 }
 
+/// The standards typst checks and writes for `standards`.
+pub fn pdf_standards(standards: &[Standard]) -> Vec<typst_pdf::PdfStandard> {
+    standards
+        .iter()
+        .map(|s| match s {
+            Standard::A2b => typst_pdf::PdfStandard::A_2b,
+            Standard::A3b => typst_pdf::PdfStandard::A_3b,
+            Standard::Ua1 => typst_pdf::PdfStandard::Ua_1,
+        })
+        .collect()
+}
+
 /// Whether a PDF meeting `standards` may carry the merged brief as an attachment: PDF/A-2b
 /// forbids attached files (PDF/A-3b allows them).
 pub fn may_attach(standards: &[typst_pdf::PdfStandard]) -> bool {
@@ -203,6 +222,7 @@ impl Default for BuildOptions {
             grayscale: false,
             print: PrintOverrides::default(),
             handout: None,
+            build_id: None,
         }
     }
 }

@@ -149,20 +149,38 @@ fn french_and_korean_examples_build_cleanly() {
     }
 }
 
-/// A character no embedded font has is a warning naming it and its field.
+/// A character no embedded font has is a warning naming it and its field; under PDF/UA-1
+/// (the default), which forbids text that cannot be displayed, it is an error at the same
+/// place, and nothing is written.
 #[test]
 fn missing_glyph_is_a_warning_with_its_field() {
     let text = fs::read_to_string(example())
         .unwrap()
         .replace("The 60th", "The 𓀀 60th");
     let dir = workspace(&[("note.yaml", text.as_bytes())]);
-    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml"]));
+    let (output, stderr) =
+        run(brief(dir.path()).args(["build", "note.yaml", "--pdf-standard", "none"]));
     assert!(output.status.success(), "{stderr}");
     assert!(
         stderr.contains("warning: no font has the character U+13000"),
         "{stderr}"
     );
     assert!(stderr.contains("sections[1].body"), "{stderr}");
+    std::fs::remove_file(dir.path().join("note.pdf")).unwrap();
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml"]));
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: no font has the character U+13000 (𓀀); it prints as an empty box\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("sections[1].body"), "{stderr}");
+    assert!(
+        stderr.contains("   = hint: PDF/UA-1 (the built-in templates' default) forbids text that cannot be displayed; --pdf-standard none builds it with the box\n"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("note.pdf").exists());
 }
 
 /// The size of the first page of a PDF in points, rounded: (595, 842) is A4.
@@ -276,7 +294,7 @@ error: `April 16, 2026` is not a date
   = expected: a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)
   = hint: did you mean `2026-04-16`?
 
-error: 1 of 1 brief have problems
+error: 1 of 1 brief has problems
 "
     );
     for (written, hint) in [
