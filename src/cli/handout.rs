@@ -103,8 +103,8 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
             .iter()
             .zip(plan.first.iter().zip(&plan.pages))
             .map(|(part, (first, count))| match count {
-                1 => format!("{} p. {first}", part.kind.name()),
-                _ => format!("{} pp. {first}–{}", part.kind.name(), first + count - 1),
+                1 => format!("{} p. {first}", part.label()),
+                _ => format!("{} pp. {first}–{}", part.label(), first + count - 1),
             })
             .collect();
         ctx.say(format!(
