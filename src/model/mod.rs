@@ -6,5 +6,6 @@ pub mod contract;
 pub mod dates;
 pub mod locale;
 pub mod print;
+pub mod ranges;
 pub mod standard;
 pub mod template;

@@ -129,7 +129,9 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
             let value = path
                 .split('.')
                 .try_fold(&brief.fields, |value, key| value.get(key))?;
-            value.get("iso").and_then(Json::as_str)
+            // A range of dates (`2017-06-02/2017-06-06`) is dated by its first day.
+            let iso = value.get("iso").and_then(Json::as_str)?;
+            iso.split('/').next()
         });
     let date = iso.and_then(|iso| {
         let full = match iso.len() {
