@@ -116,3 +116,71 @@ fn the_examples_have_no_accessibility_warnings() {
         assert!(!stderr.contains("warning"), "{}: {stderr}", path.display());
     }
 }
+
+/// Text a template sets in a colour below WCAG AA's 4.5:1 on what is behind it (the page, or
+/// a filled box) is a warning naming both colours, the ratio and where; separators such as
+/// `|` are decoration and not judged.
+#[test]
+fn low_contrast_text_in_a_template_is_a_warning() {
+    let manifest = "name: mine\ndescription: A one-line memo\ncontract: 1\nfields:\n  title: {type: text, required: true}\n";
+    let main = r##"#let data = json("/.brief/data.json")
+#set text(lang: "en")
+#set document(title: data.fields.title)
+#text(fill: rgb("#0d4a6b"))[#data.fields.title] #text(fill: rgb("#dddddd"))[|]
+
+#text(fill: rgb("#aaaaaa"))[Light gray words]
+
+#box(fill: rgb("#0d4a6b"), inset: 4pt, text(fill: rgb("#336699"))[Blue on blue])
+"##;
+    let dir = workspace(&[
+        ("note.yaml", b"template: mine\ntitle: Talking points\n"),
+        ("templates/mine/template.yaml", manifest.as_bytes()),
+        ("templates/mine/main.typ", main.as_bytes()),
+    ]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "out.pdf"]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.split_once("wrote ").map_or(&stderr[..], |(w, _)| w),
+        "\
+warning: text in #aaaaaa on #ffffff has a contrast of 2.3:1, below the 4.5:1 of WCAG AA (page 1: `Light gray words`)
+ = hint: the template sets these colours: darken the text or lighten what is behind it
+
+warning: text in #336699 on #0d4a6b has a contrast of 1.6:1, below the 4.5:1 of WCAG AA (page 1: `Blue on blue`)
+ = hint: the template sets these colours: darken the text or lighten what is behind it
+
+"
+    );
+}
+
+/// Every colour pair the built-in templates set text in meets WCAG AA (4.5:1), as laid out:
+/// every example brief, in colour and in grayscale, the handout bundle (participants,
+/// questions, notes and blank pages) and the name tents raise no contrast warning.
+#[test]
+fn built_in_templates_meet_wcag_aa_contrast() {
+    let dir = workspace(&[]);
+    let out = dir.path().join("out.pdf");
+    let mut runs: Vec<Vec<std::ffi::OsString>> = Vec::new();
+    for entry in fs::read_dir(root().join("briefs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        for extra in [&[][..], &["--grayscale"]] {
+            let mut args: Vec<std::ffi::OsString> = vec!["build".into(), path.clone().into()];
+            args.extend(extra.iter().map(Into::into));
+            runs.push(args);
+        }
+    }
+    let example = root().join("briefs/canada-korea-defence-2025.yaml");
+    runs.push(vec!["handout".into(), example.clone().into()]);
+    runs.push(vec![
+        "handout".into(),
+        example.into(),
+        "--name-tents".into(),
+    ]);
+    for args in runs {
+        let (output, stderr) = run(brief(dir.path()).args(&args).arg("-o").arg(&out));
+        assert!(output.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("contrast"), "{args:?}: {stderr}");
+    }
+}
