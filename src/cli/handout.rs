@@ -71,6 +71,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let standards = standards(args, &handout.default_standards());
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
     handout.attach_source = prepare::may_attach(&standards);
+    handout.attach_sensitive = args.attach_marked;
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(

@@ -94,7 +94,10 @@ pub fn compile(
     let result = typst::compile::<PagedDocument>(world);
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
     match result.output {
-        Ok(document) => Ok(Document { document, warnings }),
+        Ok(document) => Ok(Document {
+            document: with_keywords(document, world),
+            warnings,
+        }),
         Err(errors) => {
             let mut all: Vec<Diagnostic> = errors.iter().map(|d| mapper.convert(d)).collect();
             all.append(&mut warnings);
@@ -127,7 +130,10 @@ pub fn compile_many(
             let mut warnings: Vec<Diagnostic> =
                 result.warnings.iter().map(|d| mapper.convert(d)).collect();
             match result.output {
-                Ok(document) => Ok(Document { document, warnings }),
+                Ok(document) => Ok(Document {
+                    document: with_keywords(document, pair.0),
+                    warnings,
+                }),
                 Err(errors) => {
                     let mut all: Vec<Diagnostic> =
                         errors.iter().map(|d| mapper.convert(d)).collect();
@@ -137,6 +143,21 @@ pub fn compile_many(
             }
         })
         .collect()
+}
+
+/// The document with the world's keywords (the security marking) first in its metadata.
+fn with_keywords(mut document: PagedDocument, world: &BriefWorld<'_>) -> PagedDocument {
+    if !world.keywords().is_empty() {
+        let info = document.info_mut();
+        let mut keywords: Vec<_> = world.keywords().iter().map(|k| k.as_str().into()).collect();
+        for keyword in info.keywords.drain(..) {
+            if !keywords.contains(&keyword) {
+                keywords.push(keyword);
+            }
+        }
+        info.keywords = keywords;
+    }
+    document
 }
 
 /// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the

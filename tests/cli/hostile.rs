@@ -458,3 +458,73 @@ fn base64(data: &[u8]) -> String {
     }
     out
 }
+
+/// An anchor on a long text aliased many times is refused by the size of the text it would
+/// grow to, at once and within a small address space, in a brief and in a template's
+/// manifest alike.
+#[test]
+fn aliases_are_bounded_by_the_text_they_expand_to() {
+    let long = "x".repeat(2_000_000);
+    let aliases = vec!["*t"; 500].join(", ");
+    let bomb = format!("title: &t \"{long}\"\norganization: o\nother: [{aliases}]\n");
+    let manifest = format!(
+        "{}  padding:\n    type: text\n    default: &t \"{long}\"\n  more:\n    type: list\n    default: [{aliases}]\n",
+        fs::read_to_string(crate::util::root().join("templates/background-note/template.yaml"))
+            .unwrap()
+    );
+    let mut files = vec![
+        ("bomb.yaml".to_string(), bomb.into_bytes()),
+        ("b.yaml".to_string(), fs::read(example()).unwrap()),
+        ("mine/template.yaml".to_string(), manifest.into_bytes()),
+    ];
+    let builtin = crate::util::root().join("templates/background-note");
+    for entry in fs::read_dir(&builtin).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.file_type().unwrap().is_file() && name != "template.yaml" {
+            files.push((format!("mine/{name}"), fs::read(entry.path()).unwrap()));
+        }
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = workspace(&borrowed);
+    let started = Instant::now();
+    let (code, stderr) = bounded(
+        brief(dir.path()).args(["build", "bomb.yaml", "-o", "brief.pdf"]),
+        20,
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: the brief grows past 16 MB of text once its aliases are expanded\n  ┌─ bomb.yaml:3:37\n"
+        ),
+        "{}",
+        &stderr[..stderr.len().min(400)]
+    );
+    let (code, stderr) = bounded(
+        brief(dir.path()).args([
+            "build",
+            "b.yaml",
+            "-o",
+            "brief.pdf",
+            "--set",
+            "template=./mine",
+        ]),
+        20,
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: the manifest grows past 16 MB of text once its aliases are expanded\n"
+        ),
+        "{}",
+        &stderr[..stderr.len().min(400)]
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
