@@ -8,6 +8,7 @@
 //! ([`typography`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
+pub mod access;
 pub mod changes;
 pub mod content;
 pub mod lint;
