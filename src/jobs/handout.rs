@@ -27,6 +27,7 @@ use crate::error::Failure;
 use crate::input::yaml::{Node, Value};
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
+use crate::model::marking::Marking;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::standard::Standard;
 use crate::model::template::{Registry, Template};
@@ -119,6 +120,10 @@ pub struct Handout {
     pub warnings: Vec<Diagnostic>,
     /// Attach the merged brief (with the note part), as `brief build` does.
     pub attach_source: bool,
+    /// Attach it even when the bundle is marked above UNCLASSIFIED.
+    pub attach_sensitive: bool,
+    /// The bundle's security marking, on every page: the highest of its parts'.
+    pub marking: Option<Marking>,
 }
 
 /// Where each part falls in the bundle.
@@ -273,6 +278,10 @@ impl Handout {
             compiled: Compiled::new(&blank.template),
             brief: blank,
         };
+        let marking = parts
+            .iter()
+            .filter_map(|p| Marking::of(&p.brief.fields))
+            .reduce(Marking::higher);
         Ok(Handout {
             path,
             parts,
@@ -281,6 +290,8 @@ impl Handout {
             page,
             warnings,
             attach_source: true,
+            attach_sensitive: false,
+            marking,
         })
     }
 
@@ -291,6 +302,9 @@ impl Handout {
         BuildOptions {
             // The merged brief is attached once, with the note.
             attach_source: self.attach_source && part.is_some_and(|p| p.kind == PartKind::Note),
+            attach_sensitive: self.attach_sensitive,
+            // Every part, blank pages included, carries the bundle's marking.
+            marking: self.marking.clone(),
             changes: None,
             standards: Vec::new(),
             grayscale: false,

@@ -264,7 +264,8 @@ fn name_tents_print_each_name_twice_per_sheet() {
     let names = [
         "Hélène Tremblay",
         "김민준",
-        "Jordan O'Neil",
+        // Its apostrophe typographic, as in every text.
+        "Jordan O’Neil",
         "Park Ji-won",
         "Marc-André Côté",
         "Priya Raman",
@@ -383,7 +384,7 @@ fn personalized_handouts_are_whole_bundles() {
         6 * 8,
         "each 7-page copy padded to a whole sheet"
     );
-    for (i, name) in ["Hélène Tremblay", "김민준", "Jordan O'Neil"]
+    for (i, name) in ["Hélène Tremblay", "김민준", "Jordan O’Neil"]
         .iter()
         .enumerate()
     {
