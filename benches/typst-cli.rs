@@ -8,7 +8,8 @@
 //!
 //! The peer is the `typst` executable on PATH; without one, only brief's own figures are
 //! printed. Run with `cargo bench --bench typst-cli`; `BRIEF_BENCH_RUNS` sets the runs of each
-//! command (default 20).
+//! command (default 20). `BRIEF_BENCH_PROJECT=DIR` lays the typst project out in DIR and keeps
+//! it there (instead of a temporary folder), to time the printed `typst compile` by other means.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -280,9 +281,13 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let example = root.join(EXAMPLE);
     let binary = env!("CARGO_BIN_EXE_brief");
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let ours = dir.path().join("brief.pdf");
-    let theirs = dir.path().join("typst.pdf");
+    let temporary = tempfile::tempdir().expect("a temporary folder");
+    let dir = match std::env::var_os("BRIEF_BENCH_PROJECT") {
+        Some(kept) => PathBuf::from(kept),
+        None => temporary.path().to_path_buf(),
+    };
+    let ours = dir.join("brief.pdf");
+    let theirs = dir.join("typst.pdf");
     let brief_build = || {
         let mut command = Command::new(binary);
         command
@@ -293,7 +298,7 @@ fn main() {
     };
 
     let typst = typst_on_path();
-    let project = lay_out(&example, dir.path());
+    let project = lay_out(&example, &dir);
     println!("cold brief build of {EXAMPLE} against typst compile of the same work");
     let peer = typst.as_ref().map(|typst| {
         let version = Command::new(typst)
@@ -302,6 +307,7 @@ fn main() {
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_default();
         println!("  peer: {} ({version})", typst.display());
+        println!("  its command: {:?}", project.command(typst, &theirs));
         (typst, project.command(typst, &theirs))
     });
     let Some((typst, _)) = peer else {
