@@ -291,6 +291,11 @@ pub struct BuildArgs {
     )]
     pub pdf_standards: Vec<PdfStandardArg>,
 
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
+
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
@@ -443,6 +448,11 @@ pub struct HandoutArgs {
         value_name = "STANDARD"
     )]
     pub pdf_standards: Vec<PdfStandardArg>,
+
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
 }
 
 /// Arguments of `brief watch`.

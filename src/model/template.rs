@@ -17,6 +17,7 @@ use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::marking::{self, Level};
 use crate::model::standard::Standard;
 
 mod embedded {
@@ -593,6 +594,33 @@ impl Template {
             self.manifest_span(),
             &mut problems,
         );
+        // brief prints the marking, so it must know every level the template offers.
+        if let Some(field) = self.manifest.fields.get(marking::FIELD) {
+            let unknown: Vec<&str> = field
+                .choices
+                .iter()
+                .map(String::as_str)
+                .filter(|c| Level::from_id(c).is_none())
+                .collect();
+            if field.kind != Kind::Enum || !unknown.is_empty() {
+                let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
+                problems.push(
+                    Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "the declaration of `{}` must be an enum of security levels{}",
+                            marking::FIELD,
+                            if unknown.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (brief knows no level `{}`)", unknown.join("`, `"))
+                            }
+                        ),
+                    )
+                    .with_hint(format!("the levels are: {}", levels.join(", "))),
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
