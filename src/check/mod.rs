@@ -4,7 +4,7 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`changes`]), a template's house rules ([`rules`]), the register of notes ([`register`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
 pub mod changes;
@@ -12,6 +12,8 @@ pub mod content;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod register;
+pub mod rules;
 pub mod schema;
 pub mod starter;
 

@@ -294,7 +294,7 @@ error: `April 16, 2026` is not a date
   = expected: a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)
   = hint: did you mean `2026-04-16`?
 
-error: 1 of 1 brief have problems
+error: 1 of 1 brief has problems
 "
     );
     for (written, hint) in [

@@ -3,6 +3,7 @@
 
 mod agenda;
 mod bilingual;
+mod briefing_note;
 mod build;
 mod contract;
 mod copies;
