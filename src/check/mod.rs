@@ -4,18 +4,23 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), a template's house rules ([`rules`]), the register of notes ([`register`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
+//! ([`typography`]), a template's house rules ([`rules`]), the register of notes
+//! ([`register`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
+pub mod access;
 pub mod changes;
 pub mod content;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod programme;
 pub mod register;
 pub mod rules;
 pub mod schema;
 pub mod starter;
+pub mod typography;
 
 use std::fs;
 use std::path::Path;
@@ -27,7 +32,7 @@ use crate::input::image::{self, MAX_IMAGE_BYTES};
 use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
-use crate::model::dates::{self, PartialDate};
+use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::template::{Field, Kind, Template};
 use crate::text::{fold, plural};
@@ -754,11 +759,15 @@ impl Checker<'_> {
             Ok(value) => {
                 // Text is spaced as the brief's language wants (French: no-break spaces
                 // before `:;!?` and inside « »).
+                // Text is printed as the edition's language wants: typographic quotes, and
+                // French spacing (no-break spaces before `:;!?` and inside « »).
                 let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
-                let value = if prose {
-                    localize_text(value, self.locale)
-                } else {
-                    value
+                let value = match value {
+                    Json::String(s) if field.kind == Kind::Text => {
+                        Json::String(typography::literal(&s, self.locale))
+                    }
+                    value if prose => typography::rich(value, self.locale),
+                    value => value,
                 };
                 if prose && text.trim().is_empty() && field.required {
                     let name = path.rsplit('.').next().unwrap_or(path);
@@ -782,6 +791,10 @@ impl Checker<'_> {
                 if let Some(suggestion) = suggestion {
                     diagnostic.hints.push(suggestion.hint(text));
                 }
+                // A time is written in many ways; the hint shows each of them.
+                if field.kind == Kind::Time {
+                    diagnostic.hints.push(dates::TIME_HINT.into());
+                }
                 Json::Null
             }
         }
@@ -801,12 +814,13 @@ impl Checker<'_> {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
-            Kind::Date => PartialDate::parse(text)
-                .map(|d| d.to_json(self.locale))
+            Kind::Date => crate::model::ranges::parse(text)
+                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
-                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+                // The hint shows every form (see `scalar`).
+                .map_err(|e| (e, None)),
             Kind::Datetime => dates::parse_datetime(text)
                 .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
@@ -883,35 +897,6 @@ impl Checker<'_> {
                 unreachable!("containers are handled by `value`")
             }
         }
-    }
-}
-
-/// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
-/// only prose is touched: keys naming a kind or an address are left as written.
-fn localize_text(value: Json, locale: Locale) -> Json {
-    if !locale.conventions().french_spacing {
-        return value;
-    }
-    match value {
-        Json::String(s) => Json::String(locale.typeset_text(&s)),
-        Json::Array(items) => Json::Array(
-            items
-                .into_iter()
-                .map(|v| localize_text(v, locale))
-                .collect(),
-        ),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = match k.as_str() {
-                        "kind" | "url" | "href" | "target" | "email" | "lang" | "align" => v,
-                        _ => localize_text(v, locale),
-                    };
-                    (k, v)
-                })
-                .collect(),
-        ),
-        other => other,
     }
 }
 

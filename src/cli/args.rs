@@ -82,6 +82,19 @@ pub enum Command {
   brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
 
+    /// Show a brief's pages in the browser, updated in place on every save.
+    ///
+    /// Serves a local page with every page of the current build; each save rebuilds it and
+    /// the pages that changed are replaced without a reload. A failed build keeps the last
+    /// good pages and lays its problems over them. Clicking a paragraph, heading, name or
+    /// any printed value shows the file and line of the brief that set it. Listens on
+    /// 127.0.0.1 only, unless --host says otherwise. Ctrl-C stops.
+    #[command(after_help = "Examples:
+  brief preview note.yaml --open
+  brief preview note.yaml --editor 'code -g {file}:{line}:{column}'
+  brief preview note.yaml --handout --port 8080")]
+    Preview(PreviewArgs),
+
     /// Build one print-ready handout of a brief's parts, or its participants' name tents.
     ///
     /// The parts: the note, the agenda, the participant list, the discussion questions and a
@@ -472,6 +485,52 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub print: PrintArgs,
+
+    /// Also use the fonts in this folder (the embedded fonts are always there).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Arguments of `brief preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The brief (a YAML file).
+    pub brief: PathBuf,
+
+    /// The port to listen on; 0 takes any free one [default: the first free of 3030 to
+    /// 3039].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+
+    /// The address to listen on, such as 192.168.1.20 to show the preview to another
+    /// machine [default: 127.0.0.1, this machine only].
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<std::net::IpAddr>,
+
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// The editor to open at a clicked value's line: {file}, {line} and {column} are filled
+    /// in, such as `code -g {file}:{line}:{column}` or `emacsclient -n +{line}:{column}
+    /// {file}` (the file goes last when the command names none).
+    #[arg(long, value_name = "CMD")]
+    pub editor: Option<String>,
+
+    /// Show the whole handout (note, agenda, participants, questions, notes page) instead of
+    /// the note.
+    #[arg(long)]
+    pub handout: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+
+    /// Print the template's colours as grays, and the brief's images in gray.
+    #[arg(long)]
+    pub grayscale: bool,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]

@@ -67,7 +67,10 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
-    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let build_id: String = match &options.build_id {
+        Some(id) => id.clone(),
+        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
+    };
     let marking = marking(brief, options);
     // A note marked above UNCLASSIFIED does not carry the merged brief, whose fields are not
     // all printed, unless the command line asks for it.
@@ -141,7 +144,9 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
             let value = path
                 .split('.')
                 .try_fold(&brief.fields, |value, key| value.get(key))?;
-            value.get("iso").and_then(Json::as_str)
+            // A range of dates (`2017-06-02/2017-06-06`) is dated by its first day.
+            let iso = value.get("iso").and_then(Json::as_str)?;
+            iso.split('/').next()
         });
     let date = iso.and_then(|iso| {
         let full = match iso.len() {
@@ -172,6 +177,9 @@ pub struct BuildOptions {
     pub print: PrintOverrides,
     /// Where the document sits in a handout bundle; `None` for a document of its own.
     pub handout: Option<HandoutPlace>,
+    /// A build identifier to print instead of the one derived from the inputs: `brief preview`
+    /// prints `preview`, so that an edit changes only the pages it touches, not every footer.
+    pub build_id: Option<String>,
     /// Attach the merged brief even to a document marked above UNCLASSIFIED.
     pub attach_sensitive: bool,
     /// The security marking the document carries instead of its brief's own: a handout's
@@ -234,6 +242,7 @@ impl Default for BuildOptions {
             grayscale: false,
             print: PrintOverrides::default(),
             handout: None,
+            build_id: None,
             attach_sensitive: false,
             marking: None,
         }
