@@ -5,7 +5,8 @@
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
 //! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
-//! ([`typography`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`typography`]), a template's house rules ([`rules`]), the register of notes
+//! ([`register`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
 pub mod access;
@@ -15,6 +16,8 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod programme;
+pub mod register;
+pub mod rules;
 pub mod schema;
 pub mod starter;
 pub mod typography;

@@ -4,6 +4,7 @@
 mod accessibility;
 mod agenda;
 mod bilingual;
+mod briefing_note;
 mod build;
 mod contract;
 mod copies;
