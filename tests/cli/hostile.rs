@@ -528,3 +528,55 @@ fn aliases_are_bounded_by_the_text_they_expand_to() {
         started.elapsed()
     );
 }
+
+/// Rich text that would take the CommonMark parser minutes (20,000 nested list markers,
+/// 50,000 `*` around a word, 5,000 nested quotes, 2,000 lists nested by indentation) or
+/// overflow the stack (a footnote citing itself) is a located error, checked in well under a
+/// second each.
+#[test]
+fn hostile_rich_text_is_refused_quickly() {
+    let cases = [
+        ("lists", "- ".repeat(20_000) + "x"),
+        ("stars", "*".repeat(25_000) + "word" + &"*".repeat(25_000)),
+        ("quotes", "> ".repeat(5_000) + "x"),
+        (
+            "indented",
+            (0..2_000)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+        ),
+        ("cycle", "a[^1]\n\n[^1]: see [^1]\n".to_string()),
+    ];
+    let mut files = Vec::new();
+    for (name, body) in &cases {
+        let text = format!(
+            "title: T\norganization: O\nevent:\n  name: E\n  date: 2025-12-08\n  city: V\nsections:\n  - heading: H\n    body: {}\n",
+            serde_json::to_string(body).unwrap()
+        );
+        files.push((format!("{name}.yaml"), text.into_bytes()));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = workspace(&borrowed);
+    for (name, _) in &cases {
+        let started = Instant::now();
+        let (code, stderr) = bounded(
+            brief(dir.path()).args(["check", &format!("{name}.yaml")]),
+            20,
+        );
+        let took = started.elapsed();
+        assert_eq!(
+            code,
+            Some(1),
+            "{name}: {}",
+            &stderr[..stderr.len().min(300)]
+        );
+        assert!(
+            stderr.contains("sections[0].body"),
+            "{name}: located at the field"
+        );
+        assert!(took < Duration::from_millis(1500), "{name} took {took:?}");
+    }
+}
