@@ -4,16 +4,20 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
+//! ([`typography`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
+pub mod access;
 pub mod changes;
 pub mod content;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod programme;
 pub mod schema;
 pub mod starter;
+pub mod typography;
 
 use std::fs;
 use std::path::Path;
@@ -25,7 +29,7 @@ use crate::input::image::{self, MAX_IMAGE_BYTES};
 use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
-use crate::model::dates::{self, PartialDate};
+use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::template::{Field, Kind, Template};
 use crate::text::{fold, plural};
@@ -752,11 +756,15 @@ impl Checker<'_> {
             Ok(value) => {
                 // Text is spaced as the brief's language wants (French: no-break spaces
                 // before `:;!?` and inside « »).
+                // Text is printed as the edition's language wants: typographic quotes, and
+                // French spacing (no-break spaces before `:;!?` and inside « »).
                 let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
-                let value = if prose {
-                    localize_text(value, self.locale)
-                } else {
-                    value
+                let value = match value {
+                    Json::String(s) if field.kind == Kind::Text => {
+                        Json::String(typography::literal(&s, self.locale))
+                    }
+                    value if prose => typography::rich(value, self.locale),
+                    value => value,
                 };
                 if prose && text.trim().is_empty() && field.required {
                     let name = path.rsplit('.').next().unwrap_or(path);
@@ -769,9 +777,20 @@ impl Checker<'_> {
                 value
             }
             Err((message, expected)) => {
+                let suggestion = match field.kind {
+                    Kind::Date => dates::suggest_iso(text),
+                    _ => None,
+                };
                 let diagnostic = self.error(node.span, path, message);
                 if let Some(expected) = expected {
                     diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                if let Some(suggestion) = suggestion {
+                    diagnostic.hints.push(suggestion.hint(text));
+                }
+                // A time is written in many ways; the hint shows each of them.
+                if field.kind == Kind::Time {
+                    diagnostic.hints.push(dates::TIME_HINT.into());
                 }
                 Json::Null
             }
@@ -792,21 +811,37 @@ impl Checker<'_> {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
-            Kind::Date => PartialDate::parse(text)
-                .map(|d| d.to_json(self.locale))
+            Kind::Date => crate::model::ranges::parse(text)
+                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
-                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+                // The hint shows every form (see `scalar`).
+                .map_err(|e| (e, None)),
             Kind::Datetime => dates::parse_datetime(text)
                 .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
-            Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
-                (
+            Kind::Integer => match text.trim().parse::<i64>() {
+                Err(_) => Err((
                     format!("expected a whole number, found {}", node.describe()),
                     None,
-                )
-            }),
+                )),
+                Ok(n) if field.min.is_some_and(|min| n < min as i64) => Err((
+                    format!(
+                        "expected a whole number of at least {}, found {n}",
+                        field.min.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) if field.max.is_some_and(|max| n > max as i64) => Err((
+                    format!(
+                        "expected a whole number of at most {}, found {n}",
+                        field.max.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) => Ok(json!(n)),
+            },
             Kind::Number => text
                 .trim()
                 .parse::<f64>()
@@ -859,35 +894,6 @@ impl Checker<'_> {
                 unreachable!("containers are handled by `value`")
             }
         }
-    }
-}
-
-/// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
-/// only prose is touched: keys naming a kind or an address are left as written.
-fn localize_text(value: Json, locale: Locale) -> Json {
-    if locale != Locale::FrCa {
-        return value;
-    }
-    match value {
-        Json::String(s) => Json::String(locale.typeset_text(&s)),
-        Json::Array(items) => Json::Array(
-            items
-                .into_iter()
-                .map(|v| localize_text(v, locale))
-                .collect(),
-        ),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = match k.as_str() {
-                        "kind" | "url" | "href" | "target" | "email" | "lang" | "align" => v,
-                        _ => localize_text(v, locale),
-                    };
-                    (k, v)
-                })
-                .collect(),
-        ),
-        other => other,
     }
 }
 

@@ -17,6 +17,8 @@ use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::marking::{self, Level};
+use crate::model::standard::Standard;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -46,6 +48,10 @@ pub struct Manifest {
     /// none is read as version 1, with a warning.
     #[serde(default)]
     pub contract: Option<u32>,
+    /// The PDF standards a build meets unless the command line says otherwise (see
+    /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
+    #[serde(default, rename = "pdf-standard")]
+    pub pdf_standard: Vec<Standard>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
 }
@@ -82,10 +88,10 @@ pub struct Field {
     /// The type of a `map`'s values.
     #[serde(default)]
     pub values: Option<Box<Field>>,
-    /// Fewest items of a `list`.
+    /// Fewest items of a `list`, or the smallest value of an `integer`.
     #[serde(default)]
     pub min: Option<usize>,
-    /// Most items of a `list`.
+    /// Most items of a `list`, or the largest value of an `integer`.
     #[serde(default)]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
@@ -588,6 +594,33 @@ impl Template {
             self.manifest_span(),
             &mut problems,
         );
+        // brief prints the marking, so it must know every level the template offers.
+        if let Some(field) = self.manifest.fields.get(marking::FIELD) {
+            let unknown: Vec<&str> = field
+                .choices
+                .iter()
+                .map(String::as_str)
+                .filter(|c| Level::from_id(c).is_none())
+                .collect();
+            if field.kind != Kind::Enum || !unknown.is_empty() {
+                let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
+                problems.push(
+                    Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "the declaration of `{}` must be an enum of security levels{}",
+                            marking::FIELD,
+                            if unknown.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (brief knows no level `{}`)", unknown.join("`, `"))
+                            }
+                        ),
+                    )
+                    .with_hint(format!("the levels are: {}", levels.join(", "))),
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {

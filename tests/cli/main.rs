@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `brief` binary run in temporary folders, and the library
 //! typesetting in-process. One module per feature; fixtures live in tests/fixtures/.
 
+mod accessibility;
 mod agenda;
 mod bilingual;
 mod build;
@@ -17,8 +18,11 @@ mod literal;
 mod locales;
 mod margins;
 mod markdown;
+mod marking;
 mod new;
 mod output;
+mod page_limit;
+mod preview;
 mod previews;
 mod props;
 mod revisions;
@@ -27,5 +31,7 @@ mod schema;
 mod standards;
 mod template_errors;
 mod templates;
+mod typography;
 mod util;
+mod validation;
 mod watch;
