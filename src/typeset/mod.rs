@@ -5,6 +5,7 @@
 //! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
 //! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
+pub mod budget;
 pub mod contrast;
 pub mod fonts;
 pub mod grayscale;
@@ -91,7 +92,10 @@ pub fn compile(
     files: &mut Files,
 ) -> Result<Document, Vec<Diagnostic>> {
     let mut mapper = Mapper::new(&[(world, compiled)], files);
-    let result = typst::compile::<PagedDocument>(world);
+    let result = {
+        let _deadline = budget::arm_compile(&format!("the template {}", compiled.display_root));
+        typst::compile::<PagedDocument>(world)
+    };
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
     match result.output {
         Ok(document) => Ok(Document {
@@ -115,7 +119,16 @@ pub fn compile_many(
     let results: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = worlds
             .iter()
-            .map(|(world, _)| scope.spawn(move || typst::compile::<PagedDocument>(*world)))
+            .map(|(world, compiled)| {
+                std::thread::Builder::new()
+                    .stack_size(budget::TYPESETTING_STACK)
+                    .spawn_scoped(scope, move || {
+                        let _deadline =
+                            budget::arm_compile(&format!("the template {}", compiled.display_root));
+                        typst::compile::<PagedDocument>(*world)
+                    })
+                    .expect("a thread for the compile")
+            })
             .collect();
         handles
             .into_iter()
