@@ -17,6 +17,7 @@ mod locales;
 mod margins;
 mod markdown;
 mod new;
+mod notes;
 mod output;
 mod previews;
 mod props;
