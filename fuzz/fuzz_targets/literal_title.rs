@@ -5,10 +5,15 @@
 //!
 //! The same `run` replays fuzz/corpus/literal_title/ in `cargo test` (tests/fuzz_corpus.rs).
 
-#![cfg_attr(fuzzing, no_main)]
+#![cfg_attr(all(fuzzing, not(brief_afl)), no_main)]
 
-#[cfg(fuzzing)]
+#[cfg(all(fuzzing, not(brief_afl)))]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
+
+#[cfg(all(fuzzing, brief_afl))]
+fn main() {
+    afl::fuzz!(|data: &[u8]| run(data));
+}
 
 use brief::check;
 use brief::diag::Files;

@@ -3,10 +3,15 @@
 //!
 //! The same `run` replays fuzz/corpus/loader/ in `cargo test` (tests/fuzz_corpus.rs).
 
-#![cfg_attr(fuzzing, no_main)]
+#![cfg_attr(all(fuzzing, not(brief_afl)), no_main)]
 
-#[cfg(fuzzing)]
+#[cfg(all(fuzzing, not(brief_afl)))]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));
+
+#[cfg(all(fuzzing, brief_afl))]
+fn main() {
+    afl::fuzz!(|data: &[u8]| run(data));
+}
 
 use brief::diag::{Files, Span};
 use brief::input::yaml::{self, Node, Value};

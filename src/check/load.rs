@@ -9,7 +9,7 @@ use crate::error::{AppError, Failure};
 use crate::input::layers;
 use crate::input::yaml::{Entry, Node, Scalar, Value};
 use crate::model::brief::Brief;
-use crate::model::locale::Language;
+use crate::model::locale::{Language, Locale};
 use crate::model::template::{DEFAULT_TEMPLATE, Registry, Template};
 
 /// Where a brief's values come from besides its own file and the layers it extends: what the
@@ -74,6 +74,7 @@ pub fn load_editions(
         let edition = edition_root(&root, &template, language, files);
         let mut checked = check::check_edition(&edition, &template, files, language);
         crate::check::content::review(&edition, &template, &mut checked, files);
+        crate::check::programme::review(&edition, &template, &mut checked);
         for problem in std::mem::take(&mut checked.problems) {
             if !problems.contains(&problem) {
                 problems.push(problem);
@@ -113,8 +114,8 @@ pub fn load_editions(
 }
 
 /// The tree an edition is checked from: for an edition in another language than the brief's
-/// `lang`, `lang` is set to that language's locale (fr-CA for `fr`, unless the brief is in a
-/// fr-* locale already), as if by a `--lang` argument, which `brief show` names as its source.
+/// `lang`, `lang` is set to that language's locale (fr-CA for `fr`, fr-FR beside an en-GB or
+/// en-AU brief when the template offers it, unless the brief is in a fr-* locale already), as if by a `--lang` argument, which `brief show` names as its source.
 pub fn edition_root(
     root: &Node,
     template: &Template,
@@ -128,7 +129,15 @@ pub fn edition_root(
         return root.clone();
     }
     let current = check::brief_locale(root, template);
-    let locale = current.for_language(language);
+    // A template of one's own may not offer the region's locale (fr-FR): its usual one then.
+    let offered = |locale: Locale| {
+        template.manifest.fields.get("lang").is_none_or(|field| {
+            field.choices.is_empty() || field.choices.iter().any(|c| c == locale.tag())
+        })
+    };
+    let locale = Some(current.for_language(language))
+        .filter(|l| offered(*l))
+        .unwrap_or_else(|| language.usual_locale());
     if locale == current && root.get("lang").is_some() {
         return root.clone();
     }

@@ -68,6 +68,20 @@ pub struct Parsed {
     pub cites: Vec<Cite>,
     /// The prose, for word checks.
     pub prose: Vec<Prose>,
+    /// What makes the text unusable (too deep, a footnote that cites itself, a link that is
+    /// not a web or mail address), each at its place in the text.
+    pub problems: Vec<Problem>,
+}
+
+/// Something in a rich text that stops it being printed, with its place in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where it is in the Markdown text.
+    pub at: Range<usize>,
+    /// What is wrong, lowercase, no final period.
+    pub message: String,
+    /// What to do about it.
+    pub hint: String,
 }
 
 /// The blocks of a rich text, as a template reads them.
@@ -165,6 +179,7 @@ fn parse_with(text: &str, options: Options) -> Parsed {
         blocks,
         cites: builder.cites,
         prose: builder.prose,
+        problems: Vec::new(),
     }
 }
 

@@ -4,14 +4,16 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), and what is made from a template's declared fields: its JSON Schema
-//! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
+//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), and what is made from a
+//! template's declared fields: its JSON Schema ([`schema`]), starter briefs ([`starter`]) and
+//! the template linter ([`lint`]).
 
 pub mod changes;
 pub mod content;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod programme;
 pub mod schema;
 pub mod starter;
 
@@ -21,9 +23,11 @@ use std::path::Path;
 use serde_json::{Map as JsonMap, Value as Json, json};
 
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::input::image::{self, MAX_IMAGE_BYTES};
+use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
-use crate::model::dates::{self, PartialDate};
+use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::print;
 use crate::model::template::{Field, Kind, Template};
@@ -768,9 +772,20 @@ impl Checker<'_> {
                 value
             }
             Err((message, expected)) => {
+                let suggestion = match field.kind {
+                    Kind::Date => dates::suggest_iso(text),
+                    _ => None,
+                };
                 let diagnostic = self.error(node.span, path, message);
                 if let Some(expected) = expected {
                     diagnostic.notes.push(format!("expected: {expected}"));
+                }
+                if let Some(suggestion) = suggestion {
+                    diagnostic.hints.push(suggestion.hint(text));
+                }
+                // A time is written in many ways; the hint shows each of them.
+                if field.kind == Kind::Time {
+                    diagnostic.hints.push(dates::TIME_HINT.into());
                 }
                 Json::Null
             }
@@ -791,21 +806,37 @@ impl Checker<'_> {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
-            Kind::Date => PartialDate::parse(text)
-                .map(|d| d.to_json(self.locale))
+            Kind::Date => crate::model::ranges::parse(text)
+                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
-                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+                // The hint shows every form (see `scalar`).
+                .map_err(|e| (e, None)),
             Kind::Datetime => dates::parse_datetime(text)
                 .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),
-            Kind::Integer => text.trim().parse::<i64>().map(|n| json!(n)).map_err(|_| {
-                (
+            Kind::Integer => match text.trim().parse::<i64>() {
+                Err(_) => Err((
                     format!("expected a whole number, found {}", node.describe()),
                     None,
-                )
-            }),
+                )),
+                Ok(n) if field.min.is_some_and(|min| n < min as i64) => Err((
+                    format!(
+                        "expected a whole number of at least {}, found {n}",
+                        field.min.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) if field.max.is_some_and(|max| n > max as i64) => Err((
+                    format!(
+                        "expected a whole number of at most {}, found {n}",
+                        field.max.unwrap_or(0)
+                    ),
+                    None,
+                )),
+                Ok(n) => Ok(json!(n)),
+            },
             Kind::Number => text
                 .trim()
                 .parse::<f64>()
@@ -917,7 +948,7 @@ fn color(text: &str) -> Result<String, String> {
 /// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
 /// only prose is touched: keys naming a kind or an address are left as written.
 fn localize_text(value: Json, locale: Locale) -> Json {
-    if locale != Locale::FrCa {
+    if !locale.conventions().french_spacing {
         return value;
     }
     match value {
@@ -997,6 +1028,15 @@ impl Checker<'_> {
                 "`{text}` is not an image typst can place (PNG, JPEG, GIF, SVG or WebP)"
             ));
         }
+        // What the image declares is checked here, where the brief's line is known, before
+        // typst's decoder ever allocates for it.
+        let bytes = read_bounded(&real, MAX_IMAGE_BYTES).map_err(|e| {
+            format!(
+                "cannot read the image `{text}` ({})",
+                e.describe("an image")
+            )
+        })?;
+        image::check(&bytes, &ext).map_err(|why| format!("the image `{text}` {why}"))?;
         let virtual_path = format!("/.brief/images/{}.{ext}", self.images.len());
         self.images.push(Image {
             virtual_path: virtual_path.clone(),

@@ -156,7 +156,17 @@ fn kind_schema(field: &Field) -> Json {
             "pattern": DATETIME_PATTERN,
             "examples": ["2025-12-08 09:30"],
         }),
-        Kind::Integer => json!({"type": "integer"}),
+        Kind::Integer => {
+            let mut out = Map::new();
+            out.insert("type".into(), json!("integer"));
+            if let Some(min) = field.min {
+                out.insert("minimum".into(), json!(min));
+            }
+            if let Some(max) = field.max {
+                out.insert("maximum".into(), json!(max));
+            }
+            Json::Object(out)
+        }
         Kind::Number => json!({"type": "number"}),
         Kind::Boolean => json!({"type": "boolean"}),
         Kind::Enum => json!({"enum": field.choices}),

@@ -1,6 +1,7 @@
 //! The command line: every clap type in one place. Doc comments are the help text.
 
 use crate::model::locale::Language;
+use crate::model::standard::{self, Asked, Standard};
 use crate::output::Output;
 use std::path::PathBuf;
 
@@ -80,6 +81,19 @@ pub enum Command {
   brief watch note.yaml -o /tmp/preview.pdf --quiet
   brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
+
+    /// Show a brief's pages in the browser, updated in place on every save.
+    ///
+    /// Serves a local page with every page of the current build; each save rebuilds it and
+    /// the pages that changed are replaced without a reload. A failed build keeps the last
+    /// good pages and lays its problems over them. Clicking a paragraph, heading, name or
+    /// any printed value shows the file and line of the brief that set it. Listens on
+    /// 127.0.0.1 only, unless --host says otherwise. Ctrl-C stops.
+    #[command(after_help = "Examples:
+  brief preview note.yaml --open
+  brief preview note.yaml --editor 'code -g {file}:{line}:{column}'
+  brief preview note.yaml --handout --port 8080")]
+    Preview(PreviewArgs),
 
     /// Build one print-ready handout of a brief's parts, or its participants' name tents.
     ///
@@ -178,8 +192,8 @@ pub struct InputArgs {
     pub templates: Option<PathBuf>,
 
     /// The edition: text given per language (`{en: ..., fr: ...}`) is taken in LANG, and the
-    /// brief's `lang` becomes that language's (fr-CA for fr unless the brief is in French
-    /// already). build, watch and check take several, comma-separated: `--lang en,fr` prints
+    /// brief's `lang` becomes that language's (fr-CA for fr, fr-FR for an en-GB or en-AU
+    /// brief, unless the brief is in French already). build, watch and check take several, comma-separated: `--lang en,fr` prints
     /// the English edition, then the French one, in one PDF [default: the brief's `lang`].
     #[arg(long = "lang", value_name = "LANG[,LANG]", value_delimiter = ',', value_parser = language_parser())]
     pub langs: Vec<Language>,
@@ -189,7 +203,7 @@ pub struct InputArgs {
 #[derive(Debug, Clone, Default, Args)]
 pub struct PrintArgs {
     /// The paper size, over the brief's `paper` [default: the brief's, else letter for en-CA,
-    /// en-US and fr-CA, a4 for ko-KR].
+    /// en-US and fr-CA, a4 for en-GB, en-AU, fr-FR and ko-KR].
     #[arg(long, value_enum, value_name = "SIZE")]
     pub paper: Option<PaperArg>,
 
@@ -214,7 +228,7 @@ impl PrintArgs {
 pub enum PaperArg {
     /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
     Letter,
-    /// ISO A4, 210 × 297 mm (the default for ko-KR).
+    /// ISO A4, 210 × 297 mm (the default for en-GB, en-AU, fr-FR and ko-KR).
     A4,
     /// US Legal, 8.5 × 14 in.
     Legal,
@@ -263,10 +277,24 @@ pub struct BuildArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
-    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
-    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
-    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    /// Make the PDF meet a standard: `ua-1` (accessible PDF/UA), `a-2b` or `a-3b` (archival
+    /// PDF/A), or `none`; comma-separated or repeated, such as `--pdf-standard a-2b,ua-1`. The
+    /// built-in templates build as PDF/UA-1 unless `none` is given, so `a-2b` alone means
+    /// PDF/A-2b and PDF/UA-1, and `none,a-2b` PDF/A-2b only; a template of one's own names its
+    /// default in its manifest (`pdf-standard:`). Under PDF/A-2b the brief is not attached (the
+    /// standard forbids it).
+    #[arg(
+        long = "pdf-standard",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "STANDARD"
+    )]
     pub pdf_standards: Vec<PdfStandardArg>,
+
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
 
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
@@ -355,16 +383,26 @@ pub enum PdfStandardArg {
     /// PDF/UA-1, accessible: tagged, with alt text for every image.
     #[value(name = "ua-1")]
     Ua1,
+    /// Not the template's default standards: only the ones named beside it.
+    #[value(name = "none")]
+    None,
 }
 
 impl PdfStandardArg {
-    /// The standard typst checks and writes.
-    pub fn standard(self) -> typst_pdf::PdfStandard {
+    /// What the value asks for, for [`standard::resolve`].
+    pub fn asked(self) -> Asked {
         match self {
-            PdfStandardArg::A2b => typst_pdf::PdfStandard::A_2b,
-            PdfStandardArg::A3b => typst_pdf::PdfStandard::A_3b,
-            PdfStandardArg::Ua1 => typst_pdf::PdfStandard::Ua_1,
+            PdfStandardArg::A2b => Asked::Standard(Standard::A2b),
+            PdfStandardArg::A3b => Asked::Standard(Standard::A3b),
+            PdfStandardArg::Ua1 => Asked::Standard(Standard::Ua1),
+            PdfStandardArg::None => Asked::None,
         }
+    }
+
+    /// The standards a build meets: what `args` ask for with the template's `default`.
+    pub fn resolve(args: &[PdfStandardArg], default: &[Standard]) -> Vec<Standard> {
+        let asked: Vec<Asked> = args.iter().map(|a| a.asked()).collect();
+        standard::resolve(&asked, default)
     }
 }
 
@@ -397,10 +435,24 @@ pub struct HandoutArgs {
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,
 
-    /// Make the PDF meet a standard: `a-2b` or `a-3b` (archival PDF/A), `ua-1` (accessible
-    /// PDF/UA); repeatable. Under PDF/A-2b the brief is not attached (the standard forbids it).
-    #[arg(long = "pdf-standard", value_enum, value_name = "STANDARD")]
+    /// Make the PDF meet a standard: `ua-1` (accessible PDF/UA), `a-2b` or `a-3b` (archival
+    /// PDF/A), or `none`; comma-separated or repeated, such as `--pdf-standard a-2b,ua-1`. The
+    /// built-in templates build as PDF/UA-1 unless `none` is given, so `a-2b` alone means
+    /// PDF/A-2b and PDF/UA-1, and `none,a-2b` PDF/A-2b only; a template of one's own names its
+    /// default in its manifest (`pdf-standard:`). Under PDF/A-2b the brief is not attached (the
+    /// standard forbids it).
+    #[arg(
+        long = "pdf-standard",
+        value_enum,
+        value_delimiter = ',',
+        value_name = "STANDARD"
+    )]
     pub pdf_standards: Vec<PdfStandardArg>,
+
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
 }
 
 /// Arguments of `brief watch`.
@@ -422,6 +474,52 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub print: PrintArgs,
+
+    /// Also use the fonts in this folder (the embedded fonts are always there).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Arguments of `brief preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The brief (a YAML file).
+    pub brief: PathBuf,
+
+    /// The port to listen on; 0 takes any free one [default: the first free of 3030 to
+    /// 3039].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+
+    /// The address to listen on, such as 192.168.1.20 to show the preview to another
+    /// machine [default: 127.0.0.1, this machine only].
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<std::net::IpAddr>,
+
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// The editor to open at a clicked value's line: {file}, {line} and {column} are filled
+    /// in, such as `code -g {file}:{line}:{column}` or `emacsclient -n +{line}:{column}
+    /// {file}` (the file goes last when the command names none).
+    #[arg(long, value_name = "CMD")]
+    pub editor: Option<String>,
+
+    /// Show the whole handout (note, agenda, participants, questions, notes page) instead of
+    /// the note.
+    #[arg(long)]
+    pub handout: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+
+    /// Print the template's colours as grays, and the brief's images in gray.
+    #[arg(long)]
+    pub grayscale: bool,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::check::changes;
 use crate::check::load::{self, Sources};
-use crate::cli::args::{BuildArgs, OutputFormat};
+use crate::cli::args::{BuildArgs, OutputFormat, PdfStandardArg};
 use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::error::AppError;
@@ -74,6 +74,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     ctx.detail(result.timings.join(", "));
     for (path, _) in &result.files {
         output::check_target(path, &[&args.brief])?;
+        output::check_not_read(path, files.dependencies())?;
     }
     let writing = Instant::now();
     output::write_all(&result.files, Durability::Synced)?;
@@ -108,8 +109,11 @@ fn edition_options(
         print: args.print.overrides(),
         ..BuildOptions::default()
     };
-    options.standards = args.pdf_standards.iter().map(|s| s.standard()).collect();
+    let default = &briefs[0].template.manifest.pdf_standard;
+    options.standards =
+        prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf_standards, default));
     options.attach_source = prepare::may_attach(&options.standards);
+    options.attach_sensitive = args.attach_marked;
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();
     for brief in briefs {

@@ -83,9 +83,11 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
                     if n == 1 { "" } else { "s" }
                 ));
             } else {
+                // "1 of 1 brief has", "1 of 3 briefs has", "2 of 3 briefs have".
                 eprintln!(
-                    "error: {failed} of {n} brief{} have problems",
-                    if n == 1 { "" } else { "s" }
+                    "error: {failed} of {n} brief{} {} problems",
+                    if n == 1 { "" } else { "s" },
+                    if failed == 1 { "has" } else { "have" }
                 );
             }
         }

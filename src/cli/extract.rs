@@ -10,8 +10,11 @@ use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::error::Failure;
-use crate::error::describe_io;
+use crate::input::read::read_bounded;
 use crate::output;
+
+/// The largest PDF read: a handout of many parts with photographs stays far below it.
+const MAX_PDF: u64 = 256 * 1024 * 1024;
 
 /// The most a decompressed attachment may hold: briefs are far smaller.
 const MAX_ATTACHMENT: usize = 16 * 1024 * 1024;
@@ -27,8 +30,8 @@ pub fn run(ctx: &Context, args: &ExtractArgs) -> u8 {
 
 fn extract(ctx: &Context, args: &ExtractArgs) -> Result<u8, AppError> {
     let shown = args.pdf.display();
-    let bytes = std::fs::read(&args.pdf)
-        .map_err(|e| AppError::new(format!("cannot read {shown} ({})", describe_io(&e))))?;
+    let bytes = read_bounded(&args.pdf, MAX_PDF)
+        .map_err(|e| AppError::new(format!("cannot read {shown} ({})", e.describe("a PDF"))))?;
     let (name, source) = attached_brief(&bytes).map_err(|why| {
         AppError::new(format!("cannot extract a brief from {shown} ({why})"))
             .with_hint("only PDFs made by `brief build` carry their brief")

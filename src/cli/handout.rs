@@ -2,11 +2,12 @@
 
 use std::time::Instant;
 
-use crate::cli::args::HandoutArgs;
+use crate::cli::args::{HandoutArgs, PdfStandardArg};
 use crate::cli::context::{Context, Verbosity};
 use crate::diag::Files;
 use crate::error::Failure;
 use crate::jobs::handout::{self, Handout};
+use crate::model::standard::Standard;
 use crate::output::{self, Output};
 use crate::text::plural;
 use crate::typeset::prepare;
@@ -26,8 +27,9 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> u8 {
     }
 }
 
-fn standards(args: &HandoutArgs) -> Vec<typst_pdf::PdfStandard> {
-    args.pdf_standards.iter().map(|s| s.standard()).collect()
+/// The standards the PDF meets: what the command line asks for with the templates' default.
+fn standards(args: &HandoutArgs, default: &[Standard]) -> Vec<typst_pdf::PdfStandard> {
+    prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf_standards, default))
 }
 
 /// The output path: `-o`, else beside the brief with `suffix` (`note-handout.pdf`).
@@ -46,7 +48,6 @@ fn target(args: &HandoutArgs, suffix: &str) -> Output {
 fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Failure> {
     let started = Instant::now();
     let target = target(args, "handout");
-    let standards = standards(args);
     let destination = if args.copies.per_participant {
         Some(super::copies::destination(
             &args.brief,
@@ -67,8 +68,10 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         )
     });
     let mut handout = handout?;
+    let standards = standards(args, &handout.default_standards());
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
     handout.attach_source = prepare::may_attach(&standards);
+    handout.attach_sensitive = args.attach_marked;
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(
@@ -92,6 +95,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         "exported in {} ms",
         exporting.elapsed().as_millis()
     ));
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &pdf)?;
     if !target.is_stdout() {
         let parts: Vec<String> = handout
@@ -129,8 +133,15 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
     let (tents, page, warnings) = loaded?;
     ctx.warn(files, &warnings);
     let engine = engine?;
-    let result = handout::typeset_tents(&engine, &tents, page, &standards(args), files)?;
+    let result = handout::typeset_tents(
+        &engine,
+        &tents,
+        page,
+        &standards(args, &tents.template.manifest.pdf_standard),
+        files,
+    )?;
     ctx.warn(files, &result.warnings);
+    output::check_not_read(&target, files.dependencies())?;
     output::write_atomic(&target, &result.pdf)?;
     if !target.is_stdout() {
         ctx.say(format!(

@@ -99,10 +99,43 @@ fn read_layer(
             .into());
         }
     }
-    let (key, text) = read_text(path, files)?;
+    let (key, text) = match (read_text(path, files), named_at) {
+        (Ok(read), _) => read,
+        // A layer that cannot be read is reported where `extends` names it.
+        (Err(Failure::App(error)), Some(at)) => {
+            let mut diagnostic = Diagnostic::error(
+                Some(at),
+                error
+                    .message
+                    .replacen("cannot read ", "cannot read the layer ", 1),
+            )
+            .with_field(EXTENDS);
+            for hint in error.hints {
+                diagnostic = diagnostic.with_hint(hint);
+            }
+            return Err(vec![diagnostic].into());
+        }
+        (Err(failure), _) => return Err(failure),
+    };
     let mut node = yaml::parse(&text, key)?;
     if !matches!(node.value, Value::Map(_)) {
-        // The checker explains what a brief must look like; a layer gets the same words.
+        if let Some(at) = named_at {
+            // Merged, a layer that is not a map would silently replace nothing but itself.
+            return Err(vec![
+                Diagnostic::error(
+                    Some(at),
+                    format!(
+                        "the layer {} is not a map of fields (it holds {})",
+                        path.display(),
+                        node.describe()
+                    ),
+                )
+                .with_field(EXTENDS)
+                .with_hint("a layer is written like a brief: `field: value` lines"),
+            ]
+            .into());
+        }
+        // The checker explains what a brief must look like.
         return Ok(node);
     }
     let names = take_extends(&mut node)?;

@@ -22,6 +22,10 @@ pub const MAX_DEPTH: usize = 64;
 /// How many values a brief may hold once aliases are expanded.
 pub const MAX_VALUES: usize = 200_000;
 
+/// How much text (keys and values) a brief may hold once aliases are expanded: four times the
+/// largest brief file, so an alias of a long text cannot multiply it into gigabytes.
+pub const MAX_EXPANDED_BYTES: usize = 16 * 1024 * 1024;
+
 /// One value of a YAML document with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -117,6 +121,7 @@ pub fn parse(text: &str, file: FileKey) -> Result<Node, Vec<Diagnostic>> {
         stack: Vec::new(),
         anchors: HashMap::new(),
         values: 0,
+        bytes: 0,
         root: None,
         documents: 0,
         errors: Vec::new(),
@@ -149,6 +154,25 @@ pub fn parse(text: &str, file: FileKey) -> Result<Node, Vec<Diagnostic>> {
 /// Parses a template manifest or other fixed-shape YAML into `T`, reporting a failure as a
 /// diagnostic at the line and column serde_yaml names.
 pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
+    // serde_yaml expands aliases without a bound on their size: the limits of a brief
+    // (values, text, depth) are checked first by reading the events once.
+    if let Err(problems) = parse(text, file) {
+        let limits: Vec<Diagnostic> = problems
+            .into_iter()
+            .filter(|p| {
+                [
+                    "aliases are expanded",
+                    "levels deep",
+                    "more than any brief needs",
+                ]
+                .iter()
+                .any(|m| p.message.contains(m))
+            })
+            .collect();
+        if let Some(limit) = for_manifest(limits).into_iter().next() {
+            return Err(limit);
+        }
+    }
     serde_yaml::from_str(text).map_err(|error| {
         let offset = error.location().map_or(0, |l| l.index());
         let message = error.to_string();
@@ -159,6 +183,24 @@ pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, 
         };
         Diagnostic::error(Some(Span::new(file, offset..offset + 1)), message)
     })
+}
+
+/// Diagnostics of [`parse`] worded for a template's manifest rather than a brief.
+pub fn for_manifest(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|mut p| {
+            p.message = p
+                .message
+                .replace("the brief", "the manifest")
+                .replace("any brief", "any manifest")
+                .replace("a brief holds", "a manifest holds");
+            for hint in &mut p.hints {
+                *hint = hint.replace("a brief this large", "a manifest this large");
+            }
+            p
+        })
+        .collect()
 }
 
 /// A value written in a template manifest (a field's default), kept as parsed until the
@@ -331,12 +373,14 @@ enum Frame {
         start: usize,
         anchor: usize,
         size: usize,
+        bytes: usize,
         items: Vec<Node>,
     },
     Map {
         start: usize,
         anchor: usize,
         size: usize,
+        bytes: usize,
         entries: Vec<Entry>,
         seen: HashMap<String, Span>,
         key: Option<(String, Span)>,
@@ -349,8 +393,10 @@ struct Builder<'a> {
     bom: usize,
     offsets: Offsets,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, (Node, usize)>,
+    anchors: HashMap<usize, (Node, usize, usize)>,
     values: usize,
+    /// The text held so far, aliases expanded.
+    bytes: usize,
     root: Option<Node>,
     documents: usize,
     errors: Vec<Diagnostic>,
@@ -472,8 +518,12 @@ impl Builder<'_> {
                 }
                 Ok(())
             }
-            Event::Scalar(text, style, anchor, tag) => {
-                let plain = style == ScalarStyle::Plain && !is_str_tag(tag.as_deref());
+            Event::Scalar(_, _, _, Some(tag))
+            | Event::SequenceStart(_, Some(tag))
+            | Event::MappingStart(_, Some(tag)) => Err(self.tag_error(&tag, at)),
+            Event::Scalar(text, style, anchor, _) => {
+                let plain = style == ScalarStyle::Plain;
+                let length = text.len();
                 let value = if plain && is_yaml_null(&text) {
                     Value::Null
                 } else {
@@ -482,22 +532,24 @@ impl Builder<'_> {
                         plain,
                     })
                 };
-                self.complete(Node { value, span: at }, anchor, 1)
+                self.complete(Node { value, span: at }, anchor, 1, length)
             }
-            Event::SequenceStart(anchor, _) => self.open(
+            Event::SequenceStart(anchor, None) => self.open(
                 Frame::List {
                     start: at.start,
                     anchor,
                     size: 1,
+                    bytes: 0,
                     items: Vec::new(),
                 },
                 at,
             ),
-            Event::MappingStart(anchor, _) => self.open(
+            Event::MappingStart(anchor, None) => self.open(
                 Frame::Map {
                     start: at.start,
                     anchor,
                     size: 1,
+                    bytes: 0,
                     entries: Vec::new(),
                     seen: HashMap::new(),
                     key: None,
@@ -508,24 +560,27 @@ impl Builder<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return Ok(());
                 };
-                let (start, anchor, size, value) = match frame {
+                let (start, anchor, size, bytes, value) = match frame {
                     Frame::List {
                         start,
                         anchor,
                         size,
+                        bytes,
                         items,
-                    } => (start, anchor, size, Value::List(items)),
+                    } => (start, anchor, size, bytes, Value::List(items)),
                     Frame::Map {
                         start,
                         anchor,
                         size,
+                        bytes,
                         entries,
                         ..
-                    } => (start, anchor, size, Value::Map(entries)),
+                    } => (start, anchor, size, bytes, Value::Map(entries)),
                 };
                 let end = at.end.max(start);
                 // The values below were counted as they completed; only this one is new.
                 self.values -= size - 1;
+                self.bytes -= bytes;
                 self.complete(
                     Node {
                         value,
@@ -533,10 +588,11 @@ impl Builder<'_> {
                     },
                     anchor,
                     size,
+                    bytes,
                 )
             }
             Event::Alias(id) => {
-                let Some((node, size)) = self.anchors.get(&id).cloned() else {
+                let Some((node, size, bytes)) = self.anchors.get(&id).cloned() else {
                     return Err(Diagnostic::error(
                         Some(at),
                         "this alias names no anchor defined before it",
@@ -550,9 +606,49 @@ impl Builder<'_> {
                     .with_field(self.path(self.stack.len()))
                     .with_hint("a brief this large is almost certainly an alias bomb; write the values out instead"));
                 }
-                self.complete(node, 0, size)
+                if self.bytes + bytes > MAX_EXPANDED_BYTES {
+                    return Err(Diagnostic::error(
+                        Some(at),
+                        format!(
+                            "the brief grows past {} MB of text once its aliases are expanded",
+                            MAX_EXPANDED_BYTES / 1024 / 1024
+                        ),
+                    )
+                    .with_field(self.path(self.stack.len()))
+                    .with_hint("a brief this large is almost certainly an alias bomb; write the values out instead"));
+                }
+                self.complete(node, 0, size, bytes)
             }
         }
+    }
+
+    /// A tag (`!!str`, `!!binary`, `!custom`) would change what a value means in ways the
+    /// checker does not follow: refused, with what to write instead.
+    fn tag_error(&self, tag: &saphyr_parser::Tag, at: Span) -> Diagnostic {
+        let written = if tag.handle == "tag:yaml.org,2002:" {
+            format!("!!{}", tag.suffix)
+        } else {
+            format!("{}{}", tag.handle, tag.suffix)
+        };
+        // The value's span starts after the tag; point at the tag itself when it is there.
+        let before = &self.text[..at.start];
+        let start = before
+            .rfind(written.as_str())
+            .filter(|&i| !before[i..].contains('\n'))
+            .unwrap_or(at.start);
+        let end = if start == at.start {
+            at.end
+        } else {
+            start + written.len()
+        };
+        Diagnostic::error(
+            Some(Span::new(self.file, start..end)),
+            format!("YAML tags are not supported (`{written}`)"),
+        )
+        .with_field(self.path(self.stack.len()))
+        .with_hint(
+            "remove the tag; to give text that looks like a number or a date, put it in quotes",
+        )
     }
 
     fn open(&mut self, frame: Frame, at: Span) -> Result<(), Diagnostic> {
@@ -568,8 +664,15 @@ impl Builder<'_> {
 
     /// Places a finished value in its parent. `size` is how many values it holds, itself
     /// included, so an alias of a large anchor counts as large.
-    fn complete(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), Diagnostic> {
+    fn complete(
+        &mut self,
+        node: Node,
+        anchor: usize,
+        size: usize,
+        bytes: usize,
+    ) -> Result<(), Diagnostic> {
         self.values += size;
+        self.bytes += bytes;
         if self.values > MAX_VALUES {
             return Err(Diagnostic::error(
                 Some(node.span),
@@ -578,16 +681,20 @@ impl Builder<'_> {
             .with_field(self.path(self.stack.len())));
         }
         if anchor > 0 {
-            self.anchors.insert(anchor, (node.clone(), size));
+            self.anchors.insert(anchor, (node.clone(), size, bytes));
         }
         match self.stack.last_mut() {
             None => {
                 self.root = Some(node);
             }
             Some(Frame::List {
-                items, size: total, ..
+                items,
+                size: total,
+                bytes: total_bytes,
+                ..
             }) => {
                 *total += size;
+                *total_bytes += bytes;
                 items.push(node);
             }
             Some(Frame::Map {
@@ -595,9 +702,11 @@ impl Builder<'_> {
                 seen,
                 key,
                 size: total,
+                bytes: total_bytes,
                 ..
             }) => match key.take() {
                 None => {
+                    *total_bytes += bytes;
                     let name = match &node.value {
                         Value::Scalar(s) => s.text.clone(),
                         Value::Null => String::new(),
@@ -613,6 +722,7 @@ impl Builder<'_> {
                 }
                 Some((name, key_span)) => {
                     *total += size;
+                    *total_bytes += bytes;
                     if let Some(first) = seen.get(&name) {
                         let (line, _) = line_column(self.text, first.start);
                         let mut path = self.path(self.stack.len());
@@ -650,10 +760,6 @@ fn line_column(text: &str, byte: usize) -> (usize, usize) {
         before.matches('\n').count() + 1,
         before[line_start..].chars().count() + 1,
     )
-}
-
-fn is_str_tag(tag: Option<&saphyr_parser::Tag>) -> bool {
-    tag.is_some_and(|t| t.suffix == "str")
 }
 
 #[cfg(test)]

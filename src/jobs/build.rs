@@ -2,12 +2,13 @@
 //! PDF, pictures of pages), in memory, so that a build that fails anywhere writes nothing.
 //! `brief build` runs it once; `brief watch` runs it on every save.
 
-use crate::diag::{Diagnostic, Files};
+use crate::diag::{Diagnostic, Files, Severity};
 use crate::error::Failure;
 use crate::model::brief::Brief;
 use crate::output::Output;
 use crate::text::plural;
 use crate::typeset;
+use crate::typeset::limit;
 use crate::typeset::prepare::{BuildOptions, Prepared, prepare};
 use crate::typeset::preview::{self, Plan};
 use crate::typeset::world::{Compiled, Engine};
@@ -58,13 +59,30 @@ pub fn produce(
         prepared.push(prepare(engine, compiled, brief, &options, files)?);
     }
     lap("read images");
+    let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
+    // A character no font has would print as a box without a word: say where it is. PDF/UA-1
+    // forbids text that cannot be displayed, so there it is an error, found before typst's
+    // own (which names neither the field nor the way out).
+    let missing = engine.fonts().missing_glyphs(briefs);
+    if !missing.is_empty() && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
+        return Err(missing
+            .into_iter()
+            .map(|warning| {
+                Diagnostic {
+                    severity: Severity::Error,
+                    ..warning
+                }
+                .with_hint(UNDISPLAYABLE_HINT)
+            })
+            .collect::<Vec<_>>()
+            .into());
+    }
     let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
     lap("compile");
     for (document, brief) in documents.iter().zip(briefs) {
         warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
     }
-    let standards = options.first().map_or(&[][..], |o| &o.standards[..]);
-    refuse_untaggable(&documents, standards)?;
+    keep_to_limits(&documents, briefs)?;
     let document = if documents.len() == 1 {
         documents.pop().expect("one document")
     } else {
@@ -103,8 +121,7 @@ pub fn produce(
         }
         lap("pictures");
     }
-    // A character no font has would print as a box without a word: say where it is.
-    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
+    warnings.splice(0..0, missing);
     Ok(Produced {
         files: out,
         pages: count,
@@ -148,6 +165,41 @@ pub fn layout_warnings(brief: &Brief, reports: &[typeset::LayoutReport]) -> Vec<
     warnings
 }
 
+/// What to do about a character no font has, when PDF/UA-1 makes it an error.
+pub const UNDISPLAYABLE_HINT: &str = "PDF/UA-1 (the built-in templates' default) forbids text that cannot be displayed; --pdf-standard none builds it with the box";
+
+/// Typesets a checked brief, or several editions of it, into one document of pages without
+/// exporting anything (what `brief preview` shows): the editions one after the other, as
+/// [`produce`] puts them in the PDF, with the warnings of typesetting and of missing glyphs.
+pub fn document(
+    engine: &Engine,
+    compiled: &Compiled,
+    briefs: &[Brief],
+    options: &[BuildOptions],
+    files: &mut Files,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Failure> {
+    let mut prepared = Vec::new();
+    for (brief, options) in briefs.iter().zip(options) {
+        let options = BuildOptions {
+            attach_source: false,
+            ..options.clone()
+        };
+        prepared.push(prepare(engine, compiled, brief, &options, files)?);
+    }
+    let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
+    for (document, brief) in documents.iter().zip(briefs) {
+        warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
+    }
+    keep_to_limits(&documents, briefs)?;
+    let document = if documents.len() == 1 {
+        documents.pop().expect("one document")
+    } else {
+        typeset::concat(documents)
+    };
+    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
+    Ok((document, warnings))
+}
+
 /// Compiles each edition's world; every edition's problems are reported together.
 fn compile_all(
     prepared: &[Prepared<'_>],
@@ -172,32 +224,26 @@ fn compile_all(
     Ok((documents, warnings))
 }
 
-/// Refuses to join editions for PDF/UA-1 when their tags could not be told apart.
-fn refuse_untaggable(
-    documents: &[PagedDocument],
-    standards: &[typst_pdf::PdfStandard],
-) -> Result<(), Failure> {
-    let repeated = typeset::repeated_elements(documents);
-    if repeated > 0 && standards.contains(&typst_pdf::PdfStandard::Ua_1) {
-        return Err(vec![
-            Diagnostic::error(
-                None,
-                format!(
-                    "the editions cannot be tagged together for PDF/UA-1 ({repeated} footnote{} read{} the same in two editions)",
-                    plural(repeated),
-                    if repeated == 1 { "s" } else { "" },
-                ),
-            )
-            .with_note(
-                "each edition is typeset on its own, and typst knows an element by its content and its place in the template: a footnote written the same in two editions is the same element twice, and the tags of the combined PDF could not tell which note belongs to which mark",
-            )
-            .with_hint(
-                "give the footnote in each language, or make one PDF/UA file per edition (`--lang en`, then `--lang fr`)",
-            ),
-        ]
-        .into());
+/// Checks each edition against its brief's page limit; every edition over it is reported.
+fn keep_to_limits(documents: &[PagedDocument], briefs: &[Brief]) -> Result<(), Failure> {
+    let name = limit::document_name;
+    let problems: Vec<Diagnostic> = documents
+        .iter()
+        .zip(briefs)
+        .filter_map(|(document, brief)| {
+            let what = if briefs.len() > 1 {
+                format!("the {} edition of {}", brief.language.name(), name(brief))
+            } else {
+                name(brief)
+            };
+            limit::enforce(document, brief, &what).err()
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.into())
     }
-    Ok(())
 }
 
 impl Produced {

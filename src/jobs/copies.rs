@@ -723,7 +723,11 @@ pub fn of_note(
     let missing = engine.fonts().missing_glyphs([brief]);
     let base = &prepared.world;
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
-        compile_copy(base, compiled, recipient, local, warnings)
+        let document = compile_copy(base, compiled, recipient, local, warnings)?;
+        // The recipient's box can push a note that just fits onto another page.
+        let what = format!("the copy for {}", recipient.name);
+        crate::typeset::limit::enforce(&document, brief, &what).map_err(|over| vec![over])?;
+        Ok(document)
     };
     let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
         crate::typeset::export_pdf(

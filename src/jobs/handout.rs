@@ -27,9 +27,12 @@ use crate::error::Failure;
 use crate::input::yaml::{Node, Value};
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
+use crate::model::marking::Marking;
 use crate::model::print::{PageSetup, PrintOverrides};
+use crate::model::standard::Standard;
 use crate::model::template::{Registry, Template};
 use crate::typeset;
+use crate::typeset::limit;
 use crate::typeset::prepare::{self, BuildOptions, HandoutPlace, Prepared};
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
@@ -105,6 +108,10 @@ pub struct Handout {
     pub warnings: Vec<Diagnostic>,
     /// Attach the merged brief (with the note part), as `brief build` does.
     pub attach_source: bool,
+    /// Attach it even when the bundle is marked above UNCLASSIFIED.
+    pub attach_sensitive: bool,
+    /// The bundle's security marking, on every page: the highest of its parts'.
+    pub marking: Option<Marking>,
 }
 
 /// Where each part falls in the bundle.
@@ -246,6 +253,10 @@ impl Handout {
             compiled: Compiled::new(&blank.template),
             brief: blank,
         };
+        let marking = parts
+            .iter()
+            .filter_map(|p| Marking::of(&p.brief.fields))
+            .reduce(Marking::higher);
         Ok(Handout {
             path,
             parts,
@@ -254,6 +265,8 @@ impl Handout {
             page,
             warnings,
             attach_source: true,
+            attach_sensitive: false,
+            marking,
         })
     }
 
@@ -264,9 +277,13 @@ impl Handout {
         BuildOptions {
             // The merged brief is attached once, with the note.
             attach_source: self.attach_source && part.is_some_and(|p| p.kind == PartKind::Note),
+            attach_sensitive: self.attach_sensitive,
+            // Every part, blank pages included, carries the bundle's marking.
+            marking: self.marking.clone(),
             changes: None,
             standards: Vec::new(),
             grayscale: false,
+            build_id: None,
             print: PrintOverrides {
                 paper: Some(self.page.paper),
                 binding_mm: Some(self.page.binding_mm),
@@ -426,6 +443,14 @@ impl Handout {
             }
             match result {
                 Ok(document) => {
+                    let part = &self.parts[i].brief;
+                    if let Err(over) = limit::enforce(
+                        &document.document,
+                        part,
+                        &format!("{} in the handout", limit::document_name(part)),
+                    ) {
+                        errors.push(over);
+                    }
                     warnings.extend(document.warnings);
                     pages.push(document.document.pages().len());
                     documents.push(document.document);
@@ -694,6 +719,21 @@ pub struct LaidOut<'a> {
 }
 
 impl Handout {
+    /// The standards the bundle meets when the command line names none: those every part's
+    /// template declares (`pdf-standard:` in its manifest), the blank page's included, since
+    /// the bundle can only promise what each of its parts does.
+    pub fn default_standards(&self) -> Vec<Standard> {
+        let mut templates = self
+            .parts
+            .iter()
+            .chain([&self.blank])
+            .map(|part| &part.brief.template.manifest.pdf_standard);
+        let first = templates.next().cloned().unwrap_or_default();
+        templates.fold(first, |common, next| {
+            common.into_iter().filter(|s| next.contains(s)).collect()
+        })
+    }
+
     /// Lays the bundle out: first each part's length ([`Handout::plan`]), then every part
     /// typeset knowing its first page and the total ([`Handout::assemble`]). Numbering the
     /// pages through the bundle cannot change a part's length, except in a template that

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::{Value as Json, json};
 
-use crate::model::locale::Locale;
+use crate::model::locale::{Locale, MONTHS_EN};
 
 /// How much of a date was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,9 +40,8 @@ pub struct PartialDate {
 pub const DATE_FORMS: &str =
     "a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)";
 
-/// What a time field accepts, for error notes.
-pub const TIME_FORMS: &str =
-    "a time of day written HH:MM or HH:MM:SS on a 24-hour clock (such as 09:30)";
+/// The hint of a time that cannot be read: every form a time field accepts, by clock.
+pub const TIME_HINT: &str = "write a time as 09:30 or 9:30 (24-hour clock), 9:30am, 9:30 a.m. or 2 pm (12-hour clock), or 14h30 or 14 h (French)";
 
 /// What a date-time field accepts, for error notes.
 pub const DATETIME_FORMS: &str =
@@ -127,6 +126,150 @@ impl PartialDate {
     }
 }
 
+/// What a date written another way than ISO 8601 can be rewritten as, for an error's hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suggestion {
+    /// The date can only mean this: `2026-04-16`.
+    One(String),
+    /// Day and month could be either way round (`04/05/2026`): day first, then month first.
+    Either(String, String),
+}
+
+impl Suggestion {
+    /// The hint an error gives: "did you mean `2026-04-16`?", or both readings of an
+    /// ambiguous date.
+    pub fn hint(&self, written: &str) -> String {
+        match self {
+            Suggestion::One(iso) => format!("did you mean `{iso}`?"),
+            Suggestion::Either(day_first, month_first) => format!(
+                "`{}` could be read day first or month first: write `{day_first}` or `{month_first}`",
+                written.trim()
+            ),
+        }
+    }
+}
+
+/// The ISO form of a date written another way: with a month's name in English or French
+/// ("April 16, 2026", "16 avril 2026", "1er mars 2025", "Apr. 2024", "Monday, December 8,
+/// 2025"), or in numbers with the year written in full ("16/04/2026", "2026/4/16",
+/// "16.04.2026", "04/2026"). `None` when the text is not such a date or names no real day; both
+/// readings when day and month could be swapped.
+pub fn suggest_iso(text: &str) -> Option<Suggestion> {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '.' | '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    if words.is_empty() || words.len() > 4 {
+        return None;
+    }
+    let day_of = |y: i32, m: u32, d: u32| {
+        NaiveDate::from_ymd_opt(y, m, d).map(|date| date.format("%Y-%m-%d").to_string())
+    };
+    let month_of = |y: i32, m: u32| (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"));
+    let months: Vec<u32> = words.iter().filter_map(|w| month_number(w)).collect();
+    if !months.is_empty() {
+        // A month's name: the other words are a year, a day and perhaps a weekday.
+        let (mut year, mut day, mut month) = (None, None, None);
+        for word in &words {
+            if let Some(m) = month_number(word) {
+                month = month.or(Some(m));
+            } else if WEEKDAYS.iter().any(|w| word.starts_with(w))
+                || ["le", "the", "of"].contains(&word.as_str())
+            {
+                // A weekday or a filler word says nothing about the date.
+            } else if word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+                year = word.parse::<i32>().ok();
+            } else {
+                let digits = word.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h', 'e']);
+                let ordinal = &word[digits.len()..];
+                let known = ["", "st", "nd", "rd", "th", "er"].contains(&ordinal);
+                let n = digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|_| known && digits.len() <= 2)?;
+                day = Some(n);
+            }
+        }
+        let (year, month) = (year?, month?);
+        if months.len() > 1 {
+            return None;
+        }
+        return match day {
+            Some(d) => day_of(year, month, d).map(Suggestion::One),
+            None => month_of(year, month).map(Suggestion::One),
+        };
+    }
+    let numbers: Vec<(u32, usize)> = words
+        .iter()
+        .map(|w| {
+            (w.bytes().all(|b| b.is_ascii_digit()) && w.len() <= 4)
+                .then(|| w.parse().ok().map(|n| (n, w.len())))
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    match numbers.as_slice() {
+        [(y, 4), (m, 1..=2), (d, 1..=2)] => day_of(*y as i32, *m, *d).map(Suggestion::One),
+        [(a, 1..=2), (b, 1..=2), (y, 4)] => {
+            let day_first = day_of(*y as i32, *b, *a);
+            let month_first = day_of(*y as i32, *a, *b);
+            match (day_first, month_first) {
+                (Some(x), Some(y)) if x != y => Some(Suggestion::Either(x, y)),
+                (Some(x), _) | (None, Some(x)) => Some(Suggestion::One(x)),
+                (None, None) => None,
+            }
+        }
+        [(m, 1..=2), (y, 4)] | [(y, 4), (m, 1..=2)] => month_of(*y as i32, *m).map(Suggestion::One),
+        _ => None,
+    }
+}
+
+/// Weekday names (English and French) a date may begin with, by their first letters.
+const WEEKDAYS: [&str; 14] = [
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "lun", "mar", "mer", "jeu", "ven", "sam",
+    "dim",
+];
+
+/// The month a word names in English or French, whole or abbreviated to three letters or more
+/// ("apr", "sept", "févr"); `None` for any other word and for an abbreviation two months share
+/// ("jui": juin or juillet).
+fn month_number(word: &str) -> Option<u32> {
+    const FRENCH: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    let word = word.trim_end_matches('.');
+    let mut found: Vec<u32> = Vec::new();
+    for table in [&MONTHS_EN, &FRENCH] {
+        for (i, name) in table.iter().enumerate() {
+            let name = name.to_lowercase();
+            if name == word {
+                return Some(i as u32 + 1);
+            }
+            if word.chars().count() >= 3
+                && name.starts_with(word)
+                && !found.contains(&(i as u32 + 1))
+            {
+                found.push(i as u32 + 1);
+            }
+        }
+    }
+    match found.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    }
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     let next = if month == 12 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)
@@ -136,31 +279,93 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
-/// Parses a time of day `HH:MM` or `HH:MM:SS`.
+/// Parses a time of day as people write it: `9:00`, `09:00` and `09:00:00` on a 24-hour
+/// clock; `2:00pm`, `2 pm`, `11:15 a.m.` on a 12-hour clock (hours 1 to 12); `14h00`, `14h`
+/// and `14 h 30` as French writes it. A full stop may stand for the colon (`9.30am`). The
+/// error says what is wrong: an hour or minute out of range, a 24-hour time with `am` or
+/// `pm`, or an hour alone, which could mean the morning or the evening.
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
     let text = text.trim();
-    let parts: Vec<&str> = text.split(':').collect();
-    let valid = (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
-    if !valid {
-        return Err(format!("`{text}` is not a time of day"));
+    let bad = |why: &str| {
+        if why.is_empty() {
+            format!("`{text}` is not a time of day")
+        } else {
+            format!("`{text}` is not a time of day ({why})")
+        }
+    };
+    let lower = text.to_lowercase();
+    // A 12-hour clock's half of the day, written last: `am`, `a.m.`, `AM`, `pm`, `p.m.`.
+    let (clock, half) = match lower
+        .strip_suffix("a.m.")
+        .or_else(|| lower.strip_suffix("am"))
+    {
+        Some(rest) => (rest.trim_end(), Some(false)),
+        None => match lower
+            .strip_suffix("p.m.")
+            .or_else(|| lower.strip_suffix("pm"))
+        {
+            Some(rest) => (rest.trim_end(), Some(true)),
+            None => (lower.as_str(), None),
+        },
+    };
+    let digits = |s: &str, max_len: usize| -> Option<u32> {
+        (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())?
+    };
+    // The hour, the minutes (two digits) and the seconds, as written.
+    let (hour, minute, second, french) = if let Some((h, m)) = clock.split_once('h') {
+        let (h, m) = (h.trim(), m.trim());
+        let minute = if m.is_empty() {
+            Some(0)
+        } else if m.len() == 2 {
+            digits(m, 2)
+        } else {
+            None
+        };
+        match (digits(h, 2), minute) {
+            (Some(h), Some(m)) => (h, m, 0, true),
+            _ => return Err(bad("")),
+        }
+    } else {
+        let parts: Vec<&str> = clock.split([':', '.']).collect();
+        let hour = digits(parts[0], 2).ok_or_else(|| bad(""))?;
+        let two = |p: Option<&&str>| p.filter(|p| p.len() == 2).and_then(|p| digits(p, 2));
+        match parts.len() {
+            1 if half.is_some() => (hour, 0, 0, false),
+            1 => {
+                return Err(bad(&format!(
+                    "an hour alone could be the morning or the evening: write {hour}:00, or {hour} am or {hour} pm"
+                )));
+            }
+            2 | 3 => {
+                let minute = two(parts.get(1)).ok_or_else(|| bad("the minutes take two digits"))?;
+                let second = match parts.get(2) {
+                    Some(_) => {
+                        two(parts.get(2)).ok_or_else(|| bad("the seconds take two digits"))?
+                    }
+                    None => 0,
+                };
+                (hour, minute, second, false)
+            }
+            _ => return Err(bad("")),
+        }
+    };
+    if minute > 59 || second > 59 {
+        return Err(bad("minutes and seconds run to 59"));
     }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(99)).collect();
-    if n[0] > 23 {
-        return Err(format!(
-            "`{text}` is not a time of day (there is no hour {})",
-            n[0]
-        ));
-    }
-    if n[1] > 59 || n.get(2).is_some_and(|&s| s > 59) {
-        return Err(format!(
-            "`{text}` is not a time of day (minutes and seconds run to 59)"
-        ));
-    }
-    NaiveTime::from_hms_opt(n[0], n[1], n.get(2).copied().unwrap_or(0))
-        .ok_or_else(|| format!("`{text}` is not a time of day"))
+    let hour = match half {
+        Some(_) if french => return Err(bad("`h` is for a 24-hour clock: leave out am or pm")),
+        Some(_) if hour > 12 => {
+            return Err(bad(&format!(
+                "{hour} o'clock is on a 24-hour clock: leave out am or pm"
+            )));
+        }
+        Some(_) if hour == 0 => return Err(bad("a 12-hour clock runs from 1 to 12")),
+        Some(pm) => hour % 12 + if pm { 12 } else { 0 },
+        None if hour > 23 => return Err(bad(&format!("there is no hour {hour}"))),
+        None => hour,
+    };
+    NaiveTime::from_hms_opt(hour, minute, second).ok_or_else(|| bad(""))
 }
 
 /// The structured value of a time of day; `text` is printed in the brief's language.
@@ -241,6 +446,105 @@ mod tests {
             PartialDate::parse("2025-1-8").unwrap_err(),
             "`2025-1-8` is not a date"
         );
+    }
+
+    /// A date written with a month's name or in numbers gets its ISO form; one that could be
+    /// read either way gets both.
+    #[test]
+    fn suggestions_for_dates_written_otherwise() {
+        let one = |s: &str| Some(Suggestion::One(s.to_string()));
+        assert_eq!(suggest_iso("April 16, 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16/04/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("04/16/2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16 avril 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("1er mars 2025"), one("2025-03-01"));
+        assert_eq!(suggest_iso("Monday, December 8, 2025"), one("2025-12-08"));
+        assert_eq!(suggest_iso("16th of April 2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("Sept. 3 2025"), one("2025-09-03"));
+        assert_eq!(suggest_iso("June 2024"), one("2024-06"));
+        assert_eq!(suggest_iso("2026/4/16"), one("2026-04-16"));
+        assert_eq!(suggest_iso("16.04.2026"), one("2026-04-16"));
+        assert_eq!(suggest_iso("05/05/2026"), one("2026-05-05"));
+        assert_eq!(
+            suggest_iso("04/05/2026"),
+            Some(Suggestion::Either("2026-05-04".into(), "2026-04-05".into()))
+        );
+        // No real day, a two-digit year, or not a date at all: nothing to suggest.
+        assert_eq!(suggest_iso("February 30, 2026"), None);
+        assert_eq!(suggest_iso("16/04/26"), None);
+        assert_eq!(suggest_iso("next Tuesday"), None);
+        assert_eq!(suggest_iso("jui 2024"), None);
+        assert_eq!(suggest_iso("soon"), None);
+    }
+
+    /// Every form a time can be written in, on each clock.
+    #[test]
+    fn times_as_people_write_them() {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        for (text, time) in [
+            ("09:30", at(9, 30)),
+            ("9:30", at(9, 30)),
+            ("9:00", at(9, 0)),
+            ("14:00", at(14, 0)),
+            ("00:00", at(0, 0)),
+            ("09:30:15", NaiveTime::from_hms_opt(9, 30, 15).unwrap()),
+            ("2:00pm", at(14, 0)),
+            ("2:00 PM", at(14, 0)),
+            ("2 pm", at(14, 0)),
+            ("2pm", at(14, 0)),
+            ("11:15am", at(11, 15)),
+            ("11:15 a.m.", at(11, 15)),
+            ("3:45 p.m.", at(15, 45)),
+            ("12 pm", at(12, 0)),
+            ("12:30 am", at(0, 30)),
+            ("9.30am", at(9, 30)),
+            ("14h00", at(14, 0)),
+            ("14h", at(14, 0)),
+            ("9 h 30", at(9, 30)),
+            ("9h05", at(9, 5)),
+        ] {
+            assert_eq!(parse_time(text), Ok(time), "{text}");
+        }
+    }
+
+    /// Each refusal says why.
+    #[test]
+    fn impossible_and_ambiguous_times_say_why() {
+        for (text, why) in [
+            (
+                "25:00",
+                "`25:00` is not a time of day (there is no hour 25)",
+            ),
+            (
+                "24:30",
+                "`24:30` is not a time of day (there is no hour 24)",
+            ),
+            (
+                "9:60",
+                "`9:60` is not a time of day (minutes and seconds run to 59)",
+            ),
+            (
+                "9:5",
+                "`9:5` is not a time of day (the minutes take two digits)",
+            ),
+            (
+                "13:00pm",
+                "`13:00pm` is not a time of day (13 o'clock is on a 24-hour clock: leave out am or pm)",
+            ),
+            (
+                "0:30 am",
+                "`0:30 am` is not a time of day (a 12-hour clock runs from 1 to 12)",
+            ),
+            (
+                "9",
+                "`9` is not a time of day (an hour alone could be the morning or the evening: write 9:00, or 9 am or 9 pm)",
+            ),
+            ("14h5", "`14h5` is not a time of day"),
+            ("noonish", "`noonish` is not a time of day"),
+            ("", "`` is not a time of day"),
+        ] {
+            assert_eq!(parse_time(text).unwrap_err(), why, "{text}");
+        }
     }
 
     #[test]

@@ -1,11 +1,15 @@
 //! The languages a brief can be written in, and what depends on them in Rust: how dates and
-//! times are printed, and French spacing around punctuation.
+//! times are printed, which paper offices use, and French spacing around punctuation.
 //!
 //! Month names are kept in small tables here rather than taken from chrono's
 //! `unstable-locales` feature: three languages need 36 words, and the feature would pull in a
 //! generated table of every locale (a larger binary and build) for the same result.
 
 /// A language and region a brief can be written in (the `lang` field).
+///
+/// What differs between locales is kept in one table, [`Locale::conventions`]: a new locale is
+/// a variant, a row there and its tag in [`Locale::ALL`]; formatting code asks the conventions
+/// (the order of day and month, the clock, the paper) rather than naming locales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locale {
     /// Canadian English, the default.
@@ -13,10 +17,53 @@ pub enum Locale {
     EnCa,
     /// American English.
     EnUs,
+    /// British English.
+    EnGb,
+    /// Australian English.
+    EnAu,
     /// Canadian French.
     FrCa,
+    /// French of France.
+    FrFr,
     /// Korean (South Korea).
     KoKr,
+}
+
+/// The order a date at day precision is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateOrder {
+    /// "December 8, 2025" (North American English).
+    MonthDay,
+    /// "8 December 2025", "8 décembre 2025".
+    DayMonth,
+    /// "2025년 12월 8일".
+    YearMonthDay,
+}
+
+/// How a time of day is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// "09:30", "14:00".
+    Hours24,
+    /// "9:30 AM", "2:00 PM".
+    UpperAmPm,
+    /// "9:30 am", "2:00 pm" (Australian usage).
+    LowerAmPm,
+    /// "9 h 30", "14 h" (French).
+    French,
+}
+
+/// What a locale prints differently: its row in the table of locales.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conventions {
+    /// The order of day, month and year.
+    pub order: DateOrder,
+    /// How times are written.
+    pub clock: Clock,
+    /// Whether offices there print on A4 rather than Letter.
+    pub a4: bool,
+    /// Whether French spacing applies (no-break spaces before `:;!?` and inside « »).
+    pub french_spacing: bool,
 }
 
 /// U+00A0 NO-BREAK SPACE.
@@ -40,7 +87,8 @@ pub const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-const MONTHS_FR: [&str; 12] = [
+/// The French month names, janvier first.
+pub const MONTHS_FR: [&str; 12] = [
     "janvier",
     "février",
     "mars",
@@ -95,7 +143,7 @@ impl Language {
     }
 
     /// The locale an edition in this language gets when the brief's own `lang` is in another
-    /// language.
+    /// language and names no closer region (see [`Locale::for_language`]).
     pub fn usual_locale(self) -> Locale {
         match self {
             Language::En => Locale::EnCa,
@@ -137,12 +185,34 @@ pub fn language_list(codes: &[&str], last: &str) -> String {
 
 impl Locale {
     /// Every locale, by its tag.
-    pub const ALL: [(&'static str, Locale); 4] = [
+    pub const ALL: [(&'static str, Locale); 7] = [
         ("en-CA", Locale::EnCa),
         ("en-US", Locale::EnUs),
+        ("en-GB", Locale::EnGb),
+        ("en-AU", Locale::EnAu),
         ("fr-CA", Locale::FrCa),
+        ("fr-FR", Locale::FrFr),
         ("ko-KR", Locale::KoKr),
     ];
+
+    /// What this locale prints differently from the others.
+    pub fn conventions(self) -> Conventions {
+        let (order, clock, a4, french_spacing) = match self {
+            Locale::EnCa => (DateOrder::MonthDay, Clock::Hours24, false, false),
+            Locale::EnUs => (DateOrder::MonthDay, Clock::UpperAmPm, false, false),
+            Locale::EnGb => (DateOrder::DayMonth, Clock::Hours24, true, false),
+            Locale::EnAu => (DateOrder::DayMonth, Clock::LowerAmPm, true, false),
+            Locale::FrCa => (DateOrder::DayMonth, Clock::French, false, true),
+            Locale::FrFr => (DateOrder::DayMonth, Clock::French, true, true),
+            Locale::KoKr => (DateOrder::YearMonthDay, Clock::Hours24, true, false),
+        };
+        Conventions {
+            order,
+            clock,
+            a4,
+            french_spacing,
+        }
+    }
 
     /// The locale of a tag such as `fr-CA`; `None` for one `brief` does not know.
     pub fn from_tag(tag: &str) -> Option<Self> {
@@ -155,20 +225,25 @@ impl Locale {
     /// The language of the locale.
     pub fn language(self) -> Language {
         match self {
-            Locale::EnCa | Locale::EnUs => Language::En,
-            Locale::FrCa => Language::Fr,
+            Locale::EnCa | Locale::EnUs | Locale::EnGb | Locale::EnAu => Language::En,
+            Locale::FrCa | Locale::FrFr => Language::Fr,
             Locale::KoKr => Language::Ko,
         }
     }
 
     /// The locale of an edition in `language`: `self` when it is already in that language
-    /// (an en-US brief stays en-US in English), else the language's usual locale (fr-CA for
-    /// fr).
+    /// (an en-US brief stays en-US in English); else the same region's locale in that
+    /// language where there is one that prints on the same paper (fr-FR for an en-GB or en-AU
+    /// brief, en-GB for an fr-FR one), so that the editions of one brief share a paper; else
+    /// the language's usual locale (fr-CA for fr).
     pub fn for_language(self, language: Language) -> Locale {
         if self.language() == language {
-            self
-        } else {
-            language.usual_locale()
+            return self;
+        }
+        match (self, language) {
+            (Locale::EnGb | Locale::EnAu, Language::Fr) => Locale::FrFr,
+            (Locale::FrFr, Language::En) => Locale::EnGb,
+            _ => language.usual_locale(),
         }
     }
 
@@ -180,75 +255,100 @@ impl Locale {
             .map_or("en-CA", |(t, _)| t)
     }
 
-    /// A date at day precision: "December 8, 2025", "8 décembre 2025", "2025년 12월 8일".
+    /// The name of a month (1 to 12) as printed in a date: "December", "décembre", "12월".
+    pub fn month_name(self, month: u32) -> String {
+        let m = (month.clamp(1, 12) - 1) as usize;
+        match self.language() {
+            Language::En => MONTHS_EN[m].to_string(),
+            Language::Fr => MONTHS_FR[m].to_string(),
+            Language::Ko => format!("{month}월"),
+        }
+    }
+
+    /// A day of the month as printed before or after the month's name: "8", or "1er" for the
+    /// first of the month in French.
+    pub fn day_number(self, day: u32) -> String {
+        match self.language() {
+            Language::Fr if day == 1 => "1er".to_string(),
+            Language::Ko => format!("{day}일"),
+            _ => day.to_string(),
+        }
+    }
+
+    /// A date at day precision: "December 8, 2025" (en-CA, en-US), "8 December 2025" (en-GB,
+    /// en-AU), "8 décembre 2025", "1er mars 2025", "2025년 12월 8일".
     pub fn day(self, year: i32, month: u32, day: u32) -> String {
-        let m = (month - 1) as usize;
-        match self {
-            Locale::EnCa | Locale::EnUs => format!("{} {day}, {year}", MONTHS_EN[m]),
-            // French writes the first of the month as an ordinal: "1er mars 2025".
-            Locale::FrCa if day == 1 => format!("1er {} {year}", MONTHS_FR[m]),
-            Locale::FrCa => format!("{day} {} {year}", MONTHS_FR[m]),
-            Locale::KoKr => format!("{year}년 {month}월 {day}일"),
+        let (name, d) = (self.month_name(month), self.day_number(day));
+        match self.conventions().order {
+            DateOrder::MonthDay => format!("{name} {d}, {year}"),
+            DateOrder::DayMonth => format!("{d} {name} {year}"),
+            DateOrder::YearMonthDay => format!("{} {name} {d}", self.year(year)),
         }
     }
 
     /// A date at month precision: "June 2024", "juin 2024", "2024년 6월".
     pub fn month(self, year: i32, month: u32) -> String {
-        let m = (month - 1) as usize;
-        match self {
-            Locale::EnCa | Locale::EnUs => format!("{} {year}", MONTHS_EN[m]),
-            Locale::FrCa => format!("{} {year}", MONTHS_FR[m]),
-            Locale::KoKr => format!("{year}년 {month}월"),
+        let name = self.month_name(month);
+        match self.conventions().order {
+            DateOrder::YearMonthDay => format!("{} {name}", self.year(year)),
+            _ => format!("{name} {year}"),
         }
     }
 
     /// A year alone: "2015", or "2015년" in Korean.
     pub fn year(self, year: i32) -> String {
-        match self {
-            Locale::KoKr => format!("{year}년"),
+        match self.language() {
+            Language::Ko => format!("{year}년"),
             _ => year.to_string(),
         }
     }
 
-    /// A time of day: "09:30" (en-CA, ko-KR), "9:30 AM" (en-US), "9 h 30" (fr-CA, with
-    /// no-break spaces so it never splits across lines; "9 h" on the hour).
+    /// A time of day: "09:30" (en-CA, en-GB, ko-KR), "9:30 AM" (en-US), "9:30 am" (en-AU),
+    /// "9 h 30" (fr-CA, fr-FR; "9 h" on the hour). The spaces are no-break spaces, so a time
+    /// never splits across lines.
     pub fn time(self, hour: u32, minute: u32) -> String {
-        match self {
-            Locale::EnCa | Locale::KoKr => format!("{hour:02}:{minute:02}"),
-            Locale::EnUs => {
-                let h12 = match hour % 12 {
-                    0 => 12,
-                    h => h,
-                };
+        let h12 = match hour % 12 {
+            0 => 12,
+            h => h,
+        };
+        match self.conventions().clock {
+            Clock::Hours24 => format!("{hour:02}:{minute:02}"),
+            Clock::UpperAmPm => {
                 let half = if hour < 12 { "AM" } else { "PM" };
                 format!("{h12}:{minute:02}{NBSP}{half}")
             }
-            Locale::FrCa if minute == 0 => format!("{hour}{NBSP}h"),
-            Locale::FrCa => format!("{hour}{NBSP}h{NBSP}{minute:02}"),
+            Clock::LowerAmPm => {
+                let half = if hour < 12 { "am" } else { "pm" };
+                format!("{h12}:{minute:02}{NBSP}{half}")
+            }
+            Clock::French if minute == 0 => format!("{hour}{NBSP}h"),
+            Clock::French => format!("{hour}{NBSP}h{NBSP}{minute:02}"),
         }
     }
 
-    /// A date and a time together: "December 8, 2025, 09:30", "8 décembre 2025 à 9 h 30",
-    /// "2025년 12월 8일 09:30".
+    /// A date and a time together: "December 8, 2025, 09:30", "8 December 2025, 09:30",
+    /// "8 décembre 2025 à 9 h 30", "2025년 12월 8일 09:30".
     pub fn date_and_time(self, date: &str, time: &str) -> String {
-        match self {
-            Locale::EnCa | Locale::EnUs => format!("{date}, {time}"),
-            Locale::FrCa => format!("{date} à {time}"),
-            Locale::KoKr => format!("{date} {time}"),
+        match self.language() {
+            Language::En => format!("{date}, {time}"),
+            Language::Fr => format!("{date} à {time}"),
+            Language::Ko => format!("{date} {time}"),
         }
     }
 
-    /// Text as it should be printed in this locale: French spacing for fr-CA, as written
-    /// otherwise.
+    /// Text as it should be printed in this locale: French spacing for fr-CA and fr-FR, as
+    /// written otherwise.
     pub fn typeset_text(self, text: &str) -> String {
-        match self {
-            Locale::FrCa => french_spacing(text),
-            _ => text.to_string(),
+        if self.conventions().french_spacing {
+            french_spacing(text)
+        } else {
+            text.to_string()
         }
     }
 }
 
-/// French spacing, as Canadian French typography (the OQLF's usage) sets it: a no-break space
+/// French spacing (fr-CA and fr-FR), as Canadian French typography (the OQLF's usage) and the
+/// Imprimerie nationale's rules agree on it: a no-break space
 /// (U+00A0) before `:` and inside « », a narrow no-break space (U+202F) before `;`, `!` and
 /// `?`. A plain space already there is replaced; a missing one is added. Web and e-mail
 /// addresses, times and ratios (`09:30`, `3:1`) are left as written, and so is punctuation
@@ -350,6 +450,40 @@ mod tests {
             language_list(&["en", "fr", "ko"], "and"),
             "English (en), French (fr) and Korean (ko)"
         );
+    }
+
+    /// British and Australian English put the day first; fr-FR prints as fr-CA does.
+    #[test]
+    fn day_first_locales() {
+        assert_eq!(Locale::EnGb.day(2025, 12, 8), "8 December 2025");
+        assert_eq!(Locale::EnAu.day(2025, 12, 8), "8 December 2025");
+        assert_eq!(Locale::EnGb.month(2024, 6), "June 2024");
+        assert_eq!(Locale::FrFr.day(2025, 3, 1), "1er mars 2025");
+        assert_eq!(Locale::EnGb.time(14, 5), "14:05");
+        assert_eq!(Locale::EnAu.time(14, 5), "2:05\u{a0}pm");
+        assert_eq!(Locale::FrFr.time(9, 30), "9\u{a0}h\u{a0}30");
+        assert_eq!(
+            Locale::EnGb.date_and_time("8 December 2025", "09:30"),
+            "8 December 2025, 09:30"
+        );
+        assert_eq!(
+            Locale::FrFr.typeset_text("Note : oui!"),
+            "Note\u{a0}: oui\u{202f}!"
+        );
+        assert_eq!(Locale::EnGb.typeset_text("Note : oui!"), "Note : oui!");
+        for (tag, locale) in Locale::ALL {
+            assert_eq!(Locale::from_tag(tag), Some(locale));
+            assert_eq!(locale.tag(), tag);
+        }
+    }
+
+    /// The editions of a brief in a European locale stay on European paper.
+    #[test]
+    fn editions_keep_their_region() {
+        assert_eq!(Locale::EnGb.for_language(Language::Fr), Locale::FrFr);
+        assert_eq!(Locale::EnAu.for_language(Language::Fr), Locale::FrFr);
+        assert_eq!(Locale::FrFr.for_language(Language::En), Locale::EnGb);
+        assert_eq!(Locale::FrFr.for_language(Language::Ko), Locale::KoKr);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::model::locale::Locale;
 pub enum Paper {
     /// US Letter, 8.5 × 11 in (the default for en-CA, en-US and fr-CA).
     Letter,
-    /// ISO A4, 210 × 297 mm (the default for ko-KR).
+    /// ISO A4, 210 × 297 mm (the default for en-GB, en-AU, fr-FR and ko-KR).
     A4,
     /// US Legal, 8.5 × 14 in.
     Legal,
@@ -42,11 +42,12 @@ impl Paper {
         }
     }
 
-    /// The paper offices in this locale use: A4 in Korea, Letter in North America.
+    /// The paper offices in this locale use: Letter in North America, A4 elsewhere.
     pub fn for_locale(locale: Locale) -> Self {
-        match locale {
-            Locale::KoKr => Paper::A4,
-            Locale::EnCa | Locale::EnUs | Locale::FrCa => Paper::Letter,
+        if locale.conventions().a4 {
+            Paper::A4
+        } else {
+            Paper::Letter
         }
     }
 }
@@ -180,5 +181,8 @@ mod tests {
         assert_eq!(Paper::for_locale(Locale::EnUs), Paper::Letter);
         assert_eq!(Paper::for_locale(Locale::FrCa), Paper::Letter);
         assert_eq!(Paper::for_locale(Locale::KoKr), Paper::A4);
+        assert_eq!(Paper::for_locale(Locale::EnGb), Paper::A4);
+        assert_eq!(Paper::for_locale(Locale::EnAu), Paper::A4);
+        assert_eq!(Paper::for_locale(Locale::FrFr), Paper::A4);
     }
 }

@@ -13,9 +13,12 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::error::describe_io;
+use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::marking::{self, Level};
+use crate::model::standard::Standard;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
@@ -49,6 +52,10 @@ pub struct Manifest {
     /// name it in `template:`).
     #[serde(default)]
     pub part: bool,
+    /// The PDF standards a build meets unless the command line says otherwise (see
+    /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
+    #[serde(default, rename = "pdf-standard")]
+    pub pdf_standard: Vec<Standard>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
 }
@@ -113,10 +120,10 @@ pub struct Field {
     /// The type of a `map`'s values.
     #[serde(default)]
     pub values: Option<Box<Field>>,
-    /// Fewest items of a `list`.
+    /// Fewest items of a `list`, or the smallest value of an `integer`.
     #[serde(default)]
     pub min: Option<usize>,
-    /// Most items of a `list`.
+    /// Most items of a `list`, or the largest value of an `integer`.
     #[serde(default)]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
@@ -483,20 +490,36 @@ impl Template {
                     pending.push(real);
                     continue;
                 }
-                let bytes = fs::read(&real).map_err(|e| {
-                    fail(format!(
-                        "cannot read {} ({})",
-                        real.display(),
-                        describe_io(&e)
-                    ))
-                })?;
+                // Read within what is left of the folder's budget, never waiting on a pipe.
+                let bytes = match read_bounded(&real, MAX_TEMPLATE_BYTES - total) {
+                    Ok(bytes) => bytes,
+                    Err(ReadFailure::TooLarge { .. }) => {
+                        return Err(fail(format!(
+                            "the template folder {display_root} holds more than {} MB",
+                            MAX_TEMPLATE_BYTES / 1024 / 1024
+                        )));
+                    }
+                    Err(ReadFailure::Special(kind)) => {
+                        return Err(vec![
+                            Diagnostic::error(
+                                None,
+                                format!(
+                                    "the template folder {display_root} holds {} ({kind}, not a file)",
+                                    entry.path().display()
+                                ),
+                            )
+                            .with_hint("a template folder holds only files and folders; move it out"),
+                        ]);
+                    }
+                    Err(ReadFailure::Io(e)) => {
+                        return Err(fail(format!(
+                            "cannot read {} ({})",
+                            real.display(),
+                            describe_io(&e)
+                        )));
+                    }
+                };
                 total += bytes.len() as u64;
-                if total > MAX_TEMPLATE_BYTES {
-                    return Err(fail(format!(
-                        "the template folder {display_root} holds more than {} MB",
-                        MAX_TEMPLATE_BYTES / 1024 / 1024
-                    )));
-                }
                 let relative = real.strip_prefix(&root).expect("checked above");
                 let relative = relative.to_string_lossy().replace('\\', "/");
                 template_files.insert(relative, Cow::Owned(bytes));
@@ -524,7 +547,7 @@ impl Template {
         };
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let manifest_tree = yaml::parse(&text, key)?;
+        let manifest_tree = yaml::parse(&text, key).map_err(yaml::for_manifest)?;
         let manifest: Manifest = yaml::parse_typed(&text, key).map_err(|d| vec![d])?;
         let template = Template {
             manifest,
@@ -652,6 +675,33 @@ impl Template {
             self.manifest_span(),
             &mut problems,
         );
+        // brief prints the marking, so it must know every level the template offers.
+        if let Some(field) = self.manifest.fields.get(marking::FIELD) {
+            let unknown: Vec<&str> = field
+                .choices
+                .iter()
+                .map(String::as_str)
+                .filter(|c| Level::from_id(c).is_none())
+                .collect();
+            if field.kind != Kind::Enum || !unknown.is_empty() {
+                let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
+                problems.push(
+                    Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "the declaration of `{}` must be an enum of security levels{}",
+                            marking::FIELD,
+                            if unknown.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (brief knows no level `{}`)", unknown.join("`, `"))
+                            }
+                        ),
+                    )
+                    .with_hint(format!("the levels are: {}", levels.join(", "))),
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {

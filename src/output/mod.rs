@@ -108,6 +108,22 @@ pub fn check_target(output: &Output, inputs: &[&Path]) -> Result<(), AppError> {
             .with_hint("choose another output name with -o"));
         }
     }
+    // A named pipe would block the write until something reads it, perhaps forever.
+    if let Ok(metadata) = fs::metadata(output) {
+        #[cfg(unix)]
+        if std::os::unix::fs::FileTypeExt::is_fifo(&metadata.file_type()) {
+            return Err(AppError::new(format!(
+                "cannot write {shown} (it is a named pipe (FIFO), not a file)"
+            ))
+            .with_hint("to send the PDF to another program, use -o - and a shell pipe"));
+        }
+        let _ = metadata;
+    }
+    if let Some(system) = system_folder(output) {
+        return Err(AppError::new(format!(
+            "cannot write {shown} (it is in {system}, the kernel's view of the system, not a folder for files)"
+        )));
+    }
     let parent = parent_of(output);
     if !parent.is_dir() {
         return Err(AppError::new(format!(
@@ -116,6 +132,45 @@ pub fn check_target(output: &Output, inputs: &[&Path]) -> Result<(), AppError> {
         )));
     }
     Ok(())
+}
+
+/// Refuses to write over a file the build read: its layers, images, agenda, the old edition
+/// of `--changes-since`, its template's files (`read` may name folders: nothing inside them
+/// is replaced either). Called once the build knows everything it read.
+pub fn check_not_read(output: &Output, read: &[PathBuf]) -> Result<(), AppError> {
+    let Output::File(output) = output else {
+        return Ok(());
+    };
+    let Ok(target) = fs::canonicalize(output) else {
+        // Nothing there yet, so nothing read there.
+        return Ok(());
+    };
+    for input in read {
+        let Ok(input) = fs::canonicalize(input) else {
+            continue;
+        };
+        if target == input || (input.is_dir() && target.starts_with(&input)) {
+            return Err(AppError::new(format!(
+                "cannot write {} (the build read it: {})",
+                output.display(),
+                if input.is_dir() {
+                    format!("it is a file of the folder {}", input.display())
+                } else {
+                    "it is one of the brief's files".to_string()
+                }
+            ))
+            .with_hint("choose another output name with -o"));
+        }
+    }
+    Ok(())
+}
+
+/// The mount of /proc or /sys that `path` is in, if any: files there cannot be replaced.
+fn system_folder(path: &Path) -> Option<&'static str> {
+    let parent = fs::canonicalize(parent_of(path)).ok()?;
+    ["/proc", "/sys"]
+        .into_iter()
+        .find(|root| parent.starts_with(root))
 }
 
 fn parent_of(path: &Path) -> &Path {
@@ -159,14 +214,14 @@ pub fn write_all(files: &[(Output, Vec<u8>)], durability: Durability) -> Result<
     let durable = durability == Durability::Synced;
     let mut written = Vec::with_capacity(files.len());
     for (output, bytes) in files {
-        let path = output.path().expect("standard output is written above");
-        let temp = write_temporary(path, bytes, durable)
-            .map_err(|e| failed(path, &e).with_hint("no file was changed"))?;
+        let path = through_link(output.path().expect("standard output is written above"))?;
+        let temp = write_temporary(&path, bytes, durable)
+            .map_err(|e| failed(&path, &e).with_hint("no file was changed"))?;
         written.push((temp, path));
     }
     for (done, (temp, path)) in written.into_iter().enumerate() {
-        temp.persist(path).map_err(|e| {
-            let error = failed(path, &e.error);
+        temp.persist(&path).map_err(|e| {
+            let error = failed(&path, &e.error);
             if done == 0 {
                 error.with_hint("no file was changed")
             } else {
@@ -179,6 +234,22 @@ pub fn write_all(files: &[(Output, Vec<u8>)], durability: Durability) -> Result<
         })?;
     }
     Ok(())
+}
+
+/// Where writing `path` goes: `-o link.pdf`, where link.pdf is a symbolic link, replaces the
+/// file the link leads to (the link stays), atomically like any other file.
+fn through_link(path: &Path) -> Result<PathBuf, AppError> {
+    if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Ok(path.to_path_buf());
+    }
+    fs::canonicalize(path).map_err(|_| {
+        AppError::new(format!(
+            "cannot write {} (it is a symbolic link to {}, which does not exist)",
+            path.display(),
+            fs::read_link(path).map_or_else(|_| "?".into(), |p| p.display().to_string())
+        ))
+        .with_hint("remove the link, or make the file it leads to")
+    })
 }
 
 fn failed(path: &Path, error: &io::Error) -> AppError {
@@ -230,11 +301,15 @@ fn write_replacing(output: &Output, bytes: &[u8], durability: Durability) -> Res
         Output::File(path) => path,
     };
     let durable = durability == Durability::Synced;
+    let resolved = through_link(path)?;
+    let path = resolved.as_path();
     if fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(fail)?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true);
+        // Never wait for a reader of a named pipe.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+        let mut file = options.open(path).map_err(fail)?;
         return file
             .write_all(bytes)
             .and_then(|()| file.flush())

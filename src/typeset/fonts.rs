@@ -12,6 +12,7 @@ use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::input::read::read_bounded;
 use crate::model::brief::{Brief, Provenance};
 use crate::model::template::Kind;
 use crate::text::is_invisible;
@@ -22,6 +23,9 @@ struct Slot {
     index: u32,
     font: OnceLock<Option<Font>>,
 }
+
+/// The largest font file read, in bytes: a collection of every CJK weight is about 120 MB.
+pub const MAX_FONT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The fonts a compile may use, indexed in a [`FontBook`].
 pub struct Fonts {
@@ -42,10 +46,19 @@ impl Fonts {
         fonts
     }
 
-    /// Adds every font file found below `dir`; returns how many faces were added.
-    pub fn add_dir(&mut self, dir: &Path) -> std::io::Result<usize> {
+    /// Adds every font file found below `dir`; returns how many faces were added, or why a
+    /// font file could not be read (`cannot read ...`, in words). Each file is read within
+    /// [`MAX_FONT_BYTES`], and one that is not a regular file is refused without waiting.
+    pub fn add_dir(&mut self, dir: &Path) -> Result<usize, String> {
         let mut added = 0;
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| {
+                format!(
+                    "cannot read fonts from {} ({})",
+                    dir.display(),
+                    crate::error::describe_io(&e)
+                )
+            })?
             .flatten()
             .map(|e| e.path())
             .collect();
@@ -61,7 +74,14 @@ impl Fonts {
                 .unwrap_or("")
                 .to_ascii_lowercase();
             if matches!(ext.as_str(), "ttf" | "otf" | "ttc" | "otc") {
-                added += self.add(Bytes::new(std::fs::read(&path)?));
+                let bytes = read_bounded(&path, MAX_FONT_BYTES).map_err(|e| {
+                    format!(
+                        "cannot read the font {} ({})",
+                        path.display(),
+                        e.describe("a font file")
+                    )
+                })?;
+                added += self.add(Bytes::new(bytes));
             }
         }
         Ok(added)

@@ -2,11 +2,12 @@
 //! diagnostics into ours, pointing into the template's files.
 //!
 //! Around it, in this folder: the typst world and its shared engine ([`world`]), the data and
-//! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`])
-//! and grayscale images ([`grayscale`]).
+//! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
+//! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
 pub mod fonts;
 pub mod grayscale;
+pub mod limit;
 pub mod prepare;
 pub mod preview;
 pub mod world;
@@ -17,9 +18,10 @@ use chrono::{DateTime, Datelike, Timelike, Utc};
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst::introspection::{Location, PagedPosition, Tag};
-use typst::layout::{Frame, FrameItem, GroupItem};
+use typst::layout::{Frame, FrameItem, FrameParent, GroupItem};
 use typst::model::Destination;
 use typst::model::Document as _;
+use typst::pdf::AttachElem;
 use typst::syntax::FileId;
 use typst::{World, WorldExt};
 use typst_layout::{PagedDocument, PagedIntrospector};
@@ -87,7 +89,10 @@ pub fn compile(
     let result = typst::compile::<PagedDocument>(world);
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
     match result.output {
-        Ok(document) => Ok(Document { document, warnings }),
+        Ok(document) => Ok(Document {
+            document: with_keywords(document, world),
+            warnings,
+        }),
         Err(errors) => {
             let mut all: Vec<Diagnostic> = errors.iter().map(|d| mapper.convert(d)).collect();
             all.append(&mut warnings);
@@ -120,7 +125,10 @@ pub fn compile_many(
             let mut warnings: Vec<Diagnostic> =
                 result.warnings.iter().map(|d| mapper.convert(d)).collect();
             match result.output {
-                Ok(document) => Ok(Document { document, warnings }),
+                Ok(document) => Ok(Document {
+                    document: with_keywords(document, pair.0),
+                    warnings,
+                }),
                 Err(errors) => {
                     let mut all: Vec<Diagnostic> =
                         errors.iter().map(|d| mapper.convert(d)).collect();
@@ -130,6 +138,21 @@ pub fn compile_many(
             }
         })
         .collect()
+}
+
+/// The document with the world's keywords (the security marking) first in its metadata.
+fn with_keywords(mut document: PagedDocument, world: &BriefWorld<'_>) -> PagedDocument {
+    if !world.keywords().is_empty() {
+        let info = document.info_mut();
+        let mut keywords: Vec<_> = world.keywords().iter().map(|k| k.as_str().into()).collect();
+        for keyword in info.keywords.drain(..) {
+            if !keywords.contains(&keyword) {
+                keywords.push(keyword);
+            }
+        }
+        info.keywords = keywords;
+    }
+    document
 }
 
 /// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the
@@ -171,10 +194,17 @@ pub fn export_pdf(
 /// Each part was compiled on its own, so an element of one part can have the same location
 /// (typst's identity of an element) as an element of another: typst derives it from the
 /// element's content and place in the template, and two compiles of one template repeat
-/// them when a footnote or heading reads the same in both. Links inside a part (a footnote
-/// mark to its note, a citation to its source) are therefore resolved here, against the
-/// part's own pages, into page-and-point destinations, so they never jump into another part.
-/// Tags for PDF/UA cannot be resolved that way: see [`repeated_elements`].
+/// them when a footnote or heading reads the same in both, as every copy of one template
+/// and data does. Two things are done to each part's pages so that the parts stay apart:
+///
+/// - links inside a part (a footnote mark to its note, a citation to its source) are
+///   resolved against the part's own pages into page-and-point destinations, so they never
+///   jump into another part;
+/// - every element of part `k` after the first is given an identity of its own
+///   ([`part_location`]), in its start and end tags and wherever a frame names it as its
+///   logical parent (a footnote's note at the foot of the page, a placed figure, a table cell
+///   broken across pages). Those are what the PDF's tag tree and outline are built from, so
+///   PDF/UA tags and bookmarks of the joined document tell the parts apart whatever they say.
 pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
     let info = documents
         .first()
@@ -182,12 +212,12 @@ pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
         .unwrap_or_default();
     let mut pages = Vec::new();
     let mut offset = 0;
-    for document in &documents {
+    for (part, document) in documents.iter().enumerate() {
         let introspector = document.introspector();
         for page in document.pages() {
             let mut page = page.clone();
-            if has_location_links(&page.frame) {
-                page.frame = resolve_links(&page.frame, introspector, offset);
+            if part > 0 || has_location_links(&page.frame) {
+                page.frame = rebase(&page.frame, introspector, offset, part);
             }
             pages.push(page);
         }
@@ -196,46 +226,17 @@ pub fn concat(documents: Vec<PagedDocument>) -> PagedDocument {
     PagedDocument::new(pages.into_iter().collect(), info)
 }
 
-/// How many elements of `documents` have a location that an element of another of them has
-/// too, and are the logical parent of content placed elsewhere (a footnote, whose note sits
-/// at the foot of the page): PDF/UA tags of [`concat()`]'s result cannot tell such parents
-/// apart. Other repeated elements (a table cell reading `2015` in both editions) are tagged
-/// in page order and do no harm.
-pub fn repeated_elements(documents: &[PagedDocument]) -> usize {
-    let mut first_seen: HashMap<Location, usize> = HashMap::new();
-    let mut repeated = HashSet::new();
-    let mut parents = HashSet::new();
-    for (i, document) in documents.iter().enumerate() {
-        for page in document.pages() {
-            walk_elements(&page.frame, &mut parents, &mut |location| {
-                let first = *first_seen.entry(location).or_insert(i);
-                if first != i {
-                    repeated.insert(location);
-                }
-            });
-        }
-    }
-    repeated.intersection(&parents).count()
-}
-
-/// Calls `found` with the location of every element in `frame`, and collects the locations
-/// that groups name as their logical parent.
-fn walk_elements(frame: &Frame, parents: &mut HashSet<Location>, found: &mut impl FnMut(Location)) {
-    for (_, item) in frame.items() {
-        match item {
-            FrameItem::Tag(Tag::Start(content, _)) => {
-                if let Some(location) = content.location() {
-                    found(location);
-                }
-            }
-            FrameItem::Group(group) => {
-                if let Some(parent) = &group.parent {
-                    parents.insert(parent.location);
-                }
-                walk_elements(&group.frame, parents, found);
-            }
-            _ => {}
-        }
+/// The identity an element with `location` has in part `part` of a joined document: its own
+/// in the first part, a variant of it in the others.
+///
+/// Variants are numbered down from `usize::MAX` because typst numbers its own variants up
+/// from 1 (a footnote's note is `variant(1)` of its mark, a bibliography's entries
+/// `variant(k + 1)`): part 1's footnote mark must not become part 0's note.
+pub fn part_location(location: Location, part: usize) -> Location {
+    if part == 0 {
+        location
+    } else {
+        location.variant(usize::MAX - part)
     }
 }
 
@@ -308,9 +309,23 @@ pub fn layout_reports(document: &PagedDocument) -> Vec<LayoutReport> {
     reports
 }
 
-/// A copy of `frame` whose links to locations point at the position of their target in the
-/// pages `introspector` knows, counted from page `offset + 1` of the whole document.
-fn resolve_links(frame: &Frame, introspector: &PagedIntrospector, offset: usize) -> Frame {
+/// A copy of `frame` for part `part` of a joined document: its links to locations point at
+/// the position of their target in the pages `introspector` knows, counted from page
+/// `offset + 1` of the whole document; past the first part, its elements have the
+/// identities [`part_location`] gives them and its attached files are left out (the joined
+/// file carries the first part's: the editions and copies of one brief attach the same one).
+fn rebase(frame: &Frame, introspector: &PagedIntrospector, offset: usize, part: usize) -> Frame {
+    let mut dropped = HashSet::new();
+    rebase_in(frame, introspector, offset, part, &mut dropped)
+}
+
+fn rebase_in(
+    frame: &Frame,
+    introspector: &PagedIntrospector,
+    offset: usize,
+    part: usize,
+    dropped: &mut HashSet<Location>,
+) -> Frame {
     let mut out = Frame::new(frame.size(), frame.kind());
     if frame.has_baseline() {
         out.set_baseline(frame.baseline());
@@ -329,9 +344,28 @@ fn resolve_links(frame: &Frame, introspector: &PagedIntrospector, offset: usize)
                     None => item.clone(),
                 }
             }
-            FrameItem::Group(group) if has_location_links(&group.frame) => {
+            FrameItem::Tag(Tag::Start(content, _)) if part > 0 && content.is::<AttachElem>() => {
+                dropped.extend(content.location());
+                continue;
+            }
+            FrameItem::Tag(Tag::Start(content, flags)) if part > 0 => {
+                let mut content = content.clone();
+                if let Some(location) = content.location() {
+                    content.set_location(part_location(location, part));
+                }
+                FrameItem::Tag(Tag::Start(content, *flags))
+            }
+            FrameItem::Tag(Tag::End(location, _, _)) if dropped.contains(location) => continue,
+            FrameItem::Tag(Tag::End(location, key, flags)) if part > 0 => {
+                FrameItem::Tag(Tag::End(part_location(*location, part), *key, *flags))
+            }
+            FrameItem::Group(group) if part > 0 || has_location_links(&group.frame) => {
                 FrameItem::Group(GroupItem {
-                    frame: resolve_links(&group.frame, introspector, offset),
+                    frame: rebase_in(&group.frame, introspector, offset, part, dropped),
+                    parent: group.parent.map(|parent| FrameParent {
+                        location: part_location(parent.location, part),
+                        ..parent
+                    }),
                     ..group.clone()
                 })
             }

@@ -13,6 +13,7 @@ use crate::util::{brief, root, run};
 const COMMANDS: &[&str] = &[
     "build",
     "watch",
+    "preview",
     "handout",
     "check",
     "show",
@@ -66,6 +67,12 @@ fn build_help_is_pinned() {
 #[test]
 fn handout_help_is_pinned() {
     pinned("handout", &["handout", "--help"]);
+}
+
+/// `brief preview --help` prints exactly tests/fixtures/help/preview.txt.
+#[test]
+fn preview_help_is_pinned() {
+    pinned("preview", &["preview", "--help"]);
 }
 
 /// `brief watch --help` prints exactly tests/fixtures/help/watch.txt.

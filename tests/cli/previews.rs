@@ -386,7 +386,8 @@ fn grayscale_pages_have_no_colour() {
     }
 }
 
-/// An image that cannot be made gray is an error naming it, and nothing is written.
+/// An image that cannot be made gray is an error naming it at the brief's line (its header is
+/// checked before any decoding), and nothing is written.
 #[test]
 fn an_unreadable_image_under_grayscale_is_an_error() {
     let dir = workspace(&[
@@ -396,7 +397,8 @@ fn an_unreadable_image_under_grayscale_is_an_error() {
     let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "--grayscale"]));
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.starts_with("error: cannot make the image ") && stderr.contains("logo.png gray"),
+        stderr.starts_with("error: the image `logo.png` is not a PNG, JPEG, GIF or WebP image")
+            && stderr.contains("note.yaml:13:9"),
         "{stderr}"
     );
     assert!(!dir.path().join("note.pdf").exists());

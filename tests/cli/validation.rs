@@ -1,0 +1,261 @@
+//! PDF/UA-1 and PDF/A checked by an independent validator (page-validation, through
+//! tests/validate-pdf.py): plain builds, bilingual editions, handouts and merged copies with
+//! footnotes that read the same in every part, and a file broken on purpose that must fail.
+//!
+//! The validator is a Python package: the tests look for it in `$BRIEF_VALIDATOR_PYTHON`
+//! (else `python3`) and skip with a reason when it is missing, unless `BRIEF_REQUIRE_TOOLS=1`
+//! (as .ci/run sets), which makes a missing validator a failure.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{brief, example, root, run, workspace};
+
+/// The Python that has page-validation, or `None` (with the reason printed) when there is
+/// none and the tools are not required.
+fn validator() -> Option<PathBuf> {
+    let python = PathBuf::from(
+        std::env::var_os("BRIEF_VALIDATOR_PYTHON").unwrap_or_else(|| "python3".into()),
+    );
+    let found = Command::new(&python)
+        .args(["-c", "import page"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(python);
+    }
+    let reason = format!(
+        "page-validation is not importable by {} (set BRIEF_VALIDATOR_PYTHON to a Python that has it)",
+        python.display()
+    );
+    assert!(
+        std::env::var("BRIEF_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "BRIEF_REQUIRE_TOOLS=1: {reason}"
+    );
+    eprintln!("skipped: {reason}");
+    None
+}
+
+/// Runs tests/validate-pdf.py on `files` (with `extra` arguments first); returns whether it
+/// passed and what it printed.
+fn validate(python: &Path, extra: &[&str], files: &[&Path]) -> (bool, String) {
+    let output = Command::new(python)
+        .arg(root().join("tests/validate-pdf.py"))
+        .args(extra)
+        .args(files)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), format!("{stdout}{stderr}"))
+}
+
+/// Builds with `args` in `dir`, failing the test on any error.
+fn ok(dir: &Path, args: &[&str]) {
+    let (output, stderr) = run(brief(dir).args(args).arg("-q"));
+    assert!(output.status.success(), "{args:?}: {stderr}");
+}
+
+/// A brief in English and French whose footnote, heading and table read the same in both
+/// editions, with participants for copies and a handout: every element that typst knows by
+/// its content appears in each part.
+const SHARED: &str = "\
+title: {en: Notes, fr: Notes et renvois}
+organization: Org
+event: {name: Roundtable, date: 2025-12-08, city: Ottawa}
+participants:
+  - {name: Ada Lovelace, organization: Org}
+  - {name: Alan Turing, organization: Org}
+sections:
+  - heading: Context
+    body: |
+      Text.[^1] More text.[^2]
+
+      [^1]: Ibid.
+      [^2]: Statistics Canada, 2024.
+  - heading: Context
+    body: |
+      Again.[^1]
+
+      [^1]: Ibid.
+";
+
+/// A plain build of every example brief is PDF/UA-1 (the built-in templates' default), and
+/// the validator finds no failed rule in any of them.
+#[test]
+fn every_example_validates_as_pdf_ua_by_default() {
+    let Some(python) = validator() else { return };
+    let dir = workspace(&[]);
+    let mut outputs = Vec::new();
+    for entry in fs::read_dir(root().join("briefs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let out = dir
+            .path()
+            .join(path.file_stem().unwrap())
+            .with_extension("pdf");
+        ok(
+            dir.path(),
+            &["build", path.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        );
+        let text = String::from_utf8_lossy(&fs::read(&out).unwrap()).into_owned();
+        assert!(
+            text.contains("pdfuaid:part>1<"),
+            "{} declares PDF/UA-1",
+            out.display()
+        );
+        outputs.push(out);
+    }
+    let files: Vec<&Path> = outputs.iter().map(PathBuf::as_path).collect();
+    let (passed, report) = validate(&python, &[], &files);
+    assert!(passed, "{report}");
+    assert_eq!(report.matches("(ua1: ").count(), files.len(), "{report}");
+}
+
+/// `--pdf-standard a-2b,ua-1` (and `a-2b` alone, which adds the template's ua-1) makes a PDF
+/// that declares both and passes both profiles.
+#[test]
+fn a_2b_and_ua_1_together_validate() {
+    let Some(python) = validator() else { return };
+    let dir = workspace(&[]);
+    let example = example();
+    let listed = dir.path().join("listed.pdf");
+    let alone = dir.path().join("alone.pdf");
+    ok(
+        dir.path(),
+        &[
+            "build",
+            example.to_str().unwrap(),
+            "--pdf-standard",
+            "a-2b,ua-1",
+            "-o",
+            listed.to_str().unwrap(),
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "build",
+            example.to_str().unwrap(),
+            "--pdf-standard",
+            "a-2b",
+            "-o",
+            alone.to_str().unwrap(),
+        ],
+    );
+    let (passed, report) = validate(&python, &[], &[&listed, &alone]);
+    assert!(passed, "{report}");
+    for file in [&listed, &alone] {
+        for profile in ["2b", "ua1"] {
+            assert!(
+                report.contains(&format!("ok   {} ({profile}: ", file.display())),
+                "{report}"
+            );
+        }
+    }
+}
+
+/// Both editions of a brief whose footnotes, headings and table read the same in each are
+/// one PDF/UA-1 file that the validator passes, as are a handout bundle and the merged
+/// personalized copies of it (every copy repeats the same elements).
+#[test]
+fn joined_documents_with_shared_footnotes_validate() {
+    let Some(python) = validator() else { return };
+    let dir = workspace(&[("note.yaml", SHARED.as_bytes())]);
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--lang",
+            "en,fr",
+            "-o",
+            "editions.pdf",
+        ],
+    );
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--per-participant",
+            "--merged",
+            "-o",
+            "copies.pdf",
+        ],
+    );
+    ok(dir.path(), &["handout", "note.yaml", "-o", "handout.pdf"]);
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            "note.yaml",
+            "--per-participant",
+            "--merged",
+            "--pdf-standard",
+            "a-2b",
+            "-o",
+            "handout-copies.pdf",
+        ],
+    );
+    let names = [
+        "editions.pdf",
+        "copies.pdf",
+        "handout.pdf",
+        "handout-copies.pdf",
+    ];
+    let paths: Vec<PathBuf> = names.iter().map(|n| dir.path().join(n)).collect();
+    let files: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let (passed, report) = validate(&python, &[], &files);
+    assert!(passed, "{report}");
+    assert_eq!(report.matches("ok   ").count(), 5, "{report}");
+}
+
+/// A PDF/UA-1 file whose /Lang is taken out fails, and the validator names each rule it
+/// breaks with its message: the check is live.
+#[test]
+fn a_file_without_its_language_fails_validation() {
+    let Some(python) = validator() else { return };
+    let dir = workspace(&[]);
+    let good = dir.path().join("good.pdf");
+    let example = example();
+    ok(
+        dir.path(),
+        &[
+            "build",
+            example.to_str().unwrap(),
+            "-o",
+            good.to_str().unwrap(),
+        ],
+    );
+    let mut document = lopdf::Document::load(&good).unwrap();
+    let root_id = document
+        .trailer
+        .get(b"Root")
+        .unwrap()
+        .as_reference()
+        .unwrap();
+    let catalog = document
+        .get_object_mut(root_id)
+        .unwrap()
+        .as_dict_mut()
+        .unwrap();
+    assert!(catalog.remove(b"Lang").is_some(), "the catalog had a /Lang");
+    let broken = dir.path().join("broken.pdf");
+    document.save(&broken).unwrap();
+    let (passed, report) = validate(&python, &[], &[&broken]);
+    assert!(!passed, "{report}");
+    assert!(
+        report.starts_with(&format!("FAIL {} (ua1: ", broken.display())),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "  PDFUA1-TEXT-LANGUAGE-001: page 1 text has no local, inherited, or catalog /Lang"
+        ),
+        "{report}"
+    );
+}
