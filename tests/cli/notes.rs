@@ -198,6 +198,39 @@ fn a_smaller_house_style_fits_three_pages_into_two() {
     assert_eq!(pdf_pages(&pdf).len(), 2);
 }
 
+/// A note over its `page-limit` fails with the limit's message and leaves the last good PDF
+/// as it was; the house style that fits it in two pages builds.
+#[test]
+fn a_house_style_brings_a_note_within_its_page_limit() {
+    let style = "page-limit: 2\nstyle:\n  size: 9pt\n  leading: 4pt\n  spacing: 6pt\n  margin: 0.75in\n  margin-top: 0.7in\n";
+    let dir = workspace(&[("note.yaml", long_note(style).as_bytes())]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml"]));
+    assert!(output.status.success(), "{stderr}");
+    let before = fs::read(dir.path().join("note.pdf")).unwrap();
+    assert_eq!(pdf_pages(&before).len(), 2);
+
+    fs::write(dir.path().join("note.yaml"), long_note("page-limit: 2\n")).unwrap();
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml"]));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr,
+        "\
+error: the background note runs to 3 pages, 1 page over its limit of 2
+  ┌─ note.yaml:3:13
+  │
+3 │ page-limit: 2
+  │             ^ page-limit
+  │
+  = page 3 begins “against the enacted level and the needs of the courts, and found…”
+  = the first heading past the limit is “Section 6” (page 3)
+  = hint: shorten the text by 1 page, or raise `page-limit` to 3
+
+error: nothing was written
+"
+    );
+    assert_eq!(fs::read(dir.path().join("note.pdf")).unwrap(), before);
+}
+
 /// A style's values are typed and bounded, and an unknown font is refused with "did you mean",
 /// every problem at once, at its line.
 #[test]
