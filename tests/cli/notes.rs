@@ -520,3 +520,35 @@ fn if13206_has_every_sentence_in_order_on_two_pages() {
         }
     }
 }
+
+/// The agenda takes the same house style: wide margins and larger type make the example
+/// programme longer.
+#[test]
+fn the_agenda_takes_the_house_style() {
+    let example = root().join("briefs/canada-korea-roundtable-agenda-2025.yaml");
+    let pages = |set: &[&str]| {
+        let dir = workspace(&[]);
+        let out = dir.path().join("agenda.pdf");
+        let (output, stderr) = run(brief(dir.path())
+            .arg("build")
+            .arg(&example)
+            .arg("-o")
+            .arg(&out)
+            .args(set));
+        assert!(output.status.success(), "{stderr}");
+        pdf_pages(&fs::read(&out).unwrap()).len()
+    };
+    let own = pages(&[]);
+    let large = pages(&[
+        "--set",
+        "style.size=14pt",
+        "--set",
+        "style.margin=2in",
+        "--set",
+        "style.margin-top=2in",
+    ]);
+    assert!(
+        large > own,
+        "{large} pages in the large style, {own} without"
+    );
+}
