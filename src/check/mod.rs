@@ -4,10 +4,11 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), and what is made from a
-//! template's declared fields: its JSON Schema ([`schema`]), starter briefs ([`starter`]) and
-//! the template linter ([`lint`]).
+//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
+//! ([`typography`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
+pub mod access;
 pub mod changes;
 pub mod content;
 pub mod lint;
@@ -16,6 +17,7 @@ pub mod markdown;
 pub mod programme;
 pub mod schema;
 pub mod starter;
+pub mod typography;
 
 use std::fs;
 use std::path::Path;
@@ -755,11 +757,15 @@ impl Checker<'_> {
             Ok(value) => {
                 // Text is spaced as the brief's language wants (French: no-break spaces
                 // before `:;!?` and inside « »).
+                // Text is printed as the edition's language wants: typographic quotes, and
+                // French spacing (no-break spaces before `:;!?` and inside « »).
                 let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
-                let value = if prose {
-                    localize_text(value, self.locale)
-                } else {
-                    value
+                let value = match value {
+                    Json::String(s) if field.kind == Kind::Text => {
+                        Json::String(typography::literal(&s, self.locale))
+                    }
+                    value if prose => typography::rich(value, self.locale),
+                    value => value,
                 };
                 if prose && text.trim().is_empty() && field.required {
                     let name = path.rsplit('.').next().unwrap_or(path);
@@ -943,35 +949,6 @@ fn color(text: &str) -> Result<String, String> {
         hex.to_string()
     };
     Ok(format!("#{}", full.to_ascii_lowercase()))
-}
-
-/// Applies a locale's spacing to the strings of a text or rich value. In a rich value's blocks,
-/// only prose is touched: keys naming a kind or an address are left as written.
-fn localize_text(value: Json, locale: Locale) -> Json {
-    if !locale.conventions().french_spacing {
-        return value;
-    }
-    match value {
-        Json::String(s) => Json::String(locale.typeset_text(&s)),
-        Json::Array(items) => Json::Array(
-            items
-                .into_iter()
-                .map(|v| localize_text(v, locale))
-                .collect(),
-        ),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = match k.as_str() {
-                        "kind" | "url" | "href" | "target" | "email" | "lang" | "align" => v,
-                        _ => localize_text(v, locale),
-                    };
-                    (k, v)
-                })
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 /// The image formats typst places.

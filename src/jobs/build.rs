@@ -89,6 +89,7 @@ pub fn produce(
         typeset::concat(documents)
     };
     let count = document.pages().len();
+    warnings.extend(typeset::contrast::warnings(&document));
     // Pages past the end are refused before any work is spent on the rest.
     let numbers = match &plan.pictures {
         Some(pictures) => pictures.select(count)?,

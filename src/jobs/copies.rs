@@ -146,6 +146,9 @@ pub fn file_stem(name: &str) -> String {
     for c in name.nfc() {
         let mapped = match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => Some('-'),
+            // A name's typographic apostrophe (O’Neil) is typed straight in a file name.
+            '’' | '‘' => Some('\''),
+            '“' | '”' => Some('-'),
             c if c.is_whitespace() => Some('-'),
             c if c.is_control() || crate::text::is_invisible(c) => None,
             c => Some(c),
@@ -760,6 +763,7 @@ mod tests {
         assert_eq!(file_stem("Hélène Tremblay"), "Hélène-Tremblay");
         assert_eq!(file_stem("김민준"), "김민준");
         assert_eq!(file_stem("Jordan O'Neil"), "Jordan-O'Neil");
+        assert_eq!(file_stem("Jordan O’Neil"), "Jordan-O'Neil");
         assert_eq!(file_stem("Marc-André  Côté"), "Marc-André-Côté");
         assert_eq!(file_stem("Дмитрий Иванов"), "Дмитрий-Иванов");
         assert_eq!(file_stem("محمد علي"), "محمد-علي");

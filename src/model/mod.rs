@@ -1,6 +1,6 @@
 //! What a brief and a template are: template manifests and the registry that finds them, the
-//! contract a template reads, the checked brief, languages and locales, dates, paper, and
-//! security markings.
+//! contract a template reads, the checked brief, languages and locales, dates, typographic
+//! quotes, paper, and security markings.
 
 pub mod brief;
 pub mod contract;
@@ -8,6 +8,7 @@ pub mod dates;
 pub mod locale;
 pub mod marking;
 pub mod print;
+pub mod quotes;
 pub mod ranges;
 pub mod standard;
 pub mod template;

@@ -1,42 +1,18 @@
 //! Ranges of dates printed the way each locale writes them: the days of a meeting ("June 2–6,
 //! 2017", "2–6 June 2017", "2 au 6 juin 2017", "2017년 6월 2–6일"), months and years.
-//! They are built on [`Locale`]'s own dates, so a locale added there prints its ranges too:
-//! the order of day and month is the order its dates have.
+//! They are built on [`Locale`]'s own parts of a date (its order of day, month and year, its
+//! month names and day numbers), so a locale added there prints its ranges too.
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Value as Json, json};
 
 use crate::model::dates::{PartialDate, Precision};
-use crate::model::locale::{Language, Locale, MONTHS_EN, MONTHS_FR};
-
-/// A month's name as the locale's language writes it inside a date: "June", "juin".
-fn month_name(locale: Locale, month: u32) -> String {
-    let m = (month - 1) as usize;
-    match locale.language() {
-        Language::En => MONTHS_EN[m].to_string(),
-        Language::Fr => MONTHS_FR[m].to_string(),
-        Language::Ko => format!("{month}월"),
-    }
-}
-
-/// Whether the locale writes a date month first ("June 2, 2017"), as its own dates show.
-fn month_first(locale: Locale) -> bool {
-    locale
-        .day(2017, 6, 2)
-        .starts_with(|c: char| c.is_alphabetic())
-}
-
-/// A day of the month as it begins a French date: "1er" for the first.
-fn french_day(day: u32) -> String {
-    if day == 1 {
-        "1er".to_string()
-    } else {
-        day.to_string()
-    }
-}
+use crate::model::locale::{DateOrder, Language, Locale};
 
 /// The days from `first` to `last` (inclusive) as the locale writes a range, naming the
-/// month and year once where both days share them. One day is printed as that day.
+/// month and year once where both days share them. One day is printed as that day. The order
+/// of day, month and year is the locale's ([`DateOrder`]); French joins with "au" ("du 2 au 6
+/// juin" without its "du", which a heading or a footer leaves out).
 pub fn days(locale: Locale, first: NaiveDate, last: NaiveDate) -> String {
     let (y1, m1, d1) = (first.year(), first.month(), first.day());
     let (y2, m2, d2) = (last.year(), last.month(), last.day());
@@ -44,46 +20,26 @@ pub fn days(locale: Locale, first: NaiveDate, last: NaiveDate) -> String {
         return locale.day(y1, m1, d1);
     }
     let (same_year, same_month) = (y1 == y2, y1 == y2 && m1 == m2);
-    let (n1, n2) = (month_name(locale, m1), month_name(locale, m2));
-    match locale.language() {
-        Language::En if month_first(locale) => {
-            if same_month {
-                format!("{n1} {d1}–{d2}, {y1}")
-            } else if same_year {
-                format!("{n1} {d1} – {n2} {d2}, {y1}")
-            } else {
-                format!("{} – {}", locale.day(y1, m1, d1), locale.day(y2, m2, d2))
-            }
+    let (n1, n2) = (locale.month_name(m1), locale.month_name(m2));
+    let (a, b) = (locale.day_number(d1), locale.day_number(d2));
+    let whole = |y, m, d| locale.day(y, m, d);
+    let french = locale.language() == Language::Fr;
+    match locale.conventions().order {
+        DateOrder::MonthDay if same_month => format!("{n1} {a}–{b}, {y1}"),
+        DateOrder::MonthDay if same_year => format!("{n1} {a} – {n2} {b}, {y1}"),
+        DateOrder::MonthDay => format!("{} – {}", whole(y1, m1, d1), whole(y2, m2, d2)),
+        DateOrder::DayMonth if french && same_month => format!("{a} au {b} {n1} {y1}"),
+        DateOrder::DayMonth if french && same_year => format!("{a} {n1} au {b} {n2} {y1}"),
+        DateOrder::DayMonth if french => {
+            format!("{} au {}", whole(y1, m1, d1), whole(y2, m2, d2))
         }
-        Language::En => {
-            if same_month {
-                format!("{d1}–{d2} {n1} {y1}")
-            } else if same_year {
-                format!("{d1} {n1} – {d2} {n2} {y1}")
-            } else {
-                format!("{} – {}", locale.day(y1, m1, d1), locale.day(y2, m2, d2))
-            }
-        }
-        // "du 2 au 6 juin 2017" without its "du", which a heading or a footer leaves out.
-        Language::Fr => {
-            let (a, b) = (french_day(d1), french_day(d2));
-            if same_month {
-                format!("{a} au {b} {n1} {y1}")
-            } else if same_year {
-                format!("{a} {n1} au {b} {n2} {y1}")
-            } else {
-                format!("{} au {}", locale.day(y1, m1, d1), locale.day(y2, m2, d2))
-            }
-        }
-        Language::Ko => {
-            if same_month {
-                format!("{y1}년 {n1} {d1}–{d2}일")
-            } else if same_year {
-                format!("{y1}년 {n1} {d1}일–{n2} {d2}일")
-            } else {
-                format!("{}–{}", locale.day(y1, m1, d1), locale.day(y2, m2, d2))
-            }
-        }
+        DateOrder::DayMonth if same_month => format!("{a}–{b} {n1} {y1}"),
+        DateOrder::DayMonth if same_year => format!("{a} {n1} – {b} {n2} {y1}"),
+        DateOrder::DayMonth => format!("{} – {}", whole(y1, m1, d1), whole(y2, m2, d2)),
+        // "2017년 6월 2–6일": the day's unit said once, after the last day.
+        DateOrder::YearMonthDay if same_month => format!("{} {n1} {d1}–{b}", locale.year(y1)),
+        DateOrder::YearMonthDay if same_year => format!("{} {n1} {a}–{n2} {b}", locale.year(y1)),
+        DateOrder::YearMonthDay => format!("{}–{}", whole(y1, m1, d1), whole(y2, m2, d2)),
     }
 }
 
@@ -94,7 +50,7 @@ pub fn months(locale: Locale, first: NaiveDate, last: NaiveDate) -> String {
     if (y1, m1) == (y2, m2) {
         return locale.month(y1, m1);
     }
-    let (n1, n2) = (month_name(locale, m1), month_name(locale, m2));
+    let (n1, n2) = (locale.month_name(m1), locale.month_name(m2));
     match locale.language() {
         Language::En if y1 == y2 => format!("{n1}–{n2} {y1}"),
         Language::En => format!("{} – {}", locale.month(y1, m1), locale.month(y2, m2)),
@@ -179,6 +135,9 @@ mod tests {
         let (a, b) = (day(2017, 6, 2), day(2017, 6, 6));
         assert_eq!(days(Locale::EnCa, a, b), "June 2–6, 2017");
         assert_eq!(days(Locale::EnUs, a, b), "June 2–6, 2017");
+        assert_eq!(days(Locale::EnGb, a, b), "2–6 June 2017");
+        assert_eq!(days(Locale::EnAu, a, b), "2–6 June 2017");
+        assert_eq!(days(Locale::FrFr, a, b), "2 au 6 juin 2017");
         assert_eq!(days(Locale::FrCa, a, b), "2 au 6 juin 2017");
         assert_eq!(days(Locale::KoKr, a, b), "2017년 6월 2–6일");
         assert_eq!(days(Locale::EnCa, a, a), "June 2, 2017");
@@ -191,6 +150,7 @@ mod tests {
         let (a, b) = (day(2017, 5, 30), day(2017, 6, 2));
         assert_eq!(days(Locale::EnCa, a, b), "May 30 – June 2, 2017");
         assert_eq!(days(Locale::FrCa, a, b), "30 mai au 2 juin 2017");
+        assert_eq!(days(Locale::EnGb, a, b), "30 May – 2 June 2017");
         assert_eq!(days(Locale::KoKr, a, b), "2017년 5월 30일–6월 2일");
         let (a, b) = (day(2017, 12, 30), day(2018, 1, 2));
         assert_eq!(

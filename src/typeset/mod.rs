@@ -5,6 +5,7 @@
 //! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
 //! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
+pub mod contrast;
 pub mod fonts;
 pub mod grayscale;
 pub mod limit;
@@ -62,7 +63,11 @@ pub fn typeset(
     timestamp: Option<DateTime<Utc>>,
     standards: &[PdfStandard],
 ) -> Result<Output, Vec<Diagnostic>> {
-    let Document { document, warnings } = compile(world, compiled, files)?;
+    let Document {
+        document,
+        mut warnings,
+    } = compile(world, compiled, files)?;
+    warnings.extend(contrast::warnings(&document));
     let pdf = export_pdf(
         &document,
         &[(world, compiled)],

@@ -340,7 +340,10 @@ fn three_days_give_a_range_per_locale() {
     for (lang, range) in [
         ("en-CA", "June 2–4, 2017"),
         ("en-US", "June 2–4, 2017"),
+        ("en-GB", "2–4 June 2017"),
+        ("en-AU", "2–4 June 2017"),
         ("fr-CA", "2 au 4 juin 2017"),
+        ("fr-FR", "2 au 4 juin 2017"),
         ("ko-KR", "2017년 6월 2–4일"),
     ] {
         let (pages, stderr) = build_text(&programme(lang, "", days));

@@ -127,7 +127,7 @@ fn pages_and_metadata() {
     assert!(
         info(&pdf, b"Subject")
             .unwrap()
-            .starts_with("A Background Note in support of APF Canada's December 8, 2025"),
+            .starts_with("A Background Note in support of APF Canada’s December 8, 2025"),
         "{:?}",
         info(&pdf, b"Subject")
     );

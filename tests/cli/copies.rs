@@ -11,7 +11,8 @@ use crate::util::{brief, example, pdf_pages, root, run, workspace};
 const EXAMPLE: &[(&str, &str)] = &[
     ("Hélène Tremblay", "Hélène-Tremblay.pdf"),
     ("김민준", "김민준.pdf"),
-    ("Jordan O'Neil", "Jordan-O'Neil.pdf"),
+    // Printed with a typographic apostrophe, as every text is; its file name keeps it straight.
+    ("Jordan O’Neil", "Jordan-O'Neil.pdf"),
     ("Park Ji-won", "Park-Ji-won.pdf"),
     ("Marc-André Côté", "Marc-André-Côté.pdf"),
     ("Priya Raman", "Priya-Raman.pdf"),

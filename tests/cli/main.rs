@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `brief` binary run in temporary folders, and the library
 //! typesetting in-process. One module per feature; fixtures live in tests/fixtures/.
 
+mod accessibility;
 mod agenda;
 mod bilingual;
 mod build;
@@ -31,6 +32,7 @@ mod schema;
 mod standards;
 mod template_errors;
 mod templates;
+mod typography;
 mod util;
 mod validation;
 mod watch;

@@ -572,11 +572,51 @@ fn in_a_real_browser() {
 
 /// The event stream sends the view at once, then on every change: a build in progress, then
 /// its pages (the edited page with a new version), then the problems of a broken save over
-/// the same pages.
+/// the same pages. A second stream open at the same time (another tab) gets the same views.
 #[test]
 fn the_event_stream_says_building_then_the_new_view() {
     let work = note_workspace();
     let preview = Preview::start(work.path(), "note.yaml", &[]);
+    let mut next = stream_of(&preview);
+    // A second tab, at the same time.
+    let mut other = stream_of(&preview);
+    let first = next();
+    assert_eq!(first["building"], false);
+    assert_eq!(first["problems"], Json::Null);
+    let version = first["pages"][0]["version"].clone();
+    let path = work.path().join("note.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("steady work", "patient work")).unwrap();
+    let building = next();
+    assert_eq!(building["building"], true, "{building}");
+    assert_eq!(building["pages"][0]["version"], version);
+    let built = next();
+    assert_eq!(built["building"], false, "{built}");
+    assert_ne!(built["pages"][0]["version"], version);
+    let edited = built["pages"][0]["version"].clone();
+    let mut seen = other();
+    while seen["generation"] != built["generation"] {
+        seen = other();
+    }
+    assert_eq!(seen, built, "the second tab is sent the same view");
+    std::fs::write(&path, text.replace("title: ", "title: [")).unwrap();
+    let mut view = next();
+    while view["problems"].is_null() {
+        view = next();
+    }
+    assert!(
+        view["problems"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("error: this `[` is never closed"),
+        "{view}"
+    );
+    assert_eq!(view["problems"]["errors"], 1);
+    assert_eq!(view["pages"][0]["version"], edited);
+}
+
+/// An event stream of `preview`: each call gives the next view sent.
+fn stream_of(preview: &Preview) -> impl FnMut() -> Json {
     let mut stream = TcpStream::connect(&preview.address).unwrap();
     write!(
         stream,
@@ -597,7 +637,7 @@ fn the_event_stream_says_building_then_the_new_view() {
         head.contains("Content-Type: text/event-stream\r\n"),
         "{head}"
     );
-    let mut next = || -> Json {
+    move || -> Json {
         let mut line = String::new();
         loop {
             line.clear();
@@ -606,35 +646,7 @@ fn the_event_stream_says_building_then_the_new_view() {
                 return serde_json::from_str(data).unwrap();
             }
         }
-    };
-    let first = next();
-    assert_eq!(first["building"], false);
-    assert_eq!(first["problems"], Json::Null);
-    let version = first["pages"][0]["version"].clone();
-    let path = work.path().join("note.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace("steady work", "patient work")).unwrap();
-    let building = next();
-    assert_eq!(building["building"], true, "{building}");
-    assert_eq!(building["pages"][0]["version"], version);
-    let built = next();
-    assert_eq!(built["building"], false, "{built}");
-    assert_ne!(built["pages"][0]["version"], version);
-    let edited = built["pages"][0]["version"].clone();
-    std::fs::write(&path, text.replace("title: ", "title: [")).unwrap();
-    let mut view = next();
-    while view["problems"].is_null() {
-        view = next();
     }
-    assert!(
-        view["problems"]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("error: this `[` is never closed"),
-        "{view}"
-    );
-    assert_eq!(view["problems"]["errors"], 1);
-    assert_eq!(view["pages"][0]["version"], edited);
 }
 
 /// SIGINT (Ctrl-C) stops the preview promptly with exit code 0.
@@ -661,4 +673,120 @@ fn ctrl_c_stops_the_preview() {
     };
     assert_eq!(code.code(), Some(0));
     preview.wait_for("the goodbye", |log| log.contains("stopped the preview"));
+}
+
+/// A brief with a table, milestones, questions and participants.
+const FULL: &str = "title: Previewing Every Part\n\
+                    organization: Asia Pacific Foundation of Canada\n\
+                    event:\n  name: Strategic Roundtable\n  date: 2025-12-08\n  city: Vancouver, Canada\n\
+                    sections:\n\
+                    \x20 - body: |\n\
+                    \x20     Who leads each forum:\n\n\
+                    \x20     | Forum | Lead |\n\
+                    \x20     | --- | --- |\n\
+                    \x20     | Defence Policy Dialogue | Ottawa |\n\
+                    \x20     | Industry Working Group | Seoul |\n\
+                    milestones:\n\
+                    \x20 - date: 2022-12\n\
+                    \x20   text: The materiel memorandum is renewed.\n\
+                    questions:\n\
+                    \x20 - Which export rules stand in the way of joint production?\n\
+                    participants:\n\
+                    \x20 - name: Hélène Tremblay\n\
+                    \x20   organization: Global Affairs Canada\n\
+                    \x20 - name: Park Ji-won\n\
+                    \x20   organization: Korea Institute for Defense Analyses\n";
+
+/// A table cell, a milestone's date and text, and a question each name their own line.
+#[test]
+fn cells_milestones_and_questions_name_their_lines() {
+    let work = workspace(&[("full.yaml", FULL.as_bytes())]);
+    let dir = work.path();
+    let preview = Preview::start(dir, "full.yaml", &[]);
+    let at = |text: &str| {
+        let found = preview.locate(spot(dir, "full.yaml", text));
+        assert_eq!(found["found"], "one", "`{text}`: {found}");
+        let place = &found["place"];
+        let line = place["line"].as_u64().unwrap() as usize;
+        (line, place["path"].as_str().unwrap().to_string())
+    };
+    let line = |text: &str| line_of(dir, "full.yaml", text);
+    assert_eq!(
+        at("Defence Policy Dialogue"),
+        (line("Defence Policy Dialogue"), "sections[0].body".into())
+    );
+    assert_eq!(
+        at("Industry Working Group"),
+        (line("Industry Working Group"), "sections[0].body".into())
+    );
+    assert_eq!(
+        at("December 2022"),
+        (line("2022-12"), "milestones[0].date".into())
+    );
+    assert_eq!(
+        at("The materiel memorandum"),
+        (line("The materiel memorandum"), "milestones[0].text".into())
+    );
+    assert_eq!(
+        at("Which export rules"),
+        (line("Which export rules"), "questions[0]".into())
+    );
+}
+
+/// With --handout every part is shown, and a participant on the participant list names the
+/// participant's line.
+#[test]
+fn the_handout_shows_every_part_and_its_participants() {
+    let work = workspace(&[("full.yaml", FULL.as_bytes())]);
+    let dir = work.path();
+    let preview = Preview::start(dir, "full.yaml", &["--handout"]);
+    let (_, _, state) = preview.get("/state", "{host}");
+    let state: Json = serde_json::from_str(&state).unwrap();
+    let pages = state["pages"].as_array().unwrap().len();
+    assert!(pages >= 4, "note, participants, questions, notes: {state}");
+    // The participant list is the only place an organization of a participant prints.
+    let mut files = Files::default();
+    let handout = brief::jobs::handout::Handout::load(
+        &dir.join("full.yaml"),
+        &Sources::default(),
+        Default::default(),
+        &mut files,
+    )
+    .unwrap_or_else(|_| panic!("the handout loads"));
+    let engine = Engine::with_font_folders(&[]).unwrap();
+    let laid_out = handout
+        .lay_out(&engine, &mut files)
+        .unwrap_or_else(|_| panic!("the handout lays out"));
+    let origins: Vec<&[_]> = handout
+        .parts
+        .iter()
+        .map(|p| p.brief.origins.as_slice())
+        .collect();
+    let index = Index::new(&laid_out.assembled.document, &origins, &files);
+    let spot = index.find("Korea Institute for Defense").expect("printed");
+    assert!(
+        spot.0 > 2,
+        "on the participant list, not the note: {spot:?}"
+    );
+    let found = preview.locate(spot);
+    assert_eq!(found["found"], "one", "{found}");
+    assert_eq!(found["place"]["path"], "participants[1].organization");
+    assert_eq!(
+        found["place"]["line"],
+        line_of(dir, "full.yaml", "Korea Institute for Defense")
+    );
+}
+
+/// A line the brief changed on the way (an acronym spelled out) is in no value whole; when its
+/// words are in two values, the lines around it decide: the paragraph, not the milestone that
+/// also names the agreement.
+#[test]
+fn a_line_with_an_acronym_spelled_out_names_its_paragraph() {
+    let bilingual =
+        std::fs::read(root().join("briefs/canada-korea-defence-2025-bilingual.yaml")).unwrap();
+    let work = workspace(&[("note.yaml", &bilingual)]);
+    let preview = Preview::start(work.path(), "note.yaml", &[]);
+    let found = preview.locate(spot(work.path(), "note.yaml", "Free Trade Agreement."));
+    assert_eq!(found["found"], "one", "{found}");
+    assert_eq!(found["place"]["path"], "sections[0].body");
 }

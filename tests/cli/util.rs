@@ -51,10 +51,12 @@ pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Text with white space folded and line-end hyphens dropped, for comparing sentences with
-/// what a justified, hyphenated page extracts to.
+/// Text with white space folded, line-end hyphens dropped and quotes straight, for comparing
+/// sentences written in a brief with what a justified, hyphenated, typographically quoted page
+/// extracts to.
 pub fn flatten(text: &str) -> String {
     let folded: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = folded.replace(['’', '‘'], "'").replace(['“', '”'], "\"");
     folded
         .replace("- ", "-")
         .replace(['-', '‐', '\u{ad}'], "")

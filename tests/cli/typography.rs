@@ -1,0 +1,81 @@
+//! Print typography: typographic quotes and apostrophes per language (never in code, a kept
+//! straight quote stays), in literal and rich text.
+
+use std::fs;
+
+use crate::util::{brief, info, pdf_pages, run, workspace};
+
+/// A note in `lang` whose title (literal text) and body (rich text) hold straight quotes, a
+/// code span with quotes, and a quote kept straight with a backslash.
+fn quoted_note(lang: &str) -> String {
+    format!(
+        r#"template: background-note
+title: China's "Extraordinary Measures"
+lang: {lang}
+organization: Asia Pacific Foundation of Canada
+event:
+  name: Strategic Roundtable
+  date: 2025-12-08
+  city: Vancouver
+sections:
+  - heading: Context
+    body: |
+      The "extraordinary measures" of China's 'new era' and l'OTAN.
+
+      Typed `name = "x"` as a \"raw\" value.
+"#
+    )
+}
+
+/// The text of the note built from `yaml`, white space folded.
+fn built_text(yaml: &str) -> String {
+    let dir = workspace(&[("note.yaml", yaml.as_bytes())]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "out.pdf"]));
+    assert!(output.status.success(), "{stderr}");
+    let pages = pdf_pages(&fs::read(dir.path().join("out.pdf")).unwrap());
+    pages
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// English gets “ ” ‘ ’ and apostrophes; code and a kept quote stay straight.
+#[test]
+fn english_quotes_are_typographic() {
+    let text = built_text(&quoted_note("en-CA"));
+    assert!(text.contains("China’s “Extraordinary Measures”"), "{text}");
+    assert!(
+        text.contains("The “extraordinary measures” of China’s ‘new era’ and l’OTAN."),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"Typed name = "x" as a "raw" value."#),
+        "{text}"
+    );
+}
+
+/// French gets « » with no-break spaces inside, and apostrophes; code stays straight.
+#[test]
+fn french_quotes_are_guillemets() {
+    let dir = workspace(&[("note.yaml", quoted_note("fr-CA").as_bytes())]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "out.pdf"]));
+    assert!(output.status.success(), "{stderr}");
+    let pdf = fs::read(dir.path().join("out.pdf")).unwrap();
+    // The metadata holds the title as typeset, no-break spaces included.
+    assert_eq!(
+        info(&pdf, b"Title").as_deref(),
+        Some("China’s «\u{a0}Extraordinary Measures\u{a0}»")
+    );
+    // A PDF reader's spaces come from the glyphs' places: compare without white space.
+    let text: String = pdf_pages(&pdf)
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("The«extraordinarymeasures»ofChina’s“newera”andl’OTAN."),
+        "{text}"
+    );
+    assert!(text.contains(r#"Typedname="x"asa"raw"value."#), "{text}");
+}
