@@ -10,8 +10,9 @@
 //! Inlines: `{kind: text, text}`, `{kind: emph, inlines}`, `{kind: strong, inlines}`,
 //! `{kind: code, text}`, `{kind: link, url, inlines}`, `{kind: break}`,
 //! `{kind: note, blocks}` (a footnote, its content placed where it is referenced) and
-//! `{kind: cite, id}`. A heading inside rich text becomes a paragraph in bold (with
-//! `heading: true`): the template's own headings structure the document.
+//! `{kind: cite, id}`. A heading inside rich text is a paragraph in bold with `heading: true`
+//! and its Markdown `level` (`##` is 2): a template that nests headings (the background note)
+//! makes it a heading below its own, one that does not prints it as the bold paragraph.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -382,9 +383,16 @@ pub fn plain(inlines: &[Json]) -> String {
 
 enum Container {
     Root,
-    Paragraph { implicit: bool, heading: bool },
+    /// `heading` is the Markdown level of a heading (`##` is 2), 0 for a paragraph.
+    Paragraph {
+        implicit: bool,
+        heading: u8,
+    },
     Quote,
-    List { ordered: bool, start: u64 },
+    List {
+        ordered: bool,
+        start: u64,
+    },
     Item,
     Note(String),
     Inline(&'static str, Option<String>),
@@ -517,7 +525,7 @@ impl Builder<'_> {
         if self.top().holds_blocks() {
             self.stack.push(Frame::new(Container::Paragraph {
                 implicit: true,
-                heading: false,
+                heading: 0,
             }));
         }
     }
@@ -543,11 +551,11 @@ impl Builder<'_> {
             }
             Tag::Paragraph => Container::Paragraph {
                 implicit: false,
-                heading: false,
+                heading: 0,
             },
-            Tag::Heading { .. } => Container::Paragraph {
+            Tag::Heading { level, .. } => Container::Paragraph {
                 implicit: false,
-                heading: true,
+                heading: level as u8,
             },
             Tag::BlockQuote(_) => Container::Quote,
             Tag::CodeBlock(_) => Container::CodeBlock,
@@ -678,7 +686,7 @@ impl Builder<'_> {
         let value = match frame.container {
             Container::Root => unreachable!("the root is never closed"),
             Container::Paragraph { heading, .. } => {
-                let inlines = if heading {
+                let inlines = if heading > 0 {
                     vec![json!({"kind": "strong", "inlines": children})]
                 } else {
                     children
@@ -688,8 +696,9 @@ impl Builder<'_> {
                 }
                 let text = plain(&inlines);
                 let mut block = json!({"kind": "paragraph", "inlines": inlines, "text": text});
-                if heading {
+                if heading > 0 {
                     block["heading"] = Json::Bool(true);
+                    block["level"] = json!(heading);
                 }
                 block
             }
@@ -1059,7 +1068,7 @@ mod tests {
         assert_eq!(list["items"][1][1]["items"][0][0]["text"], "inner");
     }
 
-    /// Quotes hold blocks; headings become bold paragraphs.
+    /// Quotes hold blocks; headings become bold paragraphs that keep their Markdown level.
     #[test]
     fn quotes_and_headings() {
         let blocks = to_json("> quoted\n>\n> - item\n\n## Head\n");
@@ -1067,6 +1076,7 @@ mod tests {
         assert_eq!(blocks[0]["blocks"][0]["text"], "quoted");
         assert_eq!(blocks[0]["blocks"][1]["kind"], "list");
         assert_eq!(blocks[1]["heading"], true);
+        assert_eq!(blocks[1]["level"], 2);
         assert_eq!(blocks[1]["inlines"][0]["kind"], "strong");
     }
 

@@ -259,6 +259,9 @@ fn placeholder(label: &str, field: &Field) -> Rendered {
         Kind::Enum => Rendered::inline(scalar(field.choices.first().map_or("", String::as_str))),
         Kind::Url => Rendered::inline("https://example.org/"),
         Kind::Email => Rendered::inline("name@example.org"),
+        Kind::Length => Rendered::inline("10pt"),
+        Kind::Color => Rendered::inline(scalar("#1f4e79")),
+        Kind::Font => Rendered::inline(scalar("Libertinus Serif")),
         Kind::List => {
             let count = field.min.unwrap_or(0).max(1);
             let mut block = Vec::new();

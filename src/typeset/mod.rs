@@ -266,6 +266,67 @@ fn has_location_links(frame: &Frame) -> bool {
     })
 }
 
+/// Something a template reported about its layout, through `metadata` labelled
+/// `<brief-report>` (see docs/templates.md): a block kept together that is taller than the
+/// page or column it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutReport {
+    /// What happened: `too-tall`.
+    pub kind: String,
+    /// The block's field path, such as `sections[1].blocks[0]`.
+    pub path: String,
+    /// The block's height, in points.
+    pub height: f64,
+    /// The room there was, in points.
+    pub room: f64,
+    /// The page it starts on, from 1.
+    pub page: usize,
+}
+
+/// The reports a document's template made while it was laid out, in page order.
+pub fn layout_reports(document: &PagedDocument) -> Vec<LayoutReport> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("brief-report")) else {
+        return Vec::new();
+    };
+    let introspector = document.introspector();
+    let mut reports = Vec::new();
+    for content in introspector.query(&Selector::Label(label)) {
+        let Some(meta) = content.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else {
+            continue;
+        };
+        let text = |key: &str| match dict.get(key) {
+            Ok(Value::Str(s)) => s.to_string(),
+            _ => String::new(),
+        };
+        let number = |key: &str| match dict.get(key) {
+            Ok(Value::Float(f)) => *f,
+            Ok(Value::Int(i)) => *i as f64,
+            _ => 0.0,
+        };
+        let page = content
+            .location()
+            .and_then(|l| introspector.position(l))
+            .map_or(0, |p| p.page.get());
+        let report = LayoutReport {
+            kind: text("kind"),
+            path: text("path"),
+            height: number("height"),
+            room: number("room"),
+            page,
+        };
+        // A block measured twice (a table tried whole, then split) reports once.
+        if !reports.contains(&report) {
+            reports.push(report);
+        }
+    }
+    reports
+}
+
 /// A copy of `frame` for part `part` of a joined document: its links to locations point at
 /// the position of their target in the pages `introspector` knows, counted from page
 /// `offset + 1` of the whole document; past the first part, its elements have the

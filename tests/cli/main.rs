@@ -21,6 +21,7 @@ mod margins;
 mod markdown;
 mod marking;
 mod new;
+mod notes;
 mod output;
 mod page_limit;
 mod preview;
