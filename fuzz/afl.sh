@@ -38,7 +38,7 @@ case "${1:-}" in
     findings="$CARGO_TARGET_DIR/findings/$target"
     mkdir -p "$findings"
     # Inputs beyond 64 KB say nothing a smaller one cannot; -t is per run in ms.
-    AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+    AFL_MAP_SIZE="${AFL_MAP_SIZE:-8388608}" AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
       nice -n 19 afl-fuzz -V "$seconds" -t 2000 -m none -i "corpus/$target" -o "$findings" \
       -- "$CARGO_TARGET_DIR/release/$target"
     ;;

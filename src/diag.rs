@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
 use codespan_reporting::files::SimpleFiles;
-use codespan_reporting::term::termcolor::{Buffer, ColorChoice, StandardStream, WriteColor};
+use codespan_reporting::term::termcolor::{
+    Buffer, BufferedStandardStream, ColorChoice, WriteColor,
+};
 use codespan_reporting::term::{self, Config, DisplayStyle};
 
 /// A key into [`Files`].
@@ -282,8 +284,10 @@ pub fn emit(files: &Files, diagnostics: &[Diagnostic], color: Color) {
         Color::Always => ColorChoice::Always,
         _ => ColorChoice::Never,
     };
-    let mut stream = StandardStream::stderr(choice);
+    // Buffered: a report quoting a long line is written in a few calls, not one a character.
+    let mut stream = BufferedStandardStream::stderr(choice);
     write_all(&mut stream, files, diagnostics);
+    let _ = std::io::Write::flush(&mut stream);
 }
 
 fn write_all(out: &mut dyn WriteColor, files: &Files, diagnostics: &[Diagnostic]) {

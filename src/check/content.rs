@@ -41,6 +41,17 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
         }
     }
     let mut problems = Vec::new();
+    // Rich text too deep, footnotes cited inside themselves, links that are not web or mail
+    // addresses: each at its place in the text.
+    for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
+        for problem in leaf.parsed().problems {
+            problems.push(
+                Diagnostic::error(Some(leaf.locate(problem.at, files)), problem.message)
+                    .with_field(&leaf.path)
+                    .with_hint(problem.hint),
+            );
+        }
+    }
     if fields.contains_key("sources") {
         citations(root, &leaves, files, &mut problems);
     }

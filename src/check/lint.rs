@@ -38,6 +38,7 @@ fn properties(kind: Kind) -> Option<&'static [&'static str]> {
         Kind::Time => Some(&["iso", "hour", "minute", "text"]),
         Kind::Datetime => Some(&["iso", "date", "time", "text"]),
         Kind::Inline => Some(&["inlines", "text"]),
+        Kind::Length => Some(&["pt", "text"]),
         _ => None,
     }
 }
@@ -272,6 +273,7 @@ fn kind_name(kind: Kind) -> &'static str {
         Kind::Time => "time",
         Kind::Datetime => "date-time",
         Kind::Inline => "one-line text",
+        Kind::Length => "length",
         _ => "field",
     }
 }

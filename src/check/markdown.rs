@@ -10,16 +10,33 @@
 //! Inlines: `{kind: text, text}`, `{kind: emph, inlines}`, `{kind: strong, inlines}`,
 //! `{kind: code, text}`, `{kind: link, url, inlines}`, `{kind: break}`,
 //! `{kind: note, blocks}` (a footnote, its content placed where it is referenced) and
-//! `{kind: cite, id}`. A heading inside rich text becomes a paragraph in bold (with
-//! `heading: true`): the template's own headings structure the document.
+//! `{kind: cite, id}`. A heading inside rich text is a paragraph in bold with `heading: true`
+//! and its Markdown `level` (`##` is 2): a template that nests headings (the background note)
+//! makes it a heading below its own, one that does not prints it as the bold paragraph.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use pulldown_cmark::{Alignment, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde_json::{Value as Json, json};
 
 use crate::model::quotes;
+
+/// How deep lists, quotes, emphasis, links and tables may nest inside one another in one
+/// text. Real prose needs four or five; the limit keeps the data a template reads far below
+/// typst's JSON reader (128 levels) and the template's own recursion (typst's call depth).
+pub const MAX_NESTING: usize = 16;
+
+/// How deep footnotes may be cited inside footnotes.
+pub const MAX_NOTE_NESTING: usize = 4;
+
+/// How deep containers may nest once each footnote's text is put where it is cited: the
+/// built-in templates render each level with a few nested calls, and typst stops at a call
+/// depth of 80 (tried with background-note: 18 levels print, 20 do not).
+pub const MAX_PLACED_NESTING: usize = 18;
+
+/// The addresses a link may lead to.
+const LINK_SCHEMES: &[&str] = &["http://", "https://", "mailto:"];
 
 /// A citation written as `[@id]` (or one id of `[@a; @b]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +155,10 @@ pub fn parse_inline(text: &str) -> Parsed {
     for cite in &mut parsed.cites {
         cite.at = cite.at.take().map(|r| r.start - shift..r.end - shift);
     }
+    for problem in &mut parsed.problems {
+        let at = &problem.at;
+        problem.at = at.start.saturating_sub(shift)..at.end.saturating_sub(shift);
+    }
     if let Some(prose) = parsed.prose.first_mut()
         && let Some(rest) = prose.text.strip_prefix(GUARD)
     {
@@ -155,6 +176,14 @@ pub fn parse_inline(text: &str) -> Parsed {
 }
 
 fn parse_with(text: &str, options: Options) -> Parsed {
+    // Nesting written on one line, and long runs of emphasis marks, are refused before the
+    // CommonMark parser sees them: its time grows with the square of either.
+    if let Some(problem) = scan(text) {
+        return Parsed {
+            problems: vec![problem],
+            ..Parsed::default()
+        };
+    }
     let mut builder = Builder {
         source: text,
         stack: vec![Frame::new(Container::Root)],
@@ -163,6 +192,8 @@ fn parse_with(text: &str, options: Options) -> Parsed {
         cites: Vec::new(),
         prose: Vec::new(),
         links: 0,
+        suppressed: 0,
+        problems: Vec::new(),
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         builder.event(event, range);
@@ -171,17 +202,167 @@ fn parse_with(text: &str, options: Options) -> Parsed {
     builder.flush();
     let root = builder.stack.pop().expect("the root frame");
     let notes = builder.notes;
-    let blocks = root
+    let mut problems = builder.problems;
+    let mut chain = Vec::new();
+    let blocks: Vec<Json> = root
         .children
         .into_iter()
-        .map(|b| resolve(b, &notes))
+        .map(|b| resolve(b, &notes, &mut chain, &mut problems))
         .collect();
+    if problems.is_empty() && blocks.iter().any(|b| nesting(b) > MAX_PLACED_NESTING) {
+        problems.push(Problem {
+            at: 0..0,
+            message: format!(
+                "this text nests lists, quotes, emphasis and footnotes more than {MAX_PLACED_NESTING} levels deep once each footnote is placed where it is cited"
+            ),
+            hint: "cite fewer footnotes from inside deeply nested text, or nest less".into(),
+        });
+    }
+    if !problems.is_empty() {
+        // Text with problems never reaches a template: no data too deep to read.
+        return Parsed {
+            problems,
+            cites: builder.cites,
+            prose: builder.prose,
+            ..Parsed::default()
+        };
+    }
     Parsed {
         blocks,
         cites: builder.cites,
         prose: builder.prose,
-        problems: Vec::new(),
+        problems,
     }
+}
+
+/// How deep containers (lists, quotes, emphasis, links, notes, tables) nest in a block,
+/// without recursion.
+fn nesting(value: &Json) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0)];
+    while let Some((value, level)) = pending.pop() {
+        deepest = deepest.max(level);
+        match value {
+            Json::Array(items) => pending.extend(items.iter().map(|v| (v, level))),
+            Json::Object(map) => {
+                let container = matches!(
+                    map.get("kind").and_then(Json::as_str),
+                    Some("list" | "quote" | "emph" | "strong" | "link" | "note" | "table")
+                );
+                let level = level + usize::from(container);
+                pending.extend(map.values().map(|v| (v, level)));
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The longest run of one emphasis mark that means something: `***` opens three levels.
+const MAX_MARK_RUN: usize = 2 * MAX_NESTING;
+
+/// Looks, in one pass, for what the CommonMark parser would take quadratic time over: more
+/// than [`MAX_NESTING`] quotes and list markers opened at the start of one line, or a run of
+/// more than [`MAX_MARK_RUN`] `*`, `_` or `~` (a line of nothing else, a rule, is fine).
+fn scan(text: &str) -> Option<Problem> {
+    let mut line_start = 0;
+    // The content columns of the list items open, by indentation, across lines.
+    let mut items: Vec<usize> = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|&&b| b == b' ').count();
+        if indent < bytes.len() && !line.trim().is_empty() {
+            while items.last().is_some_and(|&column| column > indent) {
+                items.pop();
+            }
+        }
+        let mut at = 0;
+        let mut opened = items.len();
+        loop {
+            while at < bytes.len() && bytes[at] == b' ' {
+                at += 1;
+            }
+            let rest = &bytes[at..];
+            let marker = match rest {
+                [b'>', ..] => 1,
+                [b'-' | b'*' | b'+', b' ' | b'\t', ..] => 2,
+                _ => {
+                    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+                    if (1..=9).contains(&digits)
+                        && matches!(rest.get(digits), Some(b'.' | b')'))
+                        && matches!(rest.get(digits + 1), Some(b' ' | b'\t'))
+                    {
+                        digits + 2
+                    } else {
+                        0
+                    }
+                }
+            };
+            if marker == 0 {
+                break;
+            }
+            at += marker;
+            opened += 1;
+            if marker > 1 {
+                items.push(at);
+            }
+            if opened > MAX_NESTING {
+                return Some(Problem {
+                    at: line_start..line_start + at,
+                    message: format!(
+                        "this line is inside more than {MAX_NESTING} quotes and lists"
+                    ),
+                    hint: "rich text nests lists and quotes at most 16 deep; write the rest out as paragraphs".into(),
+                });
+            }
+        }
+        let trimmed = line.trim();
+        let is_rule = trimmed.len() >= 3
+            && trimmed
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .all(|c| trimmed.starts_with(c));
+        if !is_rule {
+            let mut run = 0;
+            let mut previous = 0u8;
+            for (i, &b) in bytes.iter().enumerate() {
+                if matches!(b, b'*' | b'_' | b'~') && (run == 0 || b == previous) {
+                    run += 1;
+                } else if matches!(b, b'*' | b'_' | b'~') {
+                    run = 1;
+                } else {
+                    run = 0;
+                }
+                previous = b;
+                if run > MAX_MARK_RUN {
+                    let mark = b as char;
+                    let start = line_start + i + 1 - run;
+                    return Some(Problem {
+                        at: start..start + run,
+                        message: format!(
+                            "this run of more than {MAX_MARK_RUN} `{mark}` would nest emphasis more than {MAX_NESTING} levels deep"
+                        ),
+                        hint: format!(
+                            "write `\\{mark}` for a `{mark}` that is not emphasis, or put the text in `code`"
+                        ),
+                    });
+                }
+            }
+        }
+        line_start += line.len();
+    }
+    None
+}
+
+/// Whether a link may lead to `url`: a web or mail address, nothing a PDF reader would run
+/// or open on the reader's own machine.
+fn allowed_link(url: &str, kind: LinkType) -> bool {
+    if matches!(kind, LinkType::Email) {
+        return true;
+    }
+    let lower = url.trim_start().to_ascii_lowercase();
+    LINK_SCHEMES.iter().any(|s| lower.starts_with(s))
+        && lower.len() > lower.find(':').unwrap_or(0) + 1
 }
 
 /// The plain text of inlines: what a reader sees, without notes and citation marks.
@@ -202,9 +383,16 @@ pub fn plain(inlines: &[Json]) -> String {
 
 enum Container {
     Root,
-    Paragraph { implicit: bool, heading: bool },
+    /// `heading` is the Markdown level of a heading (`##` is 2), 0 for a paragraph.
+    Paragraph {
+        implicit: bool,
+        heading: u8,
+    },
     Quote,
-    List { ordered: bool, start: u64 },
+    List {
+        ordered: bool,
+        start: u64,
+    },
     Item,
     Note(String),
     Inline(&'static str, Option<String>),
@@ -247,6 +435,10 @@ struct Builder<'a> {
     prose: Vec<Prose>,
     /// How many links the current text is inside.
     links: usize,
+    /// Containers opened past [`MAX_NESTING`], not given a frame; their ends are skipped.
+    suppressed: usize,
+    /// What is wrong with the text.
+    problems: Vec<Problem>,
 }
 
 impl Builder<'_> {
@@ -262,7 +454,7 @@ impl Builder<'_> {
             self.flush();
         }
         match event {
-            Event::Start(tag) => self.start(tag),
+            Event::Start(tag) => self.start(tag, range),
             Event::End(end) => self.end(end),
             Event::Text(text) => {
                 if matches!(self.top().container, Container::CodeBlock) {
@@ -315,9 +507,9 @@ impl Builder<'_> {
             }
             Event::FootnoteReference(label) => {
                 self.inline_context();
-                self.top()
-                    .children
-                    .push(json!({"kind": "note", "label": label.to_string()}));
+                self.top().children.push(
+                    json!({"kind": "note", "label": label.to_string(), "at": [range.start, range.end]}),
+                );
             }
             Event::TaskListMarker(done) => {
                 self.inline_context();
@@ -333,7 +525,7 @@ impl Builder<'_> {
         if self.top().holds_blocks() {
             self.stack.push(Frame::new(Container::Paragraph {
                 implicit: true,
-                heading: false,
+                heading: 0,
             }));
         }
     }
@@ -349,7 +541,7 @@ impl Builder<'_> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>) {
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         let container = match tag {
             Tag::HtmlBlock => {
                 // Its lines print as the literal text they are, as one paragraph.
@@ -359,11 +551,11 @@ impl Builder<'_> {
             }
             Tag::Paragraph => Container::Paragraph {
                 implicit: false,
-                heading: false,
+                heading: 0,
             },
-            Tag::Heading { .. } => Container::Paragraph {
+            Tag::Heading { level, .. } => Container::Paragraph {
                 implicit: false,
-                heading: true,
+                heading: level as u8,
             },
             Tag::BlockQuote(_) => Container::Quote,
             Tag::CodeBlock(_) => Container::CodeBlock,
@@ -390,7 +582,28 @@ impl Builder<'_> {
             Tag::Strong => Container::Inline("strong", None),
             Tag::Strikethrough => Container::Inline("strike", None),
             Tag::Superscript | Tag::Subscript => Container::Inline("span", None),
-            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }
+            | Tag::Image {
+                dest_url,
+                link_type,
+                ..
+            } => {
+                if !allowed_link(&dest_url, link_type) {
+                    let shown: String = dest_url.chars().take(60).collect();
+                    self.problems.push(Problem {
+                        at: range.clone(),
+                        message: format!(
+                            "a link may lead only to a web or e-mail address, not `{shown}`"
+                        ),
+                        hint:
+                            "write the address in full, starting with https://, http:// or mailto:"
+                                .into(),
+                    });
+                }
                 self.links += 1;
                 Container::Inline("link", Some(dest_url.to_string()))
             }
@@ -398,6 +611,36 @@ impl Builder<'_> {
             _ => Container::Inline("span", None),
         };
         let is_block = !matches!(container, Container::Inline(..));
+        // Paragraphs (and the root) hold inlines rather than nesting them: they do not count.
+        let nesting = self
+            .stack
+            .iter()
+            .filter(|f| {
+                // A list counts once, not again for its item; a table once, not for its rows.
+                !matches!(
+                    f.container,
+                    Container::Root
+                        | Container::Paragraph { .. }
+                        | Container::Item
+                        | Container::TableHead
+                        | Container::TableRow
+                        | Container::TableCell
+                )
+            })
+            .count();
+        if self.suppressed > 0 || nesting >= MAX_NESTING {
+            if self.suppressed == 0 {
+                self.problems.push(Problem {
+                    at: range,
+                    message: format!(
+                        "this text nests lists, quotes, emphasis and links more than {MAX_NESTING} levels deep"
+                    ),
+                    hint: "write the deepest parts out as their own paragraphs".into(),
+                });
+            }
+            self.suppressed += 1;
+            return;
+        }
         if is_block {
             self.close_implicit();
         } else {
@@ -407,6 +650,13 @@ impl Builder<'_> {
     }
 
     fn end(&mut self, end: TagEnd) {
+        if self.suppressed > 0 && !matches!(end, TagEnd::HtmlBlock) {
+            self.suppressed -= 1;
+            if matches!(end, TagEnd::Link | TagEnd::Image) {
+                self.links = self.links.saturating_sub(1);
+            }
+            return;
+        }
         // Ending a block container ends the implicit paragraph inside it.
         if !matches!(
             end,
@@ -436,7 +686,7 @@ impl Builder<'_> {
         let value = match frame.container {
             Container::Root => unreachable!("the root is never closed"),
             Container::Paragraph { heading, .. } => {
-                let inlines = if heading {
+                let inlines = if heading > 0 {
                     vec![json!({"kind": "strong", "inlines": children})]
                 } else {
                     children
@@ -446,8 +696,9 @@ impl Builder<'_> {
                 }
                 let text = plain(&inlines);
                 let mut block = json!({"kind": "paragraph", "inlines": inlines, "text": text});
-                if heading {
+                if heading > 0 {
                     block["heading"] = Json::Bool(true);
+                    block["level"] = json!(heading);
                 }
                 block
             }
@@ -622,25 +873,70 @@ fn citation(text: &str, start: usize) -> Option<(Vec<(String, usize)>, usize)> {
 }
 
 /// Puts each footnote's blocks where it is referenced; a reference without a definition
-/// prints as written.
-fn resolve(value: Json, notes: &HashMap<String, Vec<Json>>) -> Json {
+/// prints as written. `chain` holds the notes being placed, to find a note cited inside itself
+/// (directly or through others), which is a problem rather than an endless text.
+fn resolve(
+    value: Json,
+    notes: &HashMap<String, Vec<Json>>,
+    chain: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
+) -> Json {
     match value {
-        Json::Array(items) => Json::Array(items.into_iter().map(|v| resolve(v, notes)).collect()),
+        Json::Array(items) => Json::Array(
+            items
+                .into_iter()
+                .map(|v| resolve(v, notes, chain, problems))
+                .collect(),
+        ),
         Json::Object(mut map) => {
             if map.get("kind").and_then(Json::as_str) == Some("note")
                 && let Some(Json::String(label)) = map.remove("label")
             {
-                return match notes.get(&label) {
-                    Some(blocks) => {
-                        let blocks = blocks.iter().map(|b| resolve(b.clone(), notes)).collect();
-                        json!({"kind": "note", "blocks": Json::Array(blocks)})
-                    }
-                    None => json!({"kind": "text", "text": format!("[^{label}]")}),
+                let at = map
+                    .remove("at")
+                    .and_then(|at| Some(at[0].as_u64()? as usize..at[1].as_u64()? as usize))
+                    .unwrap_or(0..0);
+                let Some(blocks) = notes.get(&label) else {
+                    return json!({"kind": "text", "text": format!("[^{label}]")});
                 };
+                if let Some(first) = chain.iter().position(|l| *l == label) {
+                    let through: Vec<String> =
+                        chain[first..].iter().map(|l| format!("[^{l}]")).collect();
+                    problems.push(Problem {
+                        at,
+                        message: if through.len() == 1 {
+                            format!("the footnote [^{label}] cites itself")
+                        } else {
+                            format!(
+                                "the footnote [^{label}] is cited inside itself (through {})",
+                                through[1..].join(", ")
+                            )
+                        },
+                        hint: "a footnote cannot contain itself; remove the reference".into(),
+                    });
+                    return json!({"kind": "text", "text": ""});
+                }
+                if chain.len() >= MAX_NOTE_NESTING {
+                    problems.push(Problem {
+                        at,
+                        message: format!(
+                            "footnotes are cited inside footnotes more than {MAX_NOTE_NESTING} deep"
+                        ),
+                        hint: "cite the later notes from the text itself".into(),
+                    });
+                    return json!({"kind": "text", "text": ""});
+                }
+                chain.push(label);
+                let blocks = blocks
+                    .iter()
+                    .map(|b| resolve(b.clone(), notes, chain, problems))
+                    .collect();
+                chain.pop();
+                return json!({"kind": "note", "blocks": Json::Array(blocks)});
             }
             Json::Object(
                 map.into_iter()
-                    .map(|(k, v)| (k, resolve(v, notes)))
+                    .map(|(k, v)| (k, resolve(v, notes, chain, problems)))
                     .collect(),
             )
         }
@@ -772,7 +1068,7 @@ mod tests {
         assert_eq!(list["items"][1][1]["items"][0][0]["text"], "inner");
     }
 
-    /// Quotes hold blocks; headings become bold paragraphs.
+    /// Quotes hold blocks; headings become bold paragraphs that keep their Markdown level.
     #[test]
     fn quotes_and_headings() {
         let blocks = to_json("> quoted\n>\n> - item\n\n## Head\n");
@@ -780,6 +1076,7 @@ mod tests {
         assert_eq!(blocks[0]["blocks"][0]["text"], "quoted");
         assert_eq!(blocks[0]["blocks"][1]["kind"], "list");
         assert_eq!(blocks[1]["heading"], true);
+        assert_eq!(blocks[1]["level"], 2);
         assert_eq!(blocks[1]["inlines"][0]["kind"], "strong");
     }
 

@@ -5,7 +5,8 @@
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
 //! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
-//! ([`typography`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`typography`]), a template's house rules ([`rules`]), the register of notes
+//! ([`register`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
 pub mod access;
@@ -15,6 +16,8 @@ pub mod lint;
 pub mod load;
 pub mod markdown;
 pub mod programme;
+pub mod register;
+pub mod rules;
 pub mod schema;
 pub mod starter;
 pub mod typography;
@@ -31,6 +34,7 @@ use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
 use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
+use crate::model::print;
 use crate::model::template::{Field, Kind, Template};
 use crate::text::{fold, plural};
 
@@ -887,6 +891,18 @@ impl Checker<'_> {
             Kind::Email => check_email(text.trim())
                 .map(|u| Json::String(u.to_string()))
                 .map_err(|e| (e, Some("an e-mail address such as name@example.org"))),
+            Kind::Length => length(field, text).map_err(|e| (e, Some(print::LENGTH_FORMS))),
+            Kind::Color => color(text.trim())
+                .map(Json::String)
+                .map_err(|e| (e, Some("a colour written `#rrggbb`, such as `#1f4e79`"))),
+            Kind::Font => {
+                let family = fold(text);
+                if family.is_empty() {
+                    Err(("the font family is empty".into(), None))
+                } else {
+                    Ok(Json::String(family))
+                }
+            }
             Kind::Image => self.image(node, text.trim()).map_err(|e| {
                 (e, Some("a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it"))
             }),
@@ -895,6 +911,47 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// A `length` in points (`{pt, text}`), within the field's `at-least` and `at-most`.
+fn length(field: &Field, text: &str) -> Result<Json, String> {
+    let trimmed = text.trim();
+    let points = print::parse_length(trimmed)?;
+    fn bound(written: &Option<String>) -> Option<(f64, &str)> {
+        let w = written.as_deref()?;
+        print::parse_length(w).ok().map(|pt| (pt, w.trim()))
+    }
+    if let Some((least, written)) = bound(&field.at_least)
+        && points < least - 1e-9
+    {
+        return Err(format!(
+            "`{trimmed}` is too small here (at least {written})"
+        ));
+    }
+    if let Some((most, written)) = bound(&field.at_most)
+        && points > most + 1e-9
+    {
+        return Err(format!("`{trimmed}` is too large here (at most {written})"));
+    }
+    Ok(json!({"pt": points, "text": trimmed}))
+}
+
+/// A colour `#rgb` or `#rrggbb`, as `#rrggbb` in lower case.
+fn color(text: &str) -> Result<String, String> {
+    let hex = text
+        .strip_prefix('#')
+        .ok_or_else(|| format!("`{text}` is not a colour (it does not start with `#`)"))?;
+    if !hex.chars().all(|c| c.is_ascii_hexdigit()) || !matches!(hex.len(), 3 | 6) {
+        return Err(format!(
+            "`{text}` is not a colour (expected three or six hexadecimal digits after `#`)"
+        ));
+    }
+    let full: String = if hex.len() == 3 {
+        hex.chars().flat_map(|c| [c, c]).collect()
+    } else {
+        hex.to_string()
+    };
+    Ok(format!("#{}", full.to_ascii_lowercase()))
 }
 
 /// The image formats typst places.

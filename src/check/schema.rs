@@ -175,6 +175,17 @@ fn kind_schema(field: &Field) -> Json {
         Kind::Enum => json!({"enum": field.choices}),
         Kind::Url => json!({"type": "string", "pattern": URL_PATTERN}),
         Kind::Email => json!({"type": "string", "pattern": EMAIL_PATTERN}),
+        Kind::Length => json!({
+            "type": "string",
+            "pattern": "^[0-9]+(\\.[0-9]+)?(pt|mm|cm|in)$",
+            "examples": ["10pt", "12mm", "0.75in"],
+        }),
+        Kind::Color => json!({
+            "type": "string",
+            "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$",
+            "examples": ["#1f4e79"],
+        }),
+        Kind::Font => json!({"type": "string", "examples": ["Libertinus Serif", "Lato"]}),
         Kind::List => {
             let mut out = Map::new();
             out.insert("type".into(), json!("array"));
@@ -271,10 +282,7 @@ sections:
         assert_eq!(schema["title"], "background-note");
         assert_eq!(schema["type"], "object");
         assert_eq!(schema["additionalProperties"], false);
-        assert_eq!(
-            schema["required"],
-            json!(["title", "organization", "event", "sections"])
-        );
+        assert_eq!(schema["required"], json!(["title", "sections"]));
         for key in RESERVED {
             assert!(schema["properties"].get(key).is_some(), "{key} is allowed");
         }
@@ -295,7 +303,7 @@ sections:
         );
         assert_eq!(properties["sections"]["minItems"], 1);
         let event = &properties["event"];
-        assert_eq!(event["required"], json!(["name", "date", "city"]));
+        assert_eq!(event["required"], json!(["name", "date"]));
         assert_eq!(event["additionalProperties"], false);
         assert_eq!(
             properties["acronyms"]["additionalProperties"]["anyOf"][0]["type"],

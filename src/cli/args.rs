@@ -119,6 +119,17 @@ pub enum Command {
   brief check --template templates/my-note")]
     Check(CheckArgs),
 
+    /// List briefing notes as a register: one row per note, as CSV or JSON.
+    ///
+    /// Columns: tracking number, English and French titles, addressee, date (ISO), action asked
+    /// for, marking and file, for the monthly disclosure list and an office's tracking sheet.
+    /// Every brief is checked first; problems in any of them are all reported, and nothing is
+    /// written.
+    #[command(after_help = "Examples:
+  brief register briefs/briefing-note-*.yaml > register.csv
+  brief register notes/*.yaml --format json -o register.json")]
+    Register(RegisterArgs),
+
     /// Print a brief's merged data, each value with the file:line that set it.
     ///
     /// A value the template's default supplied is marked `(default)`. Without PATH, the first
@@ -549,6 +560,34 @@ pub struct CheckArgs {
     /// Check this template (a name or a folder) instead of briefs.
     #[arg(long, value_name = "NAME|DIR", conflicts_with = "briefs")]
     pub template: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How `brief register` writes its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterFormat {
+    /// Comma-separated values with a header row (RFC 4180).
+    Csv,
+    /// A JSON array of objects, one per note.
+    Json,
+}
+
+/// Arguments of `brief register`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The briefing notes (YAML files), listed in this order.
+    #[arg(required = true)]
+    pub briefs: Vec<PathBuf>,
+
+    /// How to write the register.
+    #[arg(long, value_enum, default_value_t = RegisterFormat::Csv)]
+    pub format: RegisterFormat,
+
+    /// Where to write it; `-` is standard output [default: standard output].
+    #[arg(short, long, value_name = "FILE", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     #[command(flatten)]
     pub input: InputArgs,

@@ -18,26 +18,44 @@ pub fn run(ctx: &Context, args: &TemplatesArgs) -> u8 {
     ctx.print(table(&registry).as_bytes())
 }
 
-/// The listing: one template a line, name, description and origin in aligned columns.
+/// The listing: the templates a writer chooses among, one a line (name, description and
+/// origin in aligned columns, the layouts on a line below), then the handout's parts apart.
 pub fn table(registry: &Registry) -> String {
-    let rows: Vec<[String; 3]> = registry
-        .list()
-        .into_iter()
+    let listed = registry.list();
+    let rows: Vec<[String; 3]> = listed
+        .iter()
         .map(|t| {
-            let origin = match t.origin {
+            let origin = match &t.origin {
                 Origin::BuiltIn => "built-in".to_string(),
                 Origin::Folder(dir) => dir.display().to_string(),
             };
-            [t.name, t.description, origin]
+            [t.name.clone(), t.description.clone(), origin]
         })
         .collect();
     let name_width = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
     let description_width = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
     let mut out = String::new();
-    for [name, description, origin] in rows {
-        out.push_str(&format!(
-            "{name:<name_width$}  {description:<description_width$}  {origin}\n"
-        ));
+    for part in [false, true] {
+        if part && listed.iter().any(|t| t.part) {
+            out.push_str(
+                "\nhandout parts (brief handout puts them in; --templates DIR can replace them):\n",
+            );
+        }
+        for (t, [name, description, origin]) in listed.iter().zip(&rows) {
+            if t.part != part {
+                continue;
+            }
+            let line = format!("{name:<name_width$}  {description:<description_width$}  {origin}");
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if !t.layouts.is_empty() {
+                out.push_str(&format!(
+                    "{:name_width$}  layouts: {}\n",
+                    "",
+                    t.layouts.join(", ")
+                ));
+            }
+        }
     }
     out
 }

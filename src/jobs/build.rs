@@ -79,6 +79,9 @@ pub fn produce(
     }
     let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
     lap("compile");
+    for (document, brief) in documents.iter().zip(briefs) {
+        warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
+    }
     keep_to_limits(&documents, briefs)?;
     let document = if documents.len() == 1 {
         documents.pop().expect("one document")
@@ -129,6 +132,40 @@ pub fn produce(
     })
 }
 
+/// A warning for each block the template reported as too tall to keep together, at the
+/// block's place in the brief.
+pub fn layout_warnings(brief: &Brief, reports: &[typeset::LayoutReport]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for report in reports.iter().filter(|r| r.kind == "too-tall") {
+        let inside = format!("{}.", report.path);
+        let origin = brief
+            .origins
+            .iter()
+            .find(|o| o.path.starts_with(&inside) && !o.default);
+        // The block's kind is the key under its path: `sections[1].blocks[0].box.title`.
+        let kind = origin
+            .and_then(|o| o.path[inside.len()..].split(['.', '[']).next())
+            .unwrap_or("block")
+            .to_string();
+        let mut warning = Diagnostic::warning(
+            origin.map(|o| o.span),
+            format!(
+                "the {kind} on page {} is too tall to keep together ({:.0} pt, and a {} holds {:.0} pt); it is split",
+                report.page,
+                report.height,
+                if brief.fields["layout"] == "two-column" { "column" } else { "page" },
+                report.room,
+            ),
+        )
+        .with_field(&report.path);
+        warning.hints.push(format!(
+            "shorten the {kind}, or leave out `keep: together` so that it may split"
+        ));
+        warnings.push(warning);
+    }
+    warnings
+}
+
 /// What to do about a character no font has, when PDF/UA-1 makes it an error.
 pub const UNDISPLAYABLE_HINT: &str = "PDF/UA-1 (the built-in templates' default) forbids text that cannot be displayed; --pdf-standard none builds it with the box";
 
@@ -151,6 +188,9 @@ pub fn document(
         prepared.push(prepare(engine, compiled, brief, &options, files)?);
     }
     let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
+    for (document, brief) in documents.iter().zip(briefs) {
+        warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
+    }
     keep_to_limits(&documents, briefs)?;
     let document = if documents.len() == 1 {
         documents.pop().expect("one document")

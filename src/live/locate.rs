@@ -223,6 +223,10 @@ impl Index {
                 .collect();
             if whole.len() == 1 {
                 fits = whole;
+            } else if let Some(best) = self.clearly_best(&fits, &queries[3]) {
+                // Text the brief changed on the way (an acronym spelled out) is in no value
+                // whole; the lines around the click still share far more with one of them.
+                fits = vec![best];
             }
         }
         let mut places: Vec<Place> = Vec::new();
@@ -274,6 +278,23 @@ impl Index {
         }
         let found = text(lo, hi);
         Some((self.containing(&found), found))
+    }
+
+    /// Of `fits`, the one that shares a stretch with `context` at least twice as long as any
+    /// other does (and of 16 letters at least).
+    fn clearly_best(&self, fits: &[usize], context: &str) -> Option<usize> {
+        let context: Vec<char> = context.chars().collect();
+        let mut scored: Vec<(usize, usize)> = fits
+            .iter()
+            .map(|&i| (i, longest_common(&context, &self.pieces[i].norm)))
+            .collect();
+        scored.sort_by_key(|s| std::cmp::Reverse(s.1));
+        match scored.as_slice() {
+            [(best, first), (_, second), ..] if *first >= 16 && *first >= 2 * *second => {
+                Some(*best)
+            }
+            _ => None,
+        }
     }
 
     fn closest(&self, norm: &str) -> Option<usize> {

@@ -55,8 +55,12 @@ impl Paper {
 /// The widest binding margin accepted, in millimetres: more would squeeze the text column.
 pub const MAX_BINDING_MM: f64 = 40.0;
 
-/// Reads a binding margin such as `12mm`, `1.2cm`, `0.5in` or `36pt`, in millimetres.
-pub fn parse_binding(text: &str) -> Result<f64, String> {
+/// How a length is written, for messages.
+pub const LENGTH_FORMS: &str =
+    "a length with its unit, such as `10pt`, `12mm`, `1.5cm` or `0.75in`";
+
+/// Reads a length such as `10.5pt`, `12mm`, `1.2cm` or `0.5in`, in points.
+pub fn parse_length(text: &str) -> Result<f64, String> {
     let trimmed = text.trim();
     let split = trimmed
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -66,15 +70,22 @@ pub fn parse_binding(text: &str) -> Result<f64, String> {
     let value: f64 = number
         .parse()
         .map_err(|_| format!("`{trimmed}` is not a length ({expected})"))?;
-    let mm = match unit.trim() {
-        "mm" => value,
-        "cm" => value * 10.0,
-        "in" => value * 25.4,
-        "pt" => value * 25.4 / 72.0,
+    let points = match unit.trim() {
+        "pt" => value,
+        "mm" => value * 72.0 / 25.4,
+        "cm" => value * 720.0 / 25.4,
+        "in" => value * 72.0,
         "" => return Err(format!("`{trimmed}` has no unit ({expected})")),
         other => return Err(format!("`{other}` is not a unit of length ({expected})")),
     };
-    if mm > MAX_BINDING_MM {
+    Ok(points)
+}
+
+/// Reads a binding margin such as `12mm`, `1.2cm`, `0.5in` or `36pt`, in millimetres.
+pub fn parse_binding(text: &str) -> Result<f64, String> {
+    let trimmed = text.trim();
+    let mm = parse_length(trimmed)? * 25.4 / 72.0;
+    if mm > MAX_BINDING_MM + 1e-9 {
         return Err(format!(
             "a binding margin of `{trimmed}` is wider than {MAX_BINDING_MM} mm, which would squeeze the text"
         ));

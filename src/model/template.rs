@@ -48,12 +48,69 @@ pub struct Manifest {
     /// none is read as version 1, with a warning.
     #[serde(default)]
     pub contract: Option<u32>,
+    /// Whether this is a part of the handout (`brief handout` uses it; a writer does not
+    /// name it in `template:`).
+    #[serde(default)]
+    pub part: bool,
     /// The PDF standards a build meets unless the command line says otherwise (see
     /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
     #[serde(default, rename = "pdf-standard")]
     pub pdf_standard: Vec<Standard>,
+    /// House rules the checker enforces beyond each field's type (see [`Rule`]).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
+}
+
+/// A house rule a manifest states and the checker enforces, each failure a located error:
+/// fields a brief must give when others have given values (`when` and `require`), and texts
+/// it must give in several languages (`languages`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The top-level fields and the values that make the rule apply (all of them); empty, it
+    /// always applies.
+    #[serde(default)]
+    pub when: IndexMap<String, String>,
+    /// The top-level fields a brief must then give.
+    #[serde(default)]
+    pub require: Vec<String>,
+    /// Text fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
+    /// when it is written in one.
+    #[serde(default)]
+    pub languages: IndexMap<String, Vec<String>>,
+    /// Why the rule holds, said with each error.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl Manifest {
+    /// The declaration of the field at a data path such as `style.body-font` or
+    /// `sections[2].blocks[0].table.caption` (list indexes and map keys walk into the items
+    /// and values).
+    pub fn field_at(&self, path: &str) -> Option<&Field> {
+        let mut fields = &self.fields;
+        let mut found: Option<&Field> = None;
+        for part in path.split('.') {
+            let (name, mut indexes) = match part.find('[') {
+                Some(i) => (&part[..i], part[i..].matches('[').count()),
+                None => (part, 0),
+            };
+            let mut field = match found {
+                // A map's key names one of its values.
+                Some(f) if f.kind == Kind::Map => f.values.as_deref()?,
+                _ => fields.get(name)?,
+            };
+            while indexes > 0 {
+                field = field.items.as_deref()?;
+                indexes -= 1;
+            }
+            fields = &field.fields;
+            found = Some(field);
+        }
+        found
+    }
 }
 
 fn default_entry() -> String {
@@ -107,6 +164,12 @@ pub struct Field {
     /// list field of this name beside it in the same record (the table's `columns`).
     #[serde(default, rename = "row-length")]
     pub row_length: Option<String>,
+    /// The smallest value of a `length`, written as a length (`6pt`).
+    #[serde(default, rename = "at-least")]
+    pub at_least: Option<String>,
+    /// The largest value of a `length`, written as a length (`20pt`).
+    #[serde(default, rename = "at-most")]
+    pub at_most: Option<String>,
 }
 
 /// The types a field can have.
@@ -136,6 +199,13 @@ pub enum Kind {
     Enum,
     /// A web address.
     Url,
+    /// A length with its unit (`10pt`, `12mm`, `1.5cm`, `0.75in`), within the field's
+    /// `at-least` and `at-most`.
+    Length,
+    /// A colour written `#rrggbb` (or `#rgb`).
+    Color,
+    /// A font family among the embedded fonts and those of `--font-path`.
+    Font,
     /// An e-mail address.
     Email,
     /// A picture (PNG, JPEG, GIF, SVG, WebP) named by a path relative to the file that gives
@@ -164,6 +234,9 @@ impl Kind {
             Kind::Boolean => "`true` or `false`",
             Kind::Enum => "one of the listed choices",
             Kind::Url => "a web address",
+            Kind::Length => "a length with its unit",
+            Kind::Color => "a colour written #rrggbb",
+            Kind::Font => "a font family",
             Kind::Email => "an e-mail address",
             Kind::Image => "an image file (PNG, JPEG, GIF, SVG or WebP) beside the brief",
             Kind::List => "a list",
@@ -220,6 +293,35 @@ pub struct Listed {
     pub description: String,
     /// Where it comes from.
     pub origin: Origin,
+    /// Whether it is a handout part rather than a template a writer chooses.
+    pub part: bool,
+    /// The choices of its `layout` field, the default first marked as such; empty when it
+    /// has one layout.
+    pub layouts: Vec<String>,
+}
+
+impl Manifest {
+    /// The choices of the `layout` field, the default marked: `one-column (the default)`.
+    pub fn layouts(&self) -> Vec<String> {
+        let Some(field) = self.fields.get("layout").filter(|f| f.kind == Kind::Enum) else {
+            return Vec::new();
+        };
+        let default = field
+            .default
+            .as_ref()
+            .and_then(|d| d.as_str().map(str::to_string));
+        field
+            .choices
+            .iter()
+            .map(|c| {
+                if default.as_deref() == Some(c.as_str()) {
+                    format!("{c} (the default)")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect()
+    }
 }
 
 impl Registry {
@@ -272,6 +374,8 @@ impl Registry {
                 match self.load(&name, &mut files, None) {
                     Ok(t) => Listed {
                         name,
+                        layouts: t.manifest.layouts(),
+                        part: t.manifest.part,
                         description: t.manifest.description,
                         origin: t.origin,
                     },
@@ -281,6 +385,8 @@ impl Registry {
                             problems.first().map_or("", |p| p.message.as_str())
                         ),
                         origin: self.locate(&name).map_or(Origin::BuiltIn, Origin::Folder),
+                        part: false,
+                        layouts: Vec::new(),
                         name,
                     },
                 }
@@ -594,6 +700,32 @@ impl Template {
             self.manifest_span(),
             &mut problems,
         );
+        for (i, rule) in self.manifest.rules.iter().enumerate() {
+            let named = rule
+                .when
+                .keys()
+                .chain(&rule.require)
+                .chain(rule.languages.keys());
+            for name in named {
+                if !self.manifest.fields.contains_key(name) {
+                    problems.push(Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "rule {} names the field `{name}`, which the manifest does not declare",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            for code in rule.languages.values().flatten() {
+                if crate::model::locale::Language::from_code(code).is_none() {
+                    problems.push(Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!("rule {} names the language `{code}`, which brief does not know (en, fr, ko)", i + 1),
+                    ));
+                }
+            }
+        }
         // brief prints the marking, so it must know every level the template offers.
         if let Some(field) = self.manifest.fields.get(marking::FIELD) {
             let unknown: Vec<&str> = field

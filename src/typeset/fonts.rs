@@ -11,9 +11,10 @@ use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, did_you_mean};
 use crate::input::read::read_bounded;
 use crate::model::brief::{Brief, Provenance};
+use crate::model::template::Kind;
 use crate::text::is_invisible;
 
 /// One face: where its bytes are, and the parsed font once somebody needed it.
@@ -190,6 +191,49 @@ impl Fonts {
                 warning
             })
             .collect()
+    }
+
+    /// An error for each font family a brief names (a field of type `font`) that no face has,
+    /// with the nearest family as "did you mean".
+    pub fn unknown_families<'b>(
+        &self,
+        briefs: impl IntoIterator<Item = &'b Brief>,
+    ) -> Vec<Diagnostic> {
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        for brief in briefs {
+            for origin in &brief.origins {
+                let Some(family) = origin.value.as_str() else {
+                    continue;
+                };
+                let is_font = brief
+                    .template
+                    .manifest
+                    .field_at(&origin.path)
+                    .is_some_and(|f| f.kind == Kind::Font);
+                if !is_font || self.book.contains_family(&family.to_lowercase()) {
+                    continue;
+                }
+                let families: Vec<&str> = self.book.families().map(|(name, _)| name).collect();
+                let mut error = Diagnostic::error(
+                    Some(origin.span),
+                    format!("no font has the family `{family}`"),
+                )
+                .with_field(&origin.path);
+                match did_you_mean(family, families.iter().copied()) {
+                    Some(near) => error.hints.push(format!("did you mean `{near}`?")),
+                    None => error
+                        .notes
+                        .push(format!("the families are: {}", families.join(", "))),
+                }
+                error
+                    .hints
+                    .push("`brief build --font-path DIR` adds the fonts of a folder".into());
+                if !errors.contains(&error) {
+                    errors.push(error);
+                }
+            }
+        }
+        errors
     }
 
     /// How many faces there are.

@@ -5,6 +5,7 @@
 //! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
 //! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
+pub mod budget;
 pub mod contrast;
 pub mod fonts;
 pub mod grayscale;
@@ -91,7 +92,10 @@ pub fn compile(
     files: &mut Files,
 ) -> Result<Document, Vec<Diagnostic>> {
     let mut mapper = Mapper::new(&[(world, compiled)], files);
-    let result = typst::compile::<PagedDocument>(world);
+    let result = {
+        let _deadline = budget::arm_compile(&format!("the template {}", compiled.display_root));
+        typst::compile::<PagedDocument>(world)
+    };
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
     match result.output {
         Ok(document) => Ok(Document {
@@ -115,7 +119,16 @@ pub fn compile_many(
     let results: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = worlds
             .iter()
-            .map(|(world, _)| scope.spawn(move || typst::compile::<PagedDocument>(*world)))
+            .map(|(world, compiled)| {
+                std::thread::Builder::new()
+                    .stack_size(budget::TYPESETTING_STACK)
+                    .spawn_scoped(scope, move || {
+                        let _deadline =
+                            budget::arm_compile(&format!("the template {}", compiled.display_root));
+                        typst::compile::<PagedDocument>(*world)
+                    })
+                    .expect("a thread for the compile")
+            })
             .collect();
         handles
             .into_iter()
@@ -251,6 +264,67 @@ fn has_location_links(frame: &Frame) -> bool {
         FrameItem::Group(group) => has_location_links(&group.frame),
         _ => false,
     })
+}
+
+/// Something a template reported about its layout, through `metadata` labelled
+/// `<brief-report>` (see docs/templates.md): a block kept together that is taller than the
+/// page or column it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutReport {
+    /// What happened: `too-tall`.
+    pub kind: String,
+    /// The block's field path, such as `sections[1].blocks[0]`.
+    pub path: String,
+    /// The block's height, in points.
+    pub height: f64,
+    /// The room there was, in points.
+    pub room: f64,
+    /// The page it starts on, from 1.
+    pub page: usize,
+}
+
+/// The reports a document's template made while it was laid out, in page order.
+pub fn layout_reports(document: &PagedDocument) -> Vec<LayoutReport> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("brief-report")) else {
+        return Vec::new();
+    };
+    let introspector = document.introspector();
+    let mut reports = Vec::new();
+    for content in introspector.query(&Selector::Label(label)) {
+        let Some(meta) = content.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(dict) = &meta.value else {
+            continue;
+        };
+        let text = |key: &str| match dict.get(key) {
+            Ok(Value::Str(s)) => s.to_string(),
+            _ => String::new(),
+        };
+        let number = |key: &str| match dict.get(key) {
+            Ok(Value::Float(f)) => *f,
+            Ok(Value::Int(i)) => *i as f64,
+            _ => 0.0,
+        };
+        let page = content
+            .location()
+            .and_then(|l| introspector.position(l))
+            .map_or(0, |p| p.page.get());
+        let report = LayoutReport {
+            kind: text("kind"),
+            path: text("path"),
+            height: number("height"),
+            room: number("room"),
+            page,
+        };
+        // A block measured twice (a table tried whole, then split) reports once.
+        if !reports.contains(&report) {
+            reports.push(report);
+        }
+    }
+    reports
 }
 
 /// A copy of `frame` for part `part` of a joined document: its links to locations point at

@@ -270,6 +270,11 @@ pub fn prepare<'a>(
     options: &BuildOptions,
     files: &mut Files,
 ) -> Result<Prepared<'a>, Failure> {
+    // A font family no face has would fall back silently: refuse it at its line.
+    let unknown = engine.fonts().unknown_families([brief]);
+    if !unknown.is_empty() {
+        return Err(unknown.into());
+    }
     let date = document_date(brief)?;
     let page = crate::model::print::resolve(brief, options.print)?;
     let data = data(brief, options);

@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "preview",
     "handout",
     "check",
+    "register",
     "show",
     "schema",
     "templates",
@@ -85,6 +86,12 @@ fn watch_help_is_pinned() {
 #[test]
 fn check_help_is_pinned() {
     pinned("check", &["check", "--help"]);
+}
+
+/// `brief register --help` prints exactly tests/fixtures/help/register.txt.
+#[test]
+fn register_help_is_pinned() {
+    pinned("register", &["register", "--help"]);
 }
 
 /// `brief show --help` prints exactly tests/fixtures/help/show.txt.

@@ -528,3 +528,122 @@ fn aliases_are_bounded_by_the_text_they_expand_to() {
         started.elapsed()
     );
 }
+
+/// Rich text that would take the CommonMark parser minutes (20,000 nested list markers,
+/// 50,000 `*` around a word, 5,000 nested quotes, 2,000 lists nested by indentation) or
+/// overflow the stack (a footnote citing itself) is a located error, checked in well under a
+/// second each.
+#[test]
+fn hostile_rich_text_is_refused_quickly() {
+    let cases = [
+        ("lists", "- ".repeat(20_000) + "x"),
+        ("stars", "*".repeat(25_000) + "word" + &"*".repeat(25_000)),
+        ("quotes", "> ".repeat(5_000) + "x"),
+        (
+            "indented",
+            (0..2_000)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect(),
+        ),
+        ("cycle", "a[^1]\n\n[^1]: see [^1]\n".to_string()),
+    ];
+    let mut files = Vec::new();
+    for (name, body) in &cases {
+        let text = format!(
+            "title: T\norganization: O\nevent:\n  name: E\n  date: 2025-12-08\n  city: V\nsections:\n  - heading: H\n    body: {}\n",
+            serde_json::to_string(body).unwrap()
+        );
+        files.push((format!("{name}.yaml"), text.into_bytes()));
+    }
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = workspace(&borrowed);
+    for (name, _) in &cases {
+        let started = Instant::now();
+        let (code, stderr) = bounded(
+            brief(dir.path()).args(["check", &format!("{name}.yaml")]),
+            20,
+        );
+        let took = started.elapsed();
+        assert_eq!(
+            code,
+            Some(1),
+            "{name}: {}",
+            &stderr[..stderr.len().min(300)]
+        );
+        assert!(
+            stderr.contains("sections[0].body"),
+            "{name}: located at the field"
+        );
+        assert!(took < Duration::from_millis(1500), "{name} took {took:?}");
+    }
+}
+
+/// A copy of the background-note template with `tail` put at the end of its main.typ.
+fn runaway_template(tail: &str) -> Vec<(String, Vec<u8>)> {
+    let builtin = crate::util::root().join("templates/background-note");
+    let mut files = Vec::new();
+    for entry in fs::read_dir(&builtin).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let mut bytes = fs::read(entry.path()).unwrap();
+            if name == "main.typ" {
+                bytes.extend_from_slice(tail.as_bytes());
+            }
+            files.push((format!("runaway/{name}"), bytes));
+        }
+    }
+    files.push(("b.yaml".into(), fs::read(example()).unwrap()));
+    files
+}
+
+/// A template that loops for ever is stopped by the compile time limit
+/// (`BRIEF_COMPILE_TIMEOUT`), and one that grows without end by the memory budget
+/// (`BRIEF_MEMORY_LIMIT`): exit 1 with a clear report, never 134, the previous PDF kept.
+#[test]
+fn runaway_templates_are_stopped_by_the_budgets() {
+    let cases = [
+        (
+            "\n#let n = 0\n#for i in range(100000) { for j in range(100000) { n = n + 1 } }\n",
+            ("BRIEF_COMPILE_TIMEOUT", "2"),
+            "error: the template ./runaway took longer than 2 s to typeset, so brief stopped it\n  = hint: a template that loops or grows without end never finishes; if it is only slow, set BRIEF_COMPILE_TIMEOUT to more seconds (0 for no limit)\nerror: nothing was written\n",
+        ),
+        (
+            "\n#let s = \"ab\"\n#for i in range(40) { s = s + s }\n#s.len()\n",
+            ("BRIEF_MEMORY_LIMIT", "400"),
+            "error: brief needs more memory than its budget of 400 MB, so it stopped\n  = hint: a template or image that grows without end never fits; if the work is only large, set BRIEF_MEMORY_LIMIT to more megabytes (0 for no limit)\nerror: nothing was written\n",
+        ),
+    ];
+    for (tail, (variable, value), expected) in cases {
+        let files = runaway_template(tail);
+        let borrowed: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let dir = workspace(&borrowed);
+        fs::write(dir.path().join("brief.pdf"), PREVIOUS).unwrap();
+        let started = Instant::now();
+        let (code, stderr) = bounded(
+            brief(dir.path()).env(variable, value).args([
+                "build",
+                "b.yaml",
+                "--set",
+                "template=./runaway",
+                "-o",
+                "brief.pdf",
+            ]),
+            40,
+        );
+        assert_eq!(code, Some(1), "{variable}: {stderr}");
+        assert_eq!(stderr, expected);
+        assert_eq!(fs::read(dir.path().join("brief.pdf")).unwrap(), PREVIOUS);
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -187,7 +187,7 @@ fn check_exit_codes_and_json() {
     assert!(
         problems
             .iter()
-            .any(|p| p["message"] == "the required field `organization` is missing")
+            .any(|p| p["message"] == "the required field `sections` is missing")
     );
     assert!(
         !dir.path().join("note.pdf").exists(),

@@ -4,6 +4,7 @@
 mod accessibility;
 mod agenda;
 mod bilingual;
+mod briefing_note;
 mod build;
 mod contract;
 mod copies;
@@ -20,6 +21,7 @@ mod margins;
 mod markdown;
 mod marking;
 mod new;
+mod notes;
 mod output;
 mod page_limit;
 mod preview;

@@ -7,13 +7,15 @@ use brief::model::template::{Field, Registry};
 
 use crate::util::{brief, root, run, workspace};
 
-/// The names in the first column of `brief templates`.
+/// The names in the first column of `brief templates`: writers' templates and handout parts,
+/// without the parts' heading and the layouts lines.
 fn template_names() -> Vec<String> {
     let (output, stderr) = run(brief(&root()).arg("templates"));
     assert!(output.status.success(), "brief templates failed: {stderr}");
     String::from_utf8(output.stdout)
         .unwrap()
         .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with("handout parts"))
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .collect()
 }

@@ -776,3 +776,17 @@ fn the_handout_shows_every_part_and_its_participants() {
         line_of(dir, "full.yaml", "Korea Institute for Defense")
     );
 }
+
+/// A line the brief changed on the way (an acronym spelled out) is in no value whole; when its
+/// words are in two values, the lines around it decide: the paragraph, not the milestone that
+/// also names the agreement.
+#[test]
+fn a_line_with_an_acronym_spelled_out_names_its_paragraph() {
+    let bilingual =
+        std::fs::read(root().join("briefs/canada-korea-defence-2025-bilingual.yaml")).unwrap();
+    let work = workspace(&[("note.yaml", &bilingual)]);
+    let preview = Preview::start(work.path(), "note.yaml", &[]);
+    let found = preview.locate(spot(work.path(), "note.yaml", "Free Trade Agreement."));
+    assert_eq!(found["found"], "one", "{found}");
+    assert_eq!(found["place"]["path"], "sections[0].body");
+}

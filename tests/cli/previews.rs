@@ -386,8 +386,8 @@ fn grayscale_pages_have_no_colour() {
     }
 }
 
-/// An image that cannot be made gray is an error naming it at the brief's line (its header is
-/// checked before any decoding), and nothing is written.
+/// An image that cannot be made gray is an error naming it at the brief's line (it is not an
+/// image at all: the check of its header comes first), and nothing is written.
 #[test]
 fn an_unreadable_image_under_grayscale_is_an_error() {
     let dir = workspace(&[
@@ -397,8 +397,9 @@ fn an_unreadable_image_under_grayscale_is_an_error() {
     let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "--grayscale"]));
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.starts_with("error: the image `logo.png` is not a PNG, JPEG, GIF or WebP image")
-            && stderr.contains("note.yaml:13:9"),
+        stderr.starts_with(
+            "error: the image `logo.png` is not a PNG, JPEG, GIF or WebP image (its first bytes are none of these)\n   ┌─ note.yaml:13:9\n"
+        ),
         "{stderr}"
     );
     assert!(!dir.path().join("note.pdf").exists());

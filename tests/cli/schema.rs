@@ -51,7 +51,7 @@ fn broken_briefs_are_rejected() {
     let mut nested_unknown = example_as_json();
     nested_unknown["event"]["room"] = "Hall A".into();
     let mut missing = example_as_json();
-    missing.as_object_mut().unwrap().remove("organization");
+    missing.as_object_mut().unwrap().remove("title");
     for (what, brief) in [
         ("an unknown field", unknown),
         ("a wrong type", wrong_type),

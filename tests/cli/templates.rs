@@ -10,19 +10,55 @@ fn listing(args: &[&str], dir: &std::path::Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The built-in background note is listed with its description, as built-in.
+/// The built-in background note is listed with its description, as built-in, and its
+/// layouts on the line below.
 #[test]
 fn lists_the_builtin_templates() {
     let text = listing(&[], &root());
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("background-note "))
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("background-note "))
         .unwrap_or_else(|| panic!("no background-note line in:\n{text}"));
-    assert!(
-        line.contains("A background note for a roundtable"),
-        "{line}"
-    );
+    let line = lines[at];
+    assert!(line.contains("A note of any shape"), "{line}");
     assert!(line.ends_with("  built-in"), "{line}");
+    assert_eq!(
+        lines[at + 1].trim_start(),
+        "layouts: one-column (the default), two-column"
+    );
+}
+
+/// The handout's part templates are listed apart, after the templates a writer chooses.
+#[test]
+fn lists_handout_parts_apart() {
+    let text = listing(&[], &root());
+    let (writers, parts) = text
+        .split_once(
+            "\nhandout parts (brief handout puts them in; --templates DIR can replace them):\n",
+        )
+        .unwrap_or_else(|| panic!("no parts heading in:\n{text}"));
+    let names = |block: &str| -> Vec<String> {
+        block
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(writers),
+        ["agenda", "background-note", "briefing-note"]
+    );
+    assert_eq!(
+        names(parts),
+        [
+            "blank-page",
+            "name-tent",
+            "notes",
+            "participants",
+            "questions"
+        ]
+    );
 }
 
 /// Templates of `--templates DIR` are listed with their folder, hide a built-in of the same
@@ -56,7 +92,7 @@ fn lists_folder_templates_in_aligned_columns() {
         notes, 1,
         "the folder's template hides the built-in one:\n{text}"
     );
-    let description_at = |l: &str| l.find("A background note").unwrap();
+    let description_at = |l: &str| l.find("A note of any shape").unwrap();
     let origin_at = |l: &str| l.find("mine/").unwrap();
     assert_eq!(description_at(note), description_at(memo), "{text}");
     assert_eq!(origin_at(note), origin_at(memo), "{text}");

@@ -1,0 +1,273 @@
+//! Budgets that keep a hostile template from running away: a time limit for one compile
+//! (typst cannot cancel a compile, so a watchdog reports and ends the process, writing
+//! nothing), a memory budget for the whole process (a counting allocator that reports and
+//! exits before the budget is crossed, where a refused allocation would abort), and stacks
+//! large enough for every thread that typesets. `BRIEF_COMPILE_TIMEOUT` (seconds, `0` for
+//! none) and `BRIEF_MEMORY_LIMIT` (megabytes, `0` for none) set them.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The time one compile may take unless `BRIEF_COMPILE_TIMEOUT` says otherwise: far beyond
+/// any real brief (the longest handout takes about a second), short enough to notice.
+pub const DEFAULT_COMPILE_SECONDS: u64 = 30;
+
+/// The memory the process may use unless `BRIEF_MEMORY_LIMIT` says otherwise, in MB.
+pub const DEFAULT_MEMORY_MB: usize = 4096;
+
+/// The stack of every thread that typesets: typst lays out on rayon's workers and recurses
+/// with the document's nesting, which brief's own limits keep far below this.
+pub const TYPESETTING_STACK: usize = 64 * 1024 * 1024;
+
+/// The compile time limit in force: `BRIEF_COMPILE_TIMEOUT` in seconds (`0`: none).
+pub fn compile_limit() -> Option<Duration> {
+    let seconds = match std::env::var("BRIEF_COMPILE_TIMEOUT") {
+        Ok(text) => text
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(DEFAULT_COMPILE_SECONDS),
+        Err(_) => DEFAULT_COMPILE_SECONDS,
+    };
+    (seconds > 0).then(|| Duration::from_secs(seconds))
+}
+
+/// What happens when an armed deadline passes.
+pub type OnExpiry = Box<dyn FnOnce(Duration) + Send>;
+
+struct Deadline {
+    id: u64,
+    at: Instant,
+    limit: Duration,
+    on_expiry: Option<OnExpiry>,
+}
+
+#[derive(Default)]
+struct Watch {
+    next: u64,
+    deadlines: Vec<Deadline>,
+}
+
+fn watch() -> &'static (Mutex<Watch>, Condvar) {
+    static WATCH: OnceLock<(Mutex<Watch>, Condvar)> = OnceLock::new();
+    WATCH.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("brief-watchdog".into())
+            .spawn(watchdog)
+            .expect("a thread for the watchdog");
+        (Mutex::new(Watch::default()), Condvar::new())
+    })
+}
+
+fn watchdog() {
+    let (lock, signal) = watch();
+    let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let now = Instant::now();
+        if let Some(i) = state.deadlines.iter().position(|d| d.at <= now) {
+            let mut deadline = state.deadlines.remove(i);
+            drop(state);
+            if let Some(on_expiry) = deadline.on_expiry.take() {
+                on_expiry(deadline.limit);
+            }
+            state = lock.lock().unwrap_or_else(|e| e.into_inner());
+            continue;
+        }
+        let next = state.deadlines.iter().map(|d| d.at).min();
+        state = match next {
+            Some(at) => {
+                signal
+                    .wait_timeout(state, at.saturating_duration_since(now))
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0
+            }
+            None => signal.wait(state).unwrap_or_else(|e| e.into_inner()),
+        };
+    }
+}
+
+/// A deadline being watched; dropping it disarms it.
+pub struct Armed(Option<u64>);
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        if let Some(id) = self.0 {
+            let (lock, signal) = watch();
+            let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+            state.deadlines.retain(|d| d.id != id);
+            signal.notify_all();
+        }
+    }
+}
+
+/// Arms a deadline `limit` from now (none when `limit` is `None`) that calls `on_expiry`
+/// unless the returned guard is dropped first. For a server that must outlive a runaway
+/// compile (a preview), `on_expiry` can end a worker rather than the process.
+pub fn arm_with(limit: Option<Duration>, on_expiry: OnExpiry) -> Armed {
+    let Some(limit) = limit else {
+        return Armed(None);
+    };
+    let (lock, signal) = watch();
+    let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+    state.next += 1;
+    let id = state.next;
+    state.deadlines.push(Deadline {
+        id,
+        at: Instant::now() + limit,
+        limit,
+        on_expiry: Some(on_expiry),
+    });
+    signal.notify_all();
+    Armed(Some(id))
+}
+
+/// Arms the compile time limit for one compile of `what` (such as `the template
+/// background-note`): when it passes, the process says so and exits with code 1. Nothing
+/// is being written while a compile runs (output is written after it, from memory), so
+/// nothing is left half-written.
+pub fn arm_compile(what: &str) -> Armed {
+    let what = what.to_string();
+    arm_with(
+        compile_limit(),
+        Box::new(move |limit| {
+            eprintln!(
+                "error: {what} took longer than {} s to typeset, so brief stopped it\n  = hint: a template that loops or grows without end never finishes; if it is only slow, set BRIEF_COMPILE_TIMEOUT to more seconds (0 for no limit)\nerror: nothing was written",
+                limit.as_secs()
+            );
+            std::process::exit(crate::error::EXIT_FAILURE as i32);
+        }),
+    )
+}
+
+/// The system allocator, counting what is in use and ending the process with a report
+/// (exit code 1) before the memory budget is crossed; one atomic addition an allocation.
+pub struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+/// The budget in bytes; `usize::MAX` until [`set_memory_limit`] runs, and for no budget.
+static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// Sets the memory budget from `BRIEF_MEMORY_LIMIT` (MB, `0` for none), else the default.
+pub fn set_memory_limit() {
+    let megabytes = match std::env::var("BRIEF_MEMORY_LIMIT") {
+        Ok(text) => text.trim().parse::<usize>().unwrap_or(DEFAULT_MEMORY_MB),
+        Err(_) => DEFAULT_MEMORY_MB,
+    };
+    let mut bytes = if megabytes == 0 {
+        usize::MAX
+    } else {
+        megabytes.saturating_mul(1024 * 1024)
+    };
+    // Under a smaller cap on the address space (`ulimit -v`), the system would refuse first
+    // and the process abort: stay at three quarters of it (stacks and code take the rest).
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) } == 0
+            && limit.rlim_cur != libc::RLIM_INFINITY
+        {
+            bytes = bytes.min((limit.rlim_cur / 4 * 3) as usize);
+        }
+    }
+    LIMIT.store(bytes, Ordering::Relaxed);
+}
+
+/// The bytes allocated and not yet freed.
+pub fn in_use() -> usize {
+    IN_USE.load(Ordering::Relaxed)
+}
+
+#[cold]
+fn over_budget() -> ! {
+    // Nothing here may allocate: the message is put together on the stack.
+    let mut message = [0u8; 256];
+    let mut length = 0;
+    let mut put = |bytes: &[u8]| {
+        for &b in bytes {
+            if length < message.len() {
+                message[length] = b;
+                length += 1;
+            }
+        }
+    };
+    put(b"error: brief needs more memory than its budget of ");
+    let mut digits = [0u8; 20];
+    let mut n = LIMIT.load(Ordering::Relaxed) / 1024 / 1024;
+    let mut count = 0;
+    loop {
+        digits[count] = b'0' + (n % 10) as u8;
+        count += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits[..count].reverse();
+    put(&digits[..count]);
+    put(b" MB, so it stopped\n  = hint: a template or image that grows without end never fits; if the work is only large, set BRIEF_MEMORY_LIMIT to more megabytes (0 for no limit)\nerror: nothing was written\n");
+    #[cfg(unix)]
+    unsafe {
+        libc::write(2, message.as_ptr().cast(), length);
+        libc::_exit(crate::error::EXIT_FAILURE as i32);
+    }
+    #[cfg(not(unix))]
+    std::process::abort();
+}
+
+fn reserve(size: usize) {
+    let used = IN_USE.fetch_add(size, Ordering::Relaxed) + size;
+    if used > LIMIT.load(Ordering::Relaxed) {
+        over_budget();
+    }
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        reserve(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        reserve(layout.size());
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > layout.size() {
+            reserve(new_size - layout.size());
+        } else {
+            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// Makes rayon's workers, on which typst lays out pages, with [`TYPESETTING_STACK`] each.
+/// Called once, before anything typesets; a second call changes nothing.
+pub fn big_stacks_for_workers() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(TYPESETTING_STACK)
+        .build_global();
+}
+
+/// Runs `work` on a thread with [`TYPESETTING_STACK`] and returns what it returns; a panic
+/// in it is passed on (the panic hook has reported it).
+pub fn with_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(TYPESETTING_STACK)
+            .spawn_scoped(scope, work)
+            .expect("a thread for the command")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
