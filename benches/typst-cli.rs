@@ -261,6 +261,13 @@ fn same_work(ours: &Path, theirs: &Path) {
         "  same work: both PDFs have {} pages and the same text (pdftotext)",
         a.len()
     );
+    let (x, y) = (std::fs::read(ours).unwrap(), std::fs::read(theirs).unwrap());
+    let common = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    println!(
+        "  their files: {} and {} bytes, the same in the first {common}",
+        x.len(),
+        y.len()
+    );
 }
 
 fn mib(kib: u64) -> String {
