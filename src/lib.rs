@@ -16,6 +16,8 @@
 //! typeset             the typst World over the checked data, fonts, compile and PDF export,
 //!                     pictures of pages, grayscale images
 //! jobs                one build, a batch on every core, personalized copies, the handout
+//! live                sessions that keep running: the watcher that rebuilds on every save,
+//!                     and the preview server (pages in the browser, page-to-source)
 //! cli                 the clap types and one module per command: parse, call a job, print
 //! ```
 //!
@@ -30,6 +32,7 @@ pub mod diag;
 pub mod error;
 pub mod input;
 pub mod jobs;
+pub mod live;
 pub mod model;
 pub mod output;
 pub mod text;

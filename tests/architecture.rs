@@ -12,7 +12,8 @@ use std::path::Path;
 
 /// Each top-level module and the stage it belongs to; a module may use modules of its own
 /// stage or of a lower one. Stages, lowest first: shared helpers, reading input and writing
-/// output, the model, the checker, typesetting, jobs, the command line.
+/// output, the model, the checker, typesetting, jobs, the sessions that keep running (watch
+/// and preview), the command line.
 const STAGES: &[(&str, u8)] = &[
     ("text", 0),
     ("diag", 0),
@@ -23,7 +24,8 @@ const STAGES: &[(&str, u8)] = &[
     ("check", 3),
     ("typeset", 4),
     ("jobs", 5),
-    ("cli", 6),
+    ("live", 6),
+    ("cli", 7),
 ];
 
 #[test]

@@ -45,6 +45,27 @@ def declared_profiles(path):
     return profiles
 
 
+def ends_in_cr_falsely_flagged(path, failure):
+    """Whether a STREAM-LENGTH failure is page-validation 0.11 misreading a stream whose data
+    ends in a CR byte: /Length is right, the data is followed by LF and `endstream`, and the
+    validator takes the data's last CR and that LF for one CRLF end of line. Checked on the
+    file itself, object by object, so a real wrong /Length still fails."""
+    if "STREAM-LENGTH" not in failure.rule_id or failure.object_id is None:
+        return False
+    number = failure.object_id.object_number
+    with open(path, "rb") as file:
+        data = file.read()
+    header = re.search(rb"(?:^|[\r\n])" + str(number).encode() + rb" 0 obj\s*<<", data)
+    if not header:
+        return False
+    length = re.compile(rb"/Length (\d+)(?! \d+ R)").search(data, header.end())
+    start = re.compile(rb"stream(\r\n|\n)").search(data, header.end())
+    if not length or not start or length.start() > start.start():
+        return False
+    end = start.end() + int(length.group(1))
+    return data[end - 1 : end] == b"\r" and data[end : end + 10] == b"\nendstream"
+
+
 def main():
     parser = argparse.ArgumentParser(
         description="Validate PDFs against the standards each declares, with page-validation."
@@ -91,7 +112,16 @@ def main():
                 failed += 1
                 continue
             rules = report.to_dict()["rules"]
-            if report.is_compliant:
+            failures = list(report.failures)
+            misread = [ends_in_cr_falsely_flagged(path, f) for f in failures]
+            real = [f for f, m in zip(failures, misread) if not m]
+            for failure in [f for f, m in zip(failures, misread) if m]:
+                print(
+                    "note {} ({}): {} on object {} is the validator misreading stream data that ends in a CR byte (its /Length is right)".format(
+                        path, profile, failure.rule_id, failure.object_id
+                    )
+                )
+            if report.is_compliant or not real:
                 if not args.quiet:
                     print("ok   {} ({}: {} rules passed)".format(path, profile, rules["passed"]))
                 continue
@@ -101,7 +131,7 @@ def main():
                     path, profile, rules["failed"], rules["total"]
                 )
             )
-            for failure in report.failures:
+            for failure in real:
                 print("  {}: {}".format(failure.rule_id, failure.message))
     return 1 if failed else 0
 

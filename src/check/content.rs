@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use serde_json::Value as Json;
 
+use crate::check::access;
 use crate::check::markdown::{self, Prose};
 use crate::check::{Checked, is_language_map};
 use crate::diag::{Diagnostic, Files, Span, did_you_mean};
@@ -49,6 +50,7 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
     if fields.contains_key("milestones") {
         milestones(root, &checked.data, &mut problems);
     }
+    accessibility(root, &leaves, checked.edition.code(), files, &mut problems);
     checked.problems.extend(problems);
     checked
         .problems
@@ -149,6 +151,56 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &m
             }
         }
         _ => {}
+    }
+}
+
+/// Warnings about what hurts readers beyond PDF/UA-1's rules (see [`access`]): in rich and
+/// inline text, headings that skip a level, links and images that say nothing and tables
+/// without a header; alt text beside an image file; block tables without column labels.
+fn accessibility(
+    root: &Node,
+    leaves: &[Leaf],
+    language: &str,
+    files: &Files,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
+        for finding in access::rich_text(&markdown::landmarks(leaf.text)) {
+            // A table or heading is pointed at by its first line: a block scalar's
+            // indentation keeps the lines after it from matching the written text.
+            let first_line = |at: Range<usize>| match leaf.text[at.clone()].find('\n') {
+                Some(n) if n > 0 => at.start..at.start + n,
+                _ => at,
+            };
+            let span = finding
+                .at
+                .map_or(leaf.node.span, |at| leaf.locate(first_line(at), files));
+            problems.push(
+                Diagnostic::warning(Some(span), finding.message)
+                    .with_field(&leaf.path)
+                    .with_hint(finding.hint),
+            );
+        }
+    }
+    let (mut alts, mut tables) = (Vec::new(), Vec::new());
+    access::values(root, "", language, &mut alts, &mut tables);
+    for alt in alts {
+        if let Some(finding) = access::alt_text(alt.text, alt.file) {
+            problems.push(
+                Diagnostic::warning(Some(alt.node.span), finding.message)
+                    .with_field(&alt.path)
+                    .with_hint(finding.hint),
+            );
+        }
+    }
+    for (path, node, labels, rows) in tables {
+        if let Some(finding) = access::header_row(&labels, rows) {
+            problems.push(
+                Diagnostic::warning(Some(node.span), finding.message)
+                    .with_field(&path)
+                    .with_hint(finding.hint),
+            );
+        }
     }
 }
 

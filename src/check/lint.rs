@@ -34,7 +34,7 @@ const ROOT_KEYS: &[&str] = &["fields", "build"];
 
 fn properties(kind: Kind) -> Option<&'static [&'static str]> {
     match kind {
-        Kind::Date => Some(&["iso", "year", "month", "day", "precision", "text"]),
+        Kind::Date => Some(&["iso", "year", "month", "day", "precision", "text", "end"]),
         Kind::Time => Some(&["iso", "hour", "minute", "text"]),
         Kind::Datetime => Some(&["iso", "date", "time", "text"]),
         Kind::Inline => Some(&["inlines", "text"]),

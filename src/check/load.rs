@@ -74,6 +74,8 @@ pub fn load_editions(
         let edition = edition_root(&root, &template, language, files);
         let mut checked = check::check_edition(&edition, &template, files, language);
         crate::check::content::review(&edition, &template, &mut checked, files);
+        crate::check::programme::review(&edition, &template, &mut checked);
+        crate::check::rules::enforce(&edition, &template, &mut checked);
         for problem in std::mem::take(&mut checked.problems) {
             if !problems.contains(&problem) {
                 problems.push(problem);

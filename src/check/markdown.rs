@@ -648,6 +648,79 @@ fn resolve(value: Json, notes: &HashMap<String, Vec<Json>>) -> Json {
     }
 }
 
+/// What a reader who cannot see the page navigates by, in a rich text: its headings, links,
+/// images and tables, each with its place in the Markdown text (for the accessibility
+/// warnings of [`crate::check::access`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Landmarks {
+    /// Each heading's level (`#` is 1) and place.
+    pub headings: Vec<(u8, Range<usize>)>,
+    /// Each link's text as printed, its address and place.
+    pub links: Vec<(String, String, Range<usize>)>,
+    /// Each image's alt text, its file and place.
+    pub images: Vec<(String, String, Range<usize>)>,
+    /// Each pipe table's header cells (as printed), how many body rows it has, and its place.
+    pub tables: Vec<(Vec<String>, usize, Range<usize>)>,
+}
+
+/// The [`Landmarks`] of a rich text.
+pub fn landmarks(text: &str) -> Landmarks {
+    let mut found = Landmarks::default();
+    // The links and images open at the moment (nested: an image inside a link): the text
+    // collected so far, the address, the place, and whether it is an image.
+    let mut open: Vec<(String, String, Range<usize>, bool)> = Vec::new();
+    let mut table: Option<(Vec<String>, usize, Range<usize>)> = None;
+    let mut in_head = false;
+    let mut cell: Option<String> = None;
+    let options = Options::ENABLE_FOOTNOTES | Options::ENABLE_TABLES;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => found.headings.push((level as u8, range)),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                open.push((String::new(), dest_url.to_string(), range, false));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open.push((String::new(), dest_url.to_string(), range, true));
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some((said, url, at, image)) = open.pop() {
+                    let entry = (said.trim().to_string(), url, at);
+                    if image {
+                        found.images.push(entry);
+                    } else {
+                        found.links.push(entry);
+                    }
+                }
+            }
+            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), 0, range)),
+            Event::End(TagEnd::Table) => found.tables.extend(table.take()),
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => {
+                if let Some((_, rows, _)) = &mut table {
+                    *rows += 1;
+                }
+            }
+            Event::Start(Tag::TableCell) if in_head => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(said), Some((head, _, _))) = (cell.take(), &mut table) {
+                    head.push(said.trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                for (said, ..) in &mut open {
+                    said.push_str(&t);
+                }
+                if let Some(said) = &mut cell {
+                    said.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,14 +4,20 @@
 //!
 //! Around it, in this folder: loading a brief through the checker ([`load`]), rich text
 //! ([`markdown`]), checks of what a brief says ([`content`]), change marks between editions
-//! ([`changes`]), print typography ([`typography`]), and what is made from a template's declared fields: its JSON Schema
+//! ([`changes`]), programmes' times, rooms and dates ([`programme`]), print typography
+//! ([`typography`]), a template's house rules ([`rules`]), the register of notes
+//! ([`register`]), and what is made from a template's declared fields: its JSON Schema
 //! ([`schema`]), starter briefs ([`starter`]) and the template linter ([`lint`]).
 
+pub mod access;
 pub mod changes;
 pub mod content;
 pub mod lint;
 pub mod load;
 pub mod markdown;
+pub mod programme;
+pub mod register;
+pub mod rules;
 pub mod schema;
 pub mod starter;
 pub mod typography;
@@ -26,7 +32,7 @@ use crate::input::image::{self, MAX_IMAGE_BYTES};
 use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
 use crate::model::brief::{Image, Provenance};
-use crate::model::dates::{self, PartialDate};
+use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::template::{Field, Kind, Template};
 use crate::text::{fold, plural};
@@ -785,6 +791,10 @@ impl Checker<'_> {
                 if let Some(suggestion) = suggestion {
                     diagnostic.hints.push(suggestion.hint(text));
                 }
+                // A time is written in many ways; the hint shows each of them.
+                if field.kind == Kind::Time {
+                    diagnostic.hints.push(dates::TIME_HINT.into());
+                }
                 Json::Null
             }
         }
@@ -804,12 +814,13 @@ impl Checker<'_> {
             Kind::Text => Ok(Json::String(fold(text))),
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
-            Kind::Date => PartialDate::parse(text)
-                .map(|d| d.to_json(self.locale))
+            Kind::Date => crate::model::ranges::parse(text)
+                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
-                .map_err(|e| (e, Some(dates::TIME_FORMS))),
+                // The hint shows every form (see `scalar`).
+                .map_err(|e| (e, None)),
             Kind::Datetime => dates::parse_datetime(text)
                 .map(|t| dates::datetime_to_json(t, self.locale))
                 .map_err(|e| (e, Some(dates::DATETIME_FORMS))),

@@ -16,10 +16,11 @@ use crate::model::template::{Field, Kind, Template};
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the calendar itself is left to the checker).
-pub const DATE_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?\s*$";
+pub const DATE_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?\s*$";
 
-/// `HH:MM` or `HH:MM:SS` on a 24-hour clock.
-pub const TIME_PATTERN: &str = r"^\s*([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
+/// A time as the checker reads it: `9:30` or `09:30:15` on a 24-hour clock, `9:30am`,
+/// `2 pm` or `11:15 a.m.` on a 12-hour clock, `14h30` or `14 h` as French writes it.
+pub const TIME_PATTERN: &str = r"^\s*((([01]?[0-9]|2[0-3])[:.][0-5][0-9]([:.][0-5][0-9])?)|((0?[1-9]|1[0-2])([:.][0-5][0-9])?\s*[aApP]\.?[mM]\.?)|(([01]?[0-9]|2[0-3])\s*[hH]\s*([0-5][0-9])?))\s*$";
 
 /// `YYYY-MM-DDTHH:MM[:SS]`, or with a space for the `T`.
 pub const DATETIME_PATTERN: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
@@ -145,7 +146,9 @@ fn kind_schema(field: &Field) -> Json {
             "maximum": 9999,
             "examples": ["2015", "2024-06", "2025-12-08"],
         }),
-        Kind::Time => json!({"type": "string", "pattern": TIME_PATTERN, "examples": ["09:30"]}),
+        Kind::Time => {
+            json!({"type": "string", "pattern": TIME_PATTERN, "examples": ["09:30", "2:00pm", "14h30"]})
+        }
         Kind::Image => json!({
             "type": "string",
             "pattern": "\\.([pP][nN][gG]|[jJ][pP][eE]?[gG]|[gG][iI][fF]|[sS][vV][gG]|[wW][eE][bB][pP])$",
@@ -355,6 +358,20 @@ sections:
         assert!(matches(TIME_PATTERN, "09:30"));
         assert!(matches(TIME_PATTERN, "23:59:59"));
         assert!(!matches(TIME_PATTERN, "24:00"));
+        for time in [
+            "9:00",
+            "2:00pm",
+            "2 pm",
+            "11:15 a.m.",
+            "14h00",
+            "14 h",
+            "9 h 30",
+        ] {
+            assert!(matches(TIME_PATTERN, time), "{time}");
+        }
+        for time in ["9", "13:00pm", "0:30 am", "9:5", "14h5"] {
+            assert!(!matches(TIME_PATTERN, time), "{time}");
+        }
         assert!(matches(DATETIME_PATTERN, "2025-12-08 09:30"));
         assert!(matches(DATETIME_PATTERN, "2025-12-08T09:30"));
         assert!(!matches(DATETIME_PATTERN, "2025-12 09:30"));
@@ -364,5 +381,7 @@ sections:
         assert!(!matches(EMAIL_PATTERN, "info@localhost"));
         assert!(matches(DATE_PATTERN, "2025-12-08"));
         assert!(!matches(DATE_PATTERN, "2025-13"));
+        assert!(matches(DATE_PATTERN, "2017-06-02/2017-06-06"));
+        assert!(!matches(DATE_PATTERN, "2017-06-02/"));
     }
 }

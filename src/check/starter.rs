@@ -58,13 +58,51 @@ pub fn starter(template: &Template, template_ref: &str, build: &str) -> String {
     );
     out.push_str(&format!("# Build it with:  {build}\n"));
     out.push_str(&format!("template: {}\n", scalar(template_ref)));
+    // The template's rules: fields a rule requires given the starter's own values are written
+    // out, and texts a rule wants in several languages are given in each.
+    let mut required_by_rules: Vec<&str> = Vec::new();
+    for rule in &manifest.rules {
+        let applies = rule.when.iter().all(|(key, value)| {
+            manifest.fields.get(key).is_some_and(|f| {
+                written(f) && f.kind == Kind::Enum && f.choices.first() == Some(value)
+            })
+        });
+        if applies {
+            required_by_rules.extend(rule.require.iter().map(String::as_str));
+        }
+    }
     for (name, field) in &manifest.fields {
         out.push('\n');
-        for line in field_lines(name, field, written(field)) {
+        let languages = manifest
+            .rules
+            .iter()
+            .find_map(|r| r.languages.get(name))
+            .filter(|_| matches!(field.kind, Kind::Text | Kind::Inline | Kind::Rich));
+        let active = written(field) || required_by_rules.contains(&name.as_str());
+        let lines = match languages {
+            Some(languages) if active => per_language(name, field, languages),
+            _ => field_lines(name, field, active),
+        };
+        for line in lines {
             push_line(&mut out, &line);
         }
     }
     out
+}
+
+/// A text field written per language, as a rule of the template wants it.
+fn per_language(name: &str, field: &Field, languages: &[String]) -> Vec<Line> {
+    let mut lines = comment_lines(field);
+    lines.push(Line::new(0, format!("{}:", scalar(name))));
+    for language in languages {
+        let value = placeholder(name, field);
+        lines.extend(
+            keyed(&scalar(language), value)
+                .into_iter()
+                .map(|l| Line::new(l.indent + 2, l.text)),
+        );
+    }
+    lines
 }
 
 fn push_line(out: &mut String, line: &Line) {

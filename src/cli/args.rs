@@ -82,6 +82,19 @@ pub enum Command {
   brief watch note.yaml --format png --pages 1")]
     Watch(WatchArgs),
 
+    /// Show a brief's pages in the browser, updated in place on every save.
+    ///
+    /// Serves a local page with every page of the current build; each save rebuilds it and
+    /// the pages that changed are replaced without a reload. A failed build keeps the last
+    /// good pages and lays its problems over them. Clicking a paragraph, heading, name or
+    /// any printed value shows the file and line of the brief that set it. Listens on
+    /// 127.0.0.1 only, unless --host says otherwise. Ctrl-C stops.
+    #[command(after_help = "Examples:
+  brief preview note.yaml --open
+  brief preview note.yaml --editor 'code -g {file}:{line}:{column}'
+  brief preview note.yaml --handout --port 8080")]
+    Preview(PreviewArgs),
+
     /// Build one print-ready handout of a brief's parts, or its participants' name tents.
     ///
     /// The parts: the note, the agenda, the participant list, the discussion questions and a
@@ -105,6 +118,17 @@ pub enum Command {
   brief check note.yaml --format json
   brief check --template templates/my-note")]
     Check(CheckArgs),
+
+    /// List briefing notes as a register: one row per note, as CSV or JSON.
+    ///
+    /// Columns: tracking number, English and French titles, addressee, date (ISO), action asked
+    /// for, marking and file, for the monthly disclosure list and an office's tracking sheet.
+    /// Every brief is checked first; problems in any of them are all reported, and nothing is
+    /// written.
+    #[command(after_help = "Examples:
+  brief register briefs/briefing-note-*.yaml > register.csv
+  brief register notes/*.yaml --format json -o register.json")]
+    Register(RegisterArgs),
 
     /// Print a brief's merged data, each value with the file:line that set it.
     ///
@@ -278,6 +302,11 @@ pub struct BuildArgs {
     )]
     pub pdf_standards: Vec<PdfStandardArg>,
 
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
+
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
     #[arg(long, value_name = "OLD.yaml")]
@@ -430,6 +459,11 @@ pub struct HandoutArgs {
         value_name = "STANDARD"
     )]
     pub pdf_standards: Vec<PdfStandardArg>,
+
+    /// Attach the merged brief to the PDF even when its `classification` is above
+    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
+    #[arg(long)]
+    pub attach_marked: bool,
 }
 
 /// Arguments of `brief watch`.
@@ -451,6 +485,52 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub print: PrintArgs,
+
+    /// Also use the fonts in this folder (the embedded fonts are always there).
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_paths: Vec<PathBuf>,
+}
+
+/// Arguments of `brief preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The brief (a YAML file).
+    pub brief: PathBuf,
+
+    /// The port to listen on; 0 takes any free one [default: the first free of 3030 to
+    /// 3039].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+
+    /// The address to listen on, such as 192.168.1.20 to show the preview to another
+    /// machine [default: 127.0.0.1, this machine only].
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<std::net::IpAddr>,
+
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// The editor to open at a clicked value's line: {file}, {line} and {column} are filled
+    /// in, such as `code -g {file}:{line}:{column}` or `emacsclient -n +{line}:{column}
+    /// {file}` (the file goes last when the command names none).
+    #[arg(long, value_name = "CMD")]
+    pub editor: Option<String>,
+
+    /// Show the whole handout (note, agenda, participants, questions, notes page) instead of
+    /// the note.
+    #[arg(long)]
+    pub handout: bool,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub print: PrintArgs,
+
+    /// Print the template's colours as grays, and the brief's images in gray.
+    #[arg(long)]
+    pub grayscale: bool,
 
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
@@ -480,6 +560,34 @@ pub struct CheckArgs {
     /// Check this template (a name or a folder) instead of briefs.
     #[arg(long, value_name = "NAME|DIR", conflicts_with = "briefs")]
     pub template: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// How `brief register` writes its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RegisterFormat {
+    /// Comma-separated values with a header row (RFC 4180).
+    Csv,
+    /// A JSON array of objects, one per note.
+    Json,
+}
+
+/// Arguments of `brief register`.
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    /// The briefing notes (YAML files), listed in this order.
+    #[arg(required = true)]
+    pub briefs: Vec<PathBuf>,
+
+    /// How to write the register.
+    #[arg(long, value_enum, default_value_t = RegisterFormat::Csv)]
+    pub format: RegisterFormat,
+
+    /// Where to write it; `-` is standard output [default: standard output].
+    #[arg(short, long, value_name = "FILE", value_parser = Output::parse)]
+    pub output: Option<Output>,
 
     #[command(flatten)]
     pub input: InputArgs,

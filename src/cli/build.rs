@@ -113,6 +113,7 @@ fn edition_options(
     options.standards =
         prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf_standards, default));
     options.attach_source = prepare::may_attach(&options.standards);
+    options.attach_sensitive = args.attach_marked;
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();
     for brief in briefs {

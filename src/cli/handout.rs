@@ -71,6 +71,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let standards = standards(args, &handout.default_standards());
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
     handout.attach_source = prepare::may_attach(&standards);
+    handout.attach_sensitive = args.attach_marked;
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(
@@ -80,6 +81,10 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let laid_out = handout.lay_out(&engine, files)?;
     ctx.warn(files, &handout.missing_glyphs(&engine));
     ctx.warn(files, &laid_out.assembled.warnings);
+    ctx.warn(
+        files,
+        &crate::typeset::contrast::warnings(&laid_out.assembled.document),
+    );
     ctx.detail(laid_out.timings.join(", "));
     if let Some(destination) = destination {
         let show_progress = ctx.verbosity > Verbosity::Quiet;
@@ -102,8 +107,8 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
             .iter()
             .zip(plan.first.iter().zip(&plan.pages))
             .map(|(part, (first, count))| match count {
-                1 => format!("{} p. {first}", part.kind.name()),
-                _ => format!("{} pp. {first}–{}", part.kind.name(), first + count - 1),
+                1 => format!("{} p. {first}", part.label()),
+                _ => format!("{} pp. {first}–{}", part.label(), first + count - 1),
             })
             .collect();
         ctx.say(format!(

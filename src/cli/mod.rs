@@ -12,6 +12,8 @@ pub mod extract;
 pub mod handout;
 pub mod man;
 pub mod new;
+pub mod preview;
+pub mod register;
 pub mod render;
 pub mod schema;
 pub mod show;
@@ -28,8 +30,10 @@ pub fn run(cli: &Cli) -> u8 {
     match &cli.command {
         Command::Build(args) => build::run(&ctx, args),
         Command::Watch(args) => watch::run(&ctx, args),
+        Command::Preview(args) => preview::run(&ctx, args),
         Command::Handout(args) => handout::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
+        Command::Register(args) => register::run(&ctx, args),
         Command::Show(args) => show::run(&ctx, args),
         Command::Schema(args) => schema::run(&ctx, args),
         Command::Templates(args) => templates::run(&ctx, args),

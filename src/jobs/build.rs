@@ -86,6 +86,7 @@ pub fn produce(
         typeset::concat(documents)
     };
     let count = document.pages().len();
+    warnings.extend(typeset::contrast::warnings(&document));
     // Pages past the end are refused before any work is spent on the rest.
     let numbers = match &plan.pictures {
         Some(pictures) => pictures.select(count)?,
@@ -130,6 +131,35 @@ pub fn produce(
 
 /// What to do about a character no font has, when PDF/UA-1 makes it an error.
 pub const UNDISPLAYABLE_HINT: &str = "PDF/UA-1 (the built-in templates' default) forbids text that cannot be displayed; --pdf-standard none builds it with the box";
+
+/// Typesets a checked brief, or several editions of it, into one document of pages without
+/// exporting anything (what `brief preview` shows): the editions one after the other, as
+/// [`produce`] puts them in the PDF, with the warnings of typesetting and of missing glyphs.
+pub fn document(
+    engine: &Engine,
+    compiled: &Compiled,
+    briefs: &[Brief],
+    options: &[BuildOptions],
+    files: &mut Files,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Failure> {
+    let mut prepared = Vec::new();
+    for (brief, options) in briefs.iter().zip(options) {
+        let options = BuildOptions {
+            attach_source: false,
+            ..options.clone()
+        };
+        prepared.push(prepare(engine, compiled, brief, &options, files)?);
+    }
+    let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
+    keep_to_limits(&documents, briefs)?;
+    let document = if documents.len() == 1 {
+        documents.pop().expect("one document")
+    } else {
+        typeset::concat(documents)
+    };
+    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
+    Ok((document, warnings))
+}
 
 /// Compiles each edition's world; every edition's problems are reported together.
 fn compile_all(

@@ -27,6 +27,7 @@ use crate::error::Failure;
 use crate::input::yaml::{Node, Value};
 use crate::jobs::copies::{self, Destination, Job, Recipient, Written};
 use crate::model::brief::Brief;
+use crate::model::marking::Marking;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::standard::Standard;
 use crate::model::template::{Registry, Template};
@@ -91,6 +92,18 @@ pub struct Part {
     pub compiled: Compiled,
 }
 
+impl Part {
+    /// What the part is, as the handout's summary names it: `programme` for a brief of a
+    /// programme template (the agenda, or the handout's own brief when it is a programme),
+    /// else its kind's name (`note`, `participants`, ...).
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            PartKind::Note | PartKind::Agenda if is_programme(&self.brief) => "programme",
+            kind => kind.name(),
+        }
+    }
+}
+
 /// A handout brief, checked, with every part it has.
 pub struct Handout {
     /// The handout's brief (the note's), where it was read from.
@@ -107,6 +120,10 @@ pub struct Handout {
     pub warnings: Vec<Diagnostic>,
     /// Attach the merged brief (with the note part), as `brief build` does.
     pub attach_source: bool,
+    /// Attach it even when the bundle is marked above UNCLASSIFIED.
+    pub attach_sensitive: bool,
+    /// The bundle's security marking, on every page: the highest of its parts'.
+    pub marking: Option<Marking>,
 }
 
 /// Where each part falls in the bundle.
@@ -183,7 +200,15 @@ impl Handout {
         let config = brief.fields.get("handout").cloned().unwrap_or(Json::Null);
         let label_blanks = config.get("blank-pages").and_then(Json::as_str) == Some("labelled");
 
-        let kinds = part_kinds(&brief, &config, &mut problems);
+        // A programme's parts are checked against its tree with the speakers among the
+        // participants (unless `handout.speakers` is false).
+        let programme = is_programme(&brief);
+        let parts_root = if programme && config.get("speakers") != Some(&Json::Bool(false)) {
+            with_speakers(&brief.root)
+        } else {
+            brief.root.clone()
+        };
+        let kinds = part_kinds(&brief, &parts_root, &config, &mut problems);
         let mut agenda = if kinds.contains(&PartKind::Agenda) {
             load_agenda(&brief, &config, input, files, &mut warnings, &mut problems)
         } else {
@@ -191,17 +216,22 @@ impl Handout {
         };
 
         // A part's template checked against the brief; its warnings and problems collected.
-        let mut project =
-            |name: &str, files: &mut Files| match project_check(&brief, &registry, name, files) {
-                Ok(part) => {
-                    warnings.extend(part.warnings.iter().cloned());
-                    Some(part)
-                }
-                Err(mut found) => {
-                    problems.append(&mut found);
-                    None
-                }
-            };
+        let mut project = |name: &str, files: &mut Files| match project_check_in(
+            &brief,
+            &parts_root,
+            &registry,
+            name,
+            files,
+        ) {
+            Ok(part) => {
+                warnings.extend(part.warnings.iter().cloned());
+                Some(part)
+            }
+            Err(mut found) => {
+                problems.append(&mut found);
+                None
+            }
+        };
         let mut parts_briefs: Vec<(PartKind, Option<Brief>)> = Vec::new();
         for kind in &kinds {
             let template = match kind {
@@ -248,6 +278,10 @@ impl Handout {
             compiled: Compiled::new(&blank.template),
             brief: blank,
         };
+        let marking = parts
+            .iter()
+            .filter_map(|p| Marking::of(&p.brief.fields))
+            .reduce(Marking::higher);
         Ok(Handout {
             path,
             parts,
@@ -256,6 +290,8 @@ impl Handout {
             page,
             warnings,
             attach_source: true,
+            attach_sensitive: false,
+            marking,
         })
     }
 
@@ -266,9 +302,13 @@ impl Handout {
         BuildOptions {
             // The merged brief is attached once, with the note.
             attach_source: self.attach_source && part.is_some_and(|p| p.kind == PartKind::Note),
+            attach_sensitive: self.attach_sensitive,
+            // Every part, blank pages included, carries the bundle's marking.
+            marking: self.marking.clone(),
             changes: None,
             standards: Vec::new(),
             grayscale: false,
+            build_id: None,
             print: PrintOverrides {
                 paper: Some(self.page.paper),
                 binding_mm: Some(self.page.binding_mm),
@@ -475,7 +515,8 @@ fn lacks(kind: PartKind) -> &'static str {
 }
 
 /// The parts `handout.parts` lists, with where each is written; `None` when it lists none.
-fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
+/// In a programme's handout, `programme` is the brief itself; in a note's, the agenda.
+fn listed_parts(root: &Node, programme: bool) -> Option<Vec<(PartKind, Span)>> {
     let parts = &root.get("handout")?.node.get("parts")?.node;
     let Value::List(items) = &parts.value else {
         return None;
@@ -484,6 +525,14 @@ fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
         items
             .iter()
             .filter_map(|item| match &item.value {
+                Value::Scalar(s) if s.text.trim() == "programme" => {
+                    let kind = if programme {
+                        PartKind::Note
+                    } else {
+                        PartKind::Agenda
+                    };
+                    Some((kind, item.span))
+                }
                 Value::Scalar(s) => PartKind::from_name(s.text.trim()).map(|k| (k, item.span)),
                 _ => None,
             })
@@ -493,7 +542,12 @@ fn listed_parts(root: &Node) -> Option<Vec<(PartKind, Span)>> {
 
 /// The parts a handout has: those `handout.parts` lists (each must be there: an error at
 /// its place otherwise), else every part the brief gives, in the usual order.
-fn part_kinds(brief: &Brief, config: &Json, problems: &mut Vec<Diagnostic>) -> Vec<PartKind> {
+fn part_kinds(
+    brief: &Brief,
+    parts_root: &Node,
+    config: &Json,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PartKind> {
     let present = |kind: PartKind| -> bool {
         let non_empty = |key: &str| {
             brief
@@ -505,11 +559,15 @@ fn part_kinds(brief: &Brief, config: &Json, problems: &mut Vec<Diagnostic>) -> V
         match kind {
             PartKind::Note | PartKind::Notes => true,
             PartKind::Agenda => config.get("agenda").and_then(Json::as_str).is_some(),
-            PartKind::Participants => non_empty("participants"),
+            // A programme's speakers count as participants.
+            PartKind::Participants => matches!(
+                parts_root.get("participants").map(|e| &e.node.value),
+                Some(Value::List(items)) if !items.is_empty()
+            ),
             PartKind::Questions => non_empty("questions"),
         }
     };
-    let listed = listed_parts(&brief.root);
+    let listed = listed_parts(&brief.root, is_programme(brief));
     match &listed {
         Some(listed) => {
             for (kind, span) in listed {
@@ -603,8 +661,21 @@ pub fn project_check(
     template: &str,
     files: &mut Files,
 ) -> Result<Brief, Vec<Diagnostic>> {
+    project_check_in(brief, &brief.root, registry, template, files)
+}
+
+/// Like [`project_check`], projecting `root` (the brief's tree, or one with the speakers of a
+/// programme among its participants). Dates the brief worked out rather than wrote (a
+/// programme's `dates`, from its days) are handed to a part that declares them.
+fn project_check_in(
+    brief: &Brief,
+    root: &Node,
+    registry: &Registry,
+    template: &str,
+    files: &mut Files,
+) -> Result<Brief, Vec<Diagnostic>> {
     let template: Template = registry.load(template, files, None)?;
-    let root = project(&brief.root, &template);
+    let root = project(root, &template);
     let root = load::edition_root(&root, &template, Some(brief.language), files);
     let checked = check::check_edition(&root, &template, files, Some(brief.language));
     if checked.has_errors() {
@@ -634,17 +705,95 @@ pub fn project_check(
                 .with_note(format!("in the `{part}` part of the handout"))
         })
         .collect();
+    let mut fields = checked.data;
+    if template.manifest.fields.contains_key("dates")
+        && fields["dates"].is_null()
+        && let Some(dates) = brief.fields.get("dates").filter(|d| !d.is_null())
+    {
+        fields["dates"] = dates.clone();
+    }
     Ok(Brief {
         path: brief.path.clone(),
         template,
         template_at: None,
-        fields: checked.data,
+        fields,
         origins: checked.origins,
         images: checked.images,
         root,
         warnings,
         language: brief.language,
     })
+}
+
+/// Whether a brief is a programme: its template declares `days`.
+fn is_programme(brief: &Brief) -> bool {
+    brief.template.manifest.fields.contains_key("days")
+}
+
+/// A programme's tree with its speakers added to `participants`: after the participants it
+/// lists, each speaker of each item in order (name, title and organization, as written, so a
+/// problem points at the speaker's line), a name already on the list left out.
+fn with_speakers(root: &Node) -> Node {
+    let name_of = |person: &Node| match person.get("name").map(|e| &e.node.value) {
+        Some(Value::Scalar(s)) => Some(crate::text::fold(&s.text).to_lowercase()),
+        _ => None,
+    };
+    let mut people: Vec<Node> = match root.get("participants").map(|e| &e.node.value) {
+        Some(Value::List(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    let mut seen: Vec<String> = people.iter().filter_map(name_of).collect();
+    let list = |node: &Node, key: &str| -> Vec<Node> {
+        match node.get(key).map(|e| &e.node.value) {
+            Some(Value::List(items)) => items.clone(),
+            _ => Vec::new(),
+        }
+    };
+    for day in list(root, "days") {
+        for item in list(&day, "sessions") {
+            for speaker in list(&item, "speakers") {
+                let Value::Map(entries) = &speaker.value else {
+                    continue;
+                };
+                if let Some(name) = name_of(&speaker) {
+                    if seen.contains(&name) {
+                        continue;
+                    }
+                    seen.push(name);
+                }
+                let kept = entries
+                    .iter()
+                    .filter(|e| matches!(e.key.as_str(), "name" | "title" | "organization"))
+                    .cloned()
+                    .collect();
+                people.push(Node {
+                    value: Value::Map(kept),
+                    span: speaker.span,
+                });
+            }
+        }
+    }
+    let Value::Map(entries) = &root.value else {
+        return root.clone();
+    };
+    let span = root.get("participants").map_or(root.span, |e| e.node.span);
+    let participants = Node {
+        value: Value::List(people),
+        span,
+    };
+    let mut entries = entries.clone();
+    match entries.iter_mut().find(|e| e.key == "participants") {
+        Some(entry) => entry.node = participants,
+        None => entries.push(crate::input::yaml::Entry {
+            key: "participants".into(),
+            key_span: span,
+            node: participants,
+        }),
+    }
+    Node {
+        value: Value::Map(entries),
+        span: root.span,
+    }
 }
 
 /// The merged tree with only the top-level fields `template` declares.

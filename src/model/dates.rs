@@ -40,9 +40,8 @@ pub struct PartialDate {
 pub const DATE_FORMS: &str =
     "a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)";
 
-/// What a time field accepts, for error notes.
-pub const TIME_FORMS: &str =
-    "a time of day written HH:MM or HH:MM:SS on a 24-hour clock (such as 09:30)";
+/// The hint of a time that cannot be read: every form a time field accepts, by clock.
+pub const TIME_HINT: &str = "write a time as 09:30 or 9:30 (24-hour clock), 9:30am, 9:30 a.m. or 2 pm (12-hour clock), or 14h30 or 14 h (French)";
 
 /// What a date-time field accepts, for error notes.
 pub const DATETIME_FORMS: &str =
@@ -280,31 +279,93 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     next.and_then(|n| n.pred_opt()).map_or(31, |d| d.day())
 }
 
-/// Parses a time of day `HH:MM` or `HH:MM:SS`.
+/// Parses a time of day as people write it: `9:00`, `09:00` and `09:00:00` on a 24-hour
+/// clock; `2:00pm`, `2 pm`, `11:15 a.m.` on a 12-hour clock (hours 1 to 12); `14h00`, `14h`
+/// and `14 h 30` as French writes it. A full stop may stand for the colon (`9.30am`). The
+/// error says what is wrong: an hour or minute out of range, a 24-hour time with `am` or
+/// `pm`, or an hour alone, which could mean the morning or the evening.
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
     let text = text.trim();
-    let parts: Vec<&str> = text.split(':').collect();
-    let valid = (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()));
-    if !valid {
-        return Err(format!("`{text}` is not a time of day"));
+    let bad = |why: &str| {
+        if why.is_empty() {
+            format!("`{text}` is not a time of day")
+        } else {
+            format!("`{text}` is not a time of day ({why})")
+        }
+    };
+    let lower = text.to_lowercase();
+    // A 12-hour clock's half of the day, written last: `am`, `a.m.`, `AM`, `pm`, `p.m.`.
+    let (clock, half) = match lower
+        .strip_suffix("a.m.")
+        .or_else(|| lower.strip_suffix("am"))
+    {
+        Some(rest) => (rest.trim_end(), Some(false)),
+        None => match lower
+            .strip_suffix("p.m.")
+            .or_else(|| lower.strip_suffix("pm"))
+        {
+            Some(rest) => (rest.trim_end(), Some(true)),
+            None => (lower.as_str(), None),
+        },
+    };
+    let digits = |s: &str, max_len: usize| -> Option<u32> {
+        (!s.is_empty() && s.len() <= max_len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())?
+    };
+    // The hour, the minutes (two digits) and the seconds, as written.
+    let (hour, minute, second, french) = if let Some((h, m)) = clock.split_once('h') {
+        let (h, m) = (h.trim(), m.trim());
+        let minute = if m.is_empty() {
+            Some(0)
+        } else if m.len() == 2 {
+            digits(m, 2)
+        } else {
+            None
+        };
+        match (digits(h, 2), minute) {
+            (Some(h), Some(m)) => (h, m, 0, true),
+            _ => return Err(bad("")),
+        }
+    } else {
+        let parts: Vec<&str> = clock.split([':', '.']).collect();
+        let hour = digits(parts[0], 2).ok_or_else(|| bad(""))?;
+        let two = |p: Option<&&str>| p.filter(|p| p.len() == 2).and_then(|p| digits(p, 2));
+        match parts.len() {
+            1 if half.is_some() => (hour, 0, 0, false),
+            1 => {
+                return Err(bad(&format!(
+                    "an hour alone could be the morning or the evening: write {hour}:00, or {hour} am or {hour} pm"
+                )));
+            }
+            2 | 3 => {
+                let minute = two(parts.get(1)).ok_or_else(|| bad("the minutes take two digits"))?;
+                let second = match parts.get(2) {
+                    Some(_) => {
+                        two(parts.get(2)).ok_or_else(|| bad("the seconds take two digits"))?
+                    }
+                    None => 0,
+                };
+                (hour, minute, second, false)
+            }
+            _ => return Err(bad("")),
+        }
+    };
+    if minute > 59 || second > 59 {
+        return Err(bad("minutes and seconds run to 59"));
     }
-    let n: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(99)).collect();
-    if n[0] > 23 {
-        return Err(format!(
-            "`{text}` is not a time of day (there is no hour {})",
-            n[0]
-        ));
-    }
-    if n[1] > 59 || n.get(2).is_some_and(|&s| s > 59) {
-        return Err(format!(
-            "`{text}` is not a time of day (minutes and seconds run to 59)"
-        ));
-    }
-    NaiveTime::from_hms_opt(n[0], n[1], n.get(2).copied().unwrap_or(0))
-        .ok_or_else(|| format!("`{text}` is not a time of day"))
+    let hour = match half {
+        Some(_) if french => return Err(bad("`h` is for a 24-hour clock: leave out am or pm")),
+        Some(_) if hour > 12 => {
+            return Err(bad(&format!(
+                "{hour} o'clock is on a 24-hour clock: leave out am or pm"
+            )));
+        }
+        Some(_) if hour == 0 => return Err(bad("a 12-hour clock runs from 1 to 12")),
+        Some(pm) => hour % 12 + if pm { 12 } else { 0 },
+        None if hour > 23 => return Err(bad(&format!("there is no hour {hour}"))),
+        None => hour,
+    };
+    NaiveTime::from_hms_opt(hour, minute, second).ok_or_else(|| bad(""))
 }
 
 /// The structured value of a time of day; `text` is printed in the brief's language.
@@ -414,6 +475,76 @@ mod tests {
         assert_eq!(suggest_iso("next Tuesday"), None);
         assert_eq!(suggest_iso("jui 2024"), None);
         assert_eq!(suggest_iso("soon"), None);
+    }
+
+    /// Every form a time can be written in, on each clock.
+    #[test]
+    fn times_as_people_write_them() {
+        let at = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        for (text, time) in [
+            ("09:30", at(9, 30)),
+            ("9:30", at(9, 30)),
+            ("9:00", at(9, 0)),
+            ("14:00", at(14, 0)),
+            ("00:00", at(0, 0)),
+            ("09:30:15", NaiveTime::from_hms_opt(9, 30, 15).unwrap()),
+            ("2:00pm", at(14, 0)),
+            ("2:00 PM", at(14, 0)),
+            ("2 pm", at(14, 0)),
+            ("2pm", at(14, 0)),
+            ("11:15am", at(11, 15)),
+            ("11:15 a.m.", at(11, 15)),
+            ("3:45 p.m.", at(15, 45)),
+            ("12 pm", at(12, 0)),
+            ("12:30 am", at(0, 30)),
+            ("9.30am", at(9, 30)),
+            ("14h00", at(14, 0)),
+            ("14h", at(14, 0)),
+            ("9 h 30", at(9, 30)),
+            ("9h05", at(9, 5)),
+        ] {
+            assert_eq!(parse_time(text), Ok(time), "{text}");
+        }
+    }
+
+    /// Each refusal says why.
+    #[test]
+    fn impossible_and_ambiguous_times_say_why() {
+        for (text, why) in [
+            (
+                "25:00",
+                "`25:00` is not a time of day (there is no hour 25)",
+            ),
+            (
+                "24:30",
+                "`24:30` is not a time of day (there is no hour 24)",
+            ),
+            (
+                "9:60",
+                "`9:60` is not a time of day (minutes and seconds run to 59)",
+            ),
+            (
+                "9:5",
+                "`9:5` is not a time of day (the minutes take two digits)",
+            ),
+            (
+                "13:00pm",
+                "`13:00pm` is not a time of day (13 o'clock is on a 24-hour clock: leave out am or pm)",
+            ),
+            (
+                "0:30 am",
+                "`0:30 am` is not a time of day (a 12-hour clock runs from 1 to 12)",
+            ),
+            (
+                "9",
+                "`9` is not a time of day (an hour alone could be the morning or the evening: write 9:00, or 9 am or 9 pm)",
+            ),
+            ("14h5", "`14h5` is not a time of day"),
+            ("noonish", "`noonish` is not a time of day"),
+            ("", "`` is not a time of day"),
+        ] {
+            assert_eq!(parse_time(text).unwrap_err(), why, "{text}");
+        }
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub const MONTHS_EN: [&str; 12] = [
     "December",
 ];
 
-const MONTHS_FR: [&str; 12] = [
+/// The French month names, janvier first.
+pub const MONTHS_FR: [&str; 12] = [
     "janvier",
     "février",
     "mars",

@@ -17,6 +17,7 @@ use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
 use crate::input::yaml::{self, Node};
 use crate::model::contract;
+use crate::model::marking::{self, Level};
 use crate::model::standard::Standard;
 
 mod embedded {
@@ -51,8 +52,33 @@ pub struct Manifest {
     /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
     #[serde(default, rename = "pdf-standard")]
     pub pdf_standard: Vec<Standard>,
+    /// House rules the checker enforces beyond each field's type (see [`Rule`]).
+    #[serde(default)]
+    pub rules: Vec<Rule>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
+}
+
+/// A house rule a manifest states and the checker enforces, each failure a located error:
+/// fields a brief must give when others have given values (`when` and `require`), and texts
+/// it must give in several languages (`languages`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// The top-level fields and the values that make the rule apply (all of them); empty, it
+    /// always applies.
+    #[serde(default)]
+    pub when: IndexMap<String, String>,
+    /// The top-level fields a brief must then give.
+    #[serde(default)]
+    pub require: Vec<String>,
+    /// Text fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
+    /// when it is written in one.
+    #[serde(default)]
+    pub languages: IndexMap<String, Vec<String>>,
+    /// Why the rule holds, said with each error.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 fn default_entry() -> String {
@@ -593,6 +619,59 @@ impl Template {
             self.manifest_span(),
             &mut problems,
         );
+        for (i, rule) in self.manifest.rules.iter().enumerate() {
+            let named = rule
+                .when
+                .keys()
+                .chain(&rule.require)
+                .chain(rule.languages.keys());
+            for name in named {
+                if !self.manifest.fields.contains_key(name) {
+                    problems.push(Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "rule {} names the field `{name}`, which the manifest does not declare",
+                            i + 1
+                        ),
+                    ));
+                }
+            }
+            for code in rule.languages.values().flatten() {
+                if crate::model::locale::Language::from_code(code).is_none() {
+                    problems.push(Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!("rule {} names the language `{code}`, which brief does not know (en, fr, ko)", i + 1),
+                    ));
+                }
+            }
+        }
+        // brief prints the marking, so it must know every level the template offers.
+        if let Some(field) = self.manifest.fields.get(marking::FIELD) {
+            let unknown: Vec<&str> = field
+                .choices
+                .iter()
+                .map(String::as_str)
+                .filter(|c| Level::from_id(c).is_none())
+                .collect();
+            if field.kind != Kind::Enum || !unknown.is_empty() {
+                let levels: Vec<&str> = Level::ALL.iter().map(|l| l.id()).collect();
+                problems.push(
+                    Diagnostic::error(
+                        Some(self.manifest_span()),
+                        format!(
+                            "the declaration of `{}` must be an enum of security levels{}",
+                            marking::FIELD,
+                            if unknown.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" (brief knows no level `{}`)", unknown.join("`, `"))
+                            }
+                        ),
+                    )
+                    .with_hint(format!("the levels are: {}", levels.join(", "))),
+                );
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {

@@ -5,6 +5,7 @@
 //! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
 //! grayscale images ([`grayscale`]) and page limits ([`limit`]).
 
+pub mod contrast;
 pub mod fonts;
 pub mod grayscale;
 pub mod limit;
@@ -62,7 +63,11 @@ pub fn typeset(
     timestamp: Option<DateTime<Utc>>,
     standards: &[PdfStandard],
 ) -> Result<Output, Vec<Diagnostic>> {
-    let Document { document, warnings } = compile(world, compiled, files)?;
+    let Document {
+        document,
+        mut warnings,
+    } = compile(world, compiled, files)?;
+    warnings.extend(contrast::warnings(&document));
     let pdf = export_pdf(
         &document,
         &[(world, compiled)],
@@ -89,7 +94,10 @@ pub fn compile(
     let result = typst::compile::<PagedDocument>(world);
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|d| mapper.convert(d)).collect();
     match result.output {
-        Ok(document) => Ok(Document { document, warnings }),
+        Ok(document) => Ok(Document {
+            document: with_keywords(document, world),
+            warnings,
+        }),
         Err(errors) => {
             let mut all: Vec<Diagnostic> = errors.iter().map(|d| mapper.convert(d)).collect();
             all.append(&mut warnings);
@@ -122,7 +130,10 @@ pub fn compile_many(
             let mut warnings: Vec<Diagnostic> =
                 result.warnings.iter().map(|d| mapper.convert(d)).collect();
             match result.output {
-                Ok(document) => Ok(Document { document, warnings }),
+                Ok(document) => Ok(Document {
+                    document: with_keywords(document, pair.0),
+                    warnings,
+                }),
                 Err(errors) => {
                     let mut all: Vec<Diagnostic> =
                         errors.iter().map(|d| mapper.convert(d)).collect();
@@ -132,6 +143,21 @@ pub fn compile_many(
             }
         })
         .collect()
+}
+
+/// The document with the world's keywords (the security marking) first in its metadata.
+fn with_keywords(mut document: PagedDocument, world: &BriefWorld<'_>) -> PagedDocument {
+    if !world.keywords().is_empty() {
+        let info = document.info_mut();
+        let mut keywords: Vec<_> = world.keywords().iter().map(|k| k.as_str().into()).collect();
+        for keyword in info.keywords.drain(..) {
+            if !keywords.contains(&keyword) {
+                keywords.push(keyword);
+            }
+        }
+        info.keywords = keywords;
+    }
+    document
 }
 
 /// Exports pages as PDF. `worlds` are the worlds the pages were compiled in (several when the

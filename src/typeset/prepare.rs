@@ -12,6 +12,7 @@ use crate::error::{AppError, Failure};
 use crate::input::image::MAX_IMAGE_BYTES;
 use crate::input::read::read_bounded;
 use crate::model::brief::Brief;
+use crate::model::marking::Marking;
 use crate::model::print::{PageSetup, PrintOverrides};
 use crate::model::standard::Standard;
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
@@ -66,8 +67,15 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
     hasher.update(brief.fields.to_string().as_bytes());
     let digest = hasher.finalize();
-    let build_id: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    let attach = options.attach_source.then(|| {
+    let build_id: String = match &options.build_id {
+        Some(id) => id.clone(),
+        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
+    };
+    let marking = marking(brief, options);
+    // A note marked above UNCLASSIFIED does not carry the merged brief, whose fields are not
+    // all printed, unless the command line asks for it.
+    let sensitive = marking.as_ref().is_some_and(Marking::is_sensitive);
+    let attach = (options.attach_source && (options.attach_sensitive || !sensitive)).then(|| {
         brief.path.file_name().map_or_else(
             || "brief.yaml".to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -86,6 +94,7 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
             "grayscale": options.grayscale,
             "page": page.to_json(),
             "handout": options.handout.as_ref().map(HandoutPlace::to_json),
+            "marking": marking.as_ref().map(|m| m.to_json(brief.language)),
         },
     });
     let source = format!(
@@ -99,6 +108,15 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
         source: source.into_bytes(),
         build_id,
     }
+}
+
+/// The marking a document carries: the one the options give (a handout's, for every part of
+/// the bundle), else the brief's own.
+pub fn marking(brief: &Brief, options: &BuildOptions) -> Option<Marking> {
+    options
+        .marking
+        .clone()
+        .or_else(|| Marking::of(&brief.fields))
 }
 
 /// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
@@ -126,7 +144,9 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
             let value = path
                 .split('.')
                 .try_fold(&brief.fields, |value, key| value.get(key))?;
-            value.get("iso").and_then(Json::as_str)
+            // A range of dates (`2017-06-02/2017-06-06`) is dated by its first day.
+            let iso = value.get("iso").and_then(Json::as_str)?;
+            iso.split('/').next()
         });
     let date = iso.and_then(|iso| {
         let full = match iso.len() {
@@ -157,6 +177,14 @@ pub struct BuildOptions {
     pub print: PrintOverrides,
     /// Where the document sits in a handout bundle; `None` for a document of its own.
     pub handout: Option<HandoutPlace>,
+    /// A build identifier to print instead of the one derived from the inputs: `brief preview`
+    /// prints `preview`, so that an edit changes only the pages it touches, not every footer.
+    pub build_id: Option<String>,
+    /// Attach the merged brief even to a document marked above UNCLASSIFIED.
+    pub attach_sensitive: bool,
+    /// The security marking the document carries instead of its brief's own: a handout's
+    /// parts all carry the bundle's.
+    pub marking: Option<Marking>,
 }
 
 /// Where a document sits in a handout bundle, so that its pages are numbered within it.
@@ -214,6 +242,9 @@ impl Default for BuildOptions {
             grayscale: false,
             print: PrintOverrides::default(),
             handout: None,
+            build_id: None,
+            attach_sensitive: false,
+            marking: None,
         }
     }
 }
@@ -243,7 +274,8 @@ pub fn prepare<'a>(
     let page = crate::model::print::resolve(brief, options.print)?;
     let data = data(brief, options);
     let today = date.and_then(typeset::to_datetime);
-    let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today);
+    let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today)
+        .with_keywords(marking(brief, options).map_or_else(Vec::new, |m| m.lines(brief.language)));
     for image in &brief.images {
         files.depend(&image.host);
         // Read again and checked again: the file may have changed since the check.

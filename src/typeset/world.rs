@@ -198,6 +198,9 @@ pub struct BriefWorld<'a> {
     /// Files the brief names (images), by their virtual path's id, with the name diagnostics
     /// give them.
     extra: HashMap<FileId, (String, Bytes)>,
+    /// Keywords put first in the compiled document's metadata, whatever the template sets:
+    /// the security marking.
+    keywords: Vec<String>,
 }
 
 impl<'a> BriefWorld<'a> {
@@ -218,6 +221,7 @@ impl<'a> BriefWorld<'a> {
             copy: Bytes::new(NO_COPY),
             today,
             extra: HashMap::new(),
+            keywords: Vec::new(),
         }
     }
 
@@ -229,6 +233,18 @@ impl<'a> BriefWorld<'a> {
             self.extra.insert(id, (name, Bytes::new(bytes)));
         }
         self
+    }
+
+    /// Puts `keywords` first in the metadata of every document compiled in this world (the
+    /// PDF's /Keywords and its XMP, which typst keeps in step).
+    pub fn with_keywords(mut self, keywords: Vec<String>) -> Self {
+        self.keywords = keywords;
+        self
+    }
+
+    /// The keywords [`BriefWorld::with_keywords`] gave.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
     }
 
     /// Makes this a personalized copy: `copy` is the JSON served at [`COPY_PATH`].

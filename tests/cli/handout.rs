@@ -401,3 +401,91 @@ fn personalized_handouts_are_whole_bundles() {
         );
     }
 }
+
+/// `brief handout` on a programme alone: the programme, then a participant list made of its
+/// `participants` and every speaker (a name listed twice once), then the questions and the
+/// notes page, each part starting on an odd page; the summary names the programme as one.
+#[test]
+fn a_programme_alone_makes_a_handout_with_its_speakers() {
+    let programme = "template: agenda\ntitle: Pacific Forum\nlang: en-GB\n\
+        participants:\n  - name: Pat Guest\n    title: Observer\n  - name: Ann Lewis\n    title: Director\n\
+        questions:\n  - What would you change first?\n\
+        days:\n  - date: 2017-06-02\n    sessions:\n      - start: 9:00\n        title: Opening\n        speakers:\n          - name: Ann Lewis\n            role: host\n            organization: GSA\n          - name: Bo Kim\n            role: Emerging Leader\n            title: Fellow\n            organization: Youth Council\n\
+        \x20 - date: 2017-06-04\n    sessions:\n      - start: 2 pm\n        title: Closing\n        speakers:\n          - name: Cy Diaz\n            role: chair\n          - name: bo  kim\n";
+    let dir = workspace(&[("forum.yaml", programme.as_bytes())]);
+    let out = dir.path().join("out.pdf");
+    let (output, stderr) = run(brief(dir.path())
+        .args(["handout", "forum.yaml", "-o"])
+        .arg(&out));
+    assert!(output.status.success(), "{stderr}");
+    let pdf = fs::read(&out).unwrap();
+    let pages: Vec<String> = pdf_pages(&pdf).iter().map(|p| folded(p)).collect();
+    // Each part is one page here; the pages between are blank.
+    let starts: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(squashed(&pages[0]).starts_with("PROGRAMME"), "{}", pages[0]);
+    for (page, title) in [
+        (2, "Participants"),
+        (4, "Questions for discussion"),
+        (6, "Notes"),
+    ] {
+        assert!(pages[page].contains(title), "{}", pages[page]);
+    }
+    assert_eq!(starts.len(), 4, "four parts: {pages:#?}");
+    assert!(starts.iter().all(|p| p % 2 == 1), "odd pages: {starts:?}");
+    assert!(
+        stderr.contains(&format!(
+            "out.pdf ({} pages: programme p. 1, participants p. 3, questions p. 5, notes p. 7;",
+            pages.len()
+        )),
+        "{stderr}"
+    );
+    let list = &pages[2];
+    let names: Vec<usize> = ["Pat Guest", "Ann Lewis", "Bo Kim", "Cy Diaz"]
+        .iter()
+        .map(|n| list.find(n).unwrap_or_else(|| panic!("{n} in {list}")))
+        .collect();
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "{list}");
+    assert_eq!(list.matches("Ann Lewis").count(), 1, "{list}");
+    assert!(
+        !list.contains("bo kim"),
+        "a name written twice is listed once: {list}"
+    );
+    assert!(
+        list.contains("Fellow") && list.contains("Youth Council"),
+        "{list}"
+    );
+    // The dates come from the programme's days, in the brief's locale, on every part.
+    for i in [0, 2, 4] {
+        assert!(
+            pages[i].contains("2–4 June 2017"),
+            "page {}: {}",
+            i + 1,
+            pages[i]
+        );
+    }
+    // With `handout.speakers: false`, the list is the participants alone.
+    let (output, stderr) = run(brief(dir.path())
+        .args([
+            "handout",
+            "forum.yaml",
+            "--set",
+            "handout.speakers=false",
+            "-o",
+        ])
+        .arg(&out));
+    assert!(output.status.success(), "{stderr}");
+    let pages: Vec<String> = pdf_pages(&fs::read(&out).unwrap())
+        .iter()
+        .map(|p| folded(p))
+        .collect();
+    assert!(
+        pages[2].contains("Pat Guest") && !pages[2].contains("Cy Diaz"),
+        "{}",
+        pages[2]
+    );
+}

@@ -13,8 +13,10 @@ use crate::util::{brief, root, run};
 const COMMANDS: &[&str] = &[
     "build",
     "watch",
+    "preview",
     "handout",
     "check",
+    "register",
     "show",
     "schema",
     "templates",
@@ -68,6 +70,12 @@ fn handout_help_is_pinned() {
     pinned("handout", &["handout", "--help"]);
 }
 
+/// `brief preview --help` prints exactly tests/fixtures/help/preview.txt.
+#[test]
+fn preview_help_is_pinned() {
+    pinned("preview", &["preview", "--help"]);
+}
+
 /// `brief watch --help` prints exactly tests/fixtures/help/watch.txt.
 #[test]
 fn watch_help_is_pinned() {
@@ -78,6 +86,12 @@ fn watch_help_is_pinned() {
 #[test]
 fn check_help_is_pinned() {
     pinned("check", &["check", "--help"]);
+}
+
+/// `brief register --help` prints exactly tests/fixtures/help/register.txt.
+#[test]
+fn register_help_is_pinned() {
+    pinned("register", &["register", "--help"]);
 }
 
 /// `brief show --help` prints exactly tests/fixtures/help/show.txt.

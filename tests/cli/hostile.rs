@@ -270,7 +270,7 @@ error: nothing was written
 fn output_never_replaces_an_input() {
     let layered = format!(
         "extends: house.yaml\n{}",
-        String::from_utf8(example_with("logo:\n  file: logo.svg\n  alt: Logo\n")).unwrap()
+        String::from_utf8(example_with("logo:\n  file: logo.svg\n  alt: Org\n")).unwrap()
     );
     let logo = br##"<svg xmlns="http://www.w3.org/2000/svg" width="12" height="4"><rect width="12" height="4"/></svg>"##;
     let dir = workspace(&[

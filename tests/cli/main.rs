@@ -1,8 +1,10 @@
 //! End-to-end tests: the real `brief` binary run in temporary folders, and the library
 //! typesetting in-process. One module per feature; fixtures live in tests/fixtures/.
 
+mod accessibility;
 mod agenda;
 mod bilingual;
+mod briefing_note;
 mod build;
 mod contract;
 mod copies;
@@ -17,9 +19,11 @@ mod literal;
 mod locales;
 mod margins;
 mod markdown;
+mod marking;
 mod new;
 mod output;
 mod page_limit;
+mod preview;
 mod previews;
 mod props;
 mod revisions;

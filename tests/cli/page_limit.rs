@@ -88,7 +88,7 @@ error: expected a whole number of at least 1, found 0
 7 │ page-limit: 0
   │             ^ page-limit
 
-error: 1 of 1 brief have problems
+error: 1 of 1 brief has problems
 "
     );
 }

@@ -87,3 +87,59 @@ pub fn pdf_text(pdf: &[u8]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The text of every page of a tagged PDF that is content, page by page: what is marked as
+/// an artifact (`/Artifact BMC` or `BDC` up to its `EMC`: running headers, footers,
+/// backgrounds) is left out, as a screen reader leaves it out.
+pub fn pdf_content_pages(pdf: &[u8]) -> Vec<String> {
+    let mut document = lopdf::Document::load_mem(pdf).expect("a readable PDF");
+    let pages: Vec<(u32, lopdf::ObjectId)> = document.get_pages().into_iter().collect();
+    for &(_, id) in &pages {
+        let content = document
+            .get_and_decode_page_content(id)
+            .expect("page content");
+        let mut kept = Vec::new();
+        // The depth of marked content, and the depth at which an artifact opened.
+        let (mut depth, mut artifact_at) = (0usize, None::<usize>);
+        for operation in content.operations {
+            match operation.operator.as_str() {
+                "BMC" | "BDC" => {
+                    depth += 1;
+                    let is_artifact = operation
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_name().ok())
+                        .is_some_and(|n| n == b"Artifact");
+                    if is_artifact && artifact_at.is_none() {
+                        artifact_at = Some(depth);
+                    }
+                    if artifact_at.is_none() {
+                        kept.push(operation);
+                    }
+                }
+                "EMC" => {
+                    let closing = artifact_at == Some(depth);
+                    if artifact_at.is_none() {
+                        kept.push(operation);
+                    }
+                    if closing {
+                        artifact_at = None;
+                    }
+                    depth = depth.saturating_sub(1);
+                }
+                _ if artifact_at.is_none() => kept.push(operation),
+                _ => {}
+            }
+        }
+        let encoded = lopdf::content::Content { operations: kept }
+            .encode()
+            .expect("content encodes");
+        document
+            .change_page_content(id, encoded)
+            .expect("content replaced");
+    }
+    pages
+        .iter()
+        .map(|&(n, _)| document.extract_text(&[n]).expect("extractable text"))
+        .collect()
+}
