@@ -221,21 +221,27 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    fn to_report(&self, files: &Files) -> Report<FileKey> {
+    /// The place a report marks: the span's file and its range on its first line (a value
+    /// spanning lines, a whole map, is marked on its first line only).
+    fn marked(&self, files: &Files) -> Option<(FileKey, Range<usize>)> {
+        let span = self.span?;
+        let text = files.text(span.file);
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let end = floor_char_boundary(text, span.end.min(line_end)).max(start);
+        Some((span.file, start..end))
+    }
+
+    fn to_report<F: Copy>(&self, at: Option<(F, Range<usize>)>) -> Report<F> {
         let report = match self.severity {
             Severity::Error => Report::new(ReportSeverity::Error),
             Severity::Warning => Report::new(ReportSeverity::Warning),
         };
         let mut report = report.with_message(&self.message);
         let mut notes: Vec<String> = Vec::new();
-        match self.span {
-            Some(span) => {
-                let text = files.text(span.file);
-                let start = floor_char_boundary(text, span.start.min(text.len()));
-                // A value spanning lines (a whole map) is marked on its first line only.
-                let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-                let end = floor_char_boundary(text, span.end.min(line_end)).max(start);
-                let mut label = Label::primary(span.file, start..end);
+        match at {
+            Some((file, range)) => {
+                let mut label = Label::primary(file, range);
                 if let Some(field) = &self.field {
                     label = label.with_message(field);
                 }
@@ -296,8 +302,137 @@ fn write_all(out: &mut dyn WriteColor, files: &Files, diagnostics: &[Diagnostic]
         ..Config::default()
     };
     for diagnostic in diagnostics {
+        let marked = diagnostic.marked(files);
         // Writing to a buffer or stderr only fails when stderr is gone; nothing to report to.
-        let _ = term::emit_to_write_style(out, &config, &files.inner, &diagnostic.to_report(files));
+        let _ = match marked
+            .as_ref()
+            .and_then(|(file, range)| Excerpt::of(files, *file, range))
+        {
+            Some((excerpt, range)) => {
+                let report = diagnostic.to_report(Some(((), range)));
+                term::emit_to_write_style(out, &config, &excerpt, &report)
+            }
+            None => {
+                term::emit_to_write_style(out, &config, &files.inner, &diagnostic.to_report(marked))
+            }
+        };
+    }
+}
+
+/// A line longer than this many characters is shown as an excerpt around what a report marks.
+const LONG_LINE: usize = 100;
+/// Characters of context an excerpt keeps on each side of the mark.
+const CONTEXT: usize = 30;
+/// Characters of a long mark an excerpt shows.
+const LONGEST_MARK: usize = 60;
+
+/// The part of one long source line a report needs (a paragraph of a thousand characters on
+/// one YAML line), cut with `…` at both ends, keeping the line's number and the columns of the
+/// original: a report is a few lines however long the line it points into.
+struct Excerpt {
+    name: String,
+    line: usize,
+    source: String,
+    /// Columns (characters) of the original line before the excerpt's first character, less
+    /// the `…` put in front.
+    shift: isize,
+}
+
+impl Excerpt {
+    /// The excerpt of the line holding `range`, and the range within it; `None` when the line
+    /// is short enough to show whole.
+    fn of(files: &Files, file: FileKey, range: &Range<usize>) -> Option<(Excerpt, Range<usize>)> {
+        let text = files.text(file);
+        let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[range.start..]
+            .find('\n')
+            .map_or(text.len(), |i| range.start + i);
+        let line = &text[line_start..line_end];
+        if line.chars().count() <= LONG_LINE {
+            return None;
+        }
+        // Character indices within the line.
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        let index = |byte: usize| {
+            chars
+                .iter()
+                .position(|(b, _)| *b >= byte)
+                .unwrap_or(chars.len())
+        };
+        let (mark_start, mut mark_end) = (
+            index(range.start - line_start),
+            index(range.end - line_start),
+        );
+        let cut_mark = mark_end - mark_start > LONGEST_MARK;
+        if cut_mark {
+            mark_end = mark_start + LONGEST_MARK;
+        }
+        let from = mark_start.saturating_sub(CONTEXT);
+        let to = (mark_end + CONTEXT).min(chars.len());
+        let slice = |a: usize, b: usize| -> String { chars[a..b].iter().map(|(_, c)| c).collect() };
+        let mut source = String::new();
+        if from > 0 {
+            source.push('…');
+        }
+        source.push_str(&slice(from, mark_start));
+        let start = source.len();
+        source.push_str(&slice(mark_start, mark_end));
+        if cut_mark {
+            source.push('…');
+        }
+        let end = source.len();
+        source.push_str(&slice(mark_end, to));
+        if to < chars.len() {
+            source.push('…');
+        }
+        let (line_number, _) = files.line_column(file, range.start);
+        let excerpt = Excerpt {
+            name: files.name(file).to_string(),
+            line: line_number,
+            source,
+            shift: from as isize - isize::from(from > 0),
+        };
+        Some((excerpt, start..end))
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.source)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.line)
+    }
+
+    fn column_number(
+        &'a self,
+        (): (),
+        _: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let column = self.source[..byte.min(self.source.len())].chars().count() as isize;
+        Ok((column + self.shift).max(0) as usize + 1)
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        _: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        Ok(0..self.source.len())
     }
 }
 

@@ -337,6 +337,59 @@ fn acronyms_in(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Short words an acronym's letters skip when it is spelled out ("Memorandum of
+/// Understanding", "Organisation du Traité de l’Atlantique Nord").
+const SKIPPED_WORDS: &[&str] = &[
+    "of", "and", "the", "for", "on", "in", "to", "a", "an", "&", "de", "du", "des", "la", "le",
+    "les", "et", "en", "pour", "sur", "au", "aux", "à",
+];
+
+/// Whether the acronym `word` at `offset` of `text` is put in parentheses right after its
+/// spelled-out form: "foreign direct investment (FDI)", "l’Organisation du Traité de
+/// l’Atlantique Nord (OTAN)". Each of its letters is the first letter of a word before the
+/// parenthesis, in order, the words between being short ones (of, and, de, du...).
+fn spelled_out_before(text: &str, offset: usize, word: &str) -> bool {
+    let before = text[..offset].trim_end();
+    let Some(before) = before.strip_suffix('(') else {
+        return false;
+    };
+    let after = text[offset + word.len()..].trim_start();
+    if !after.starts_with([')', ',', ';']) {
+        return false;
+    }
+    let words: Vec<&str> = before
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '–')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut letters: Vec<char> = word
+        .chars()
+        .filter(|c| c.is_uppercase())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let mut remaining = words.iter().rev();
+    while let Some(letter) = letters.pop() {
+        loop {
+            let Some(w) = remaining.next() else {
+                return false;
+            };
+            // An elided article is not a word of its own: l’Atlantique, d’investissement.
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+            let core = w
+                .split_once(['’', '\''])
+                .filter(|(head, _)| head.chars().count() == 1)
+                .map_or(w, |(_, tail)| tail);
+            let lower = core.to_lowercase();
+            if lower.starts_with(letter) {
+                break;
+            }
+            if !SKIPPED_WORDS.contains(&lower.as_str()) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Acronyms used but not defined, and defined but not used: warnings.
 fn acronyms(
     root: &Node,
@@ -356,6 +409,8 @@ fn acronyms(
     };
     let mut used = HashSet::new();
     let mut reported = HashSet::new();
+    // Acronyms spelled out in the text, "foreign direct investment (FDI)": defined from there on.
+    let mut spelled_out: HashSet<String> = HashSet::new();
     for leaf in leaves {
         let top = leaf.path.split(['.', '[']).next().unwrap_or("");
         if NOT_PROSE.contains(&top) {
@@ -381,6 +436,10 @@ fn acronyms(
                 let covered =
                     |d: &str| d == word || d.strip_prefix(word).is_some_and(|r| r.starts_with(' '));
                 if defined.iter().any(|(d, _)| covered(d)) {
+                    continue;
+                }
+                if spelled_out.contains(word) || spelled_out_before(&prose.text, offset, word) {
+                    spelled_out.insert(word.to_string());
                     continue;
                 }
                 if !reported.insert(word.to_string()) {
@@ -639,6 +698,27 @@ mod tests {
     use super::*;
 
     /// Acronyms: capitals with `&`, inner lowercase and plurals; not Roman numerals or titles.
+    /// An acronym in parentheses after the words its letters begin is spelled out in the text.
+    #[test]
+    fn acronyms_spelled_out_in_the_text() {
+        let at = |text: &str, word: &str| {
+            spelled_out_before(text, text.find(&format!("({word}")).unwrap() + 1, word)
+        };
+        assert!(at("foreign direct investment (FDI) rose", "FDI"));
+        assert!(at("a Memorandum of Understanding (MoU)", "MoU"));
+        assert!(at(
+            "l’Organisation du Traité de l’Atlantique Nord (OTAN).",
+            "OTAN"
+        ));
+        assert!(at(
+            "the Canada-Republic of Korea (CROK, since 2022)",
+            "CROK"
+        ));
+        assert!(!at("foreign investment (FDI)", "FDI"));
+        assert!(!at("we met (FDI) later", "FDI"));
+        assert!(!at("foreign direct investment in (FDI)", "FDI"));
+    }
+
     #[test]
     fn acronym_detection() {
         let found: Vec<&str> = acronyms_in("The CSP, an MoU, R&D, MOUs, ROK’s and Canada-ROK.")

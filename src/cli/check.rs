@@ -18,6 +18,7 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     }
     let mut reports = Vec::new();
     let mut failed = 0;
+    let mut warnings = 0;
     for brief in &args.briefs {
         let mut files = Files::default();
         // Every edition --lang names (the brief's own language without it); a problem found
@@ -36,6 +37,7 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
         if errors > 0 {
             failed += 1;
         }
+        warnings += problems.iter().filter(|p| !p.is_error()).count();
         match args.format {
             Format::Human => {
                 if let Some(error) = &app_error {
@@ -78,8 +80,14 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
         Format::Human => {
             let n = args.briefs.len();
             if failed == 0 {
+                // "checked 1 brief: no problems", "checked 2 briefs: 1 warning".
+                let found = match warnings {
+                    0 => "no problems".to_string(),
+                    1 => "1 warning".to_string(),
+                    w => format!("{w} warnings"),
+                };
                 ctx.say(format!(
-                    "checked {n} brief{}: no problems",
+                    "checked {n} brief{}: {found}",
                     if n == 1 { "" } else { "s" }
                 ));
             } else {

@@ -2,6 +2,7 @@
 //! brief, its layers, a template folder; see `live::watcher`). One engine lives for the whole session, so typst's
 //! caches make rebuilds incremental; old cache entries are evicted after every build.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::check::load;
 use crate::cli::args::WatchArgs;
 use crate::cli::context::Context;
-use crate::diag::Files;
+use crate::diag::{Diagnostic, Files};
 use crate::error::{AppError, Failure};
 use crate::jobs::build;
 use crate::live::watcher::{self, TemplateCache, Watcher};
@@ -67,6 +68,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         templates: TemplateCache::default(),
         watcher,
         plan,
+        shown: HashSet::new(),
+        unchanged: 0,
     };
     let mut reason = String::from("first build");
     ctx.say(format!(
@@ -82,10 +85,18 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         session.watcher.rewatch(deps);
         let elapsed = started.elapsed().as_millis();
         match result {
-            Ok((written, pages)) => ctx.say(format!(
-                "{}  {reason}: wrote {written} ({pages}, {elapsed} ms)",
-                clock()
-            )),
+            Ok((written, pages)) => {
+                // Warnings already shown by an earlier build are not printed again.
+                let unchanged = match session.unchanged {
+                    0 => String::new(),
+                    1 => "; 1 warning as before".to_string(),
+                    n => format!("; {n} warnings as before"),
+                };
+                ctx.say(format!(
+                    "{}  {reason}: wrote {written} ({pages}, {elapsed} ms{unchanged})",
+                    clock()
+                ))
+            }
             Err(failure) => {
                 if let Some(changed) = session.watcher.wait(Some(GRACE), &stop) {
                     reason = changed;
@@ -135,6 +146,11 @@ struct Session {
     watcher: Watcher,
     /// What to write.
     plan: Plan,
+    /// The warnings the last build printed or kept quiet (what each says and the words it
+    /// marks): one printed before is not printed again until it changes.
+    shown: HashSet<String>,
+    /// How many of this build's warnings were shown before.
+    unchanged: usize,
 }
 
 impl Session {
@@ -146,8 +162,10 @@ impl Session {
     ) -> Result<(String, String), Failure> {
         // Every edition --lang names, one after the other, as `brief build` makes them.
         let briefs = load::load_editions(&args.brief, &args.input.sources(), files)?;
+        let mut seen = HashSet::new();
+        self.unchanged = 0;
         for brief in &briefs {
-            ctx.warn(files, &brief.warnings);
+            self.warn(ctx, files, &brief.warnings, &mut seen);
         }
         let template = &briefs[0].template;
         // The template's default standards, as `brief build` without --pdf-standard.
@@ -162,7 +180,8 @@ impl Session {
         };
         let options = vec![options; briefs.len()];
         let output = build::produce(&self.engine, compiled, &briefs, &options, &self.plan, files)?;
-        ctx.warn(files, &output.warnings);
+        self.warn(ctx, files, &output.warnings, &mut seen);
+        self.shown = seen;
         for path in output.files.iter().filter_map(|(o, _)| o.path()) {
             self.watcher.ignore_output(path);
         }
@@ -174,5 +193,35 @@ impl Session {
             super::render::describe_files(&output.files),
             output.pages_in_words(),
         ))
+    }
+
+    /// Prints the warnings not printed by the last build; counts the others.
+    fn warn(
+        &mut self,
+        ctx: &Context,
+        files: &Files,
+        warnings: &[Diagnostic],
+        seen: &mut HashSet<String>,
+    ) {
+        let mut new = Vec::new();
+        for warning in warnings {
+            // What it says and the words it marks: an edit elsewhere in the line or the file
+            // leaves it as it was.
+            let marked = warning
+                .span
+                .and_then(|span| files.text(span.file).get(span.range()))
+                .unwrap_or("");
+            let text = format!(
+                "{}\n{:?}\n{:?}\n{:?}\n{marked}",
+                warning.message, warning.field, warning.notes, warning.hints
+            );
+            if self.shown.contains(&text) {
+                self.unchanged += 1;
+            } else {
+                new.push(warning.clone());
+            }
+            seen.insert(text);
+        }
+        ctx.warn(files, &new);
     }
 }

@@ -34,7 +34,7 @@ fn a_heading_that_skips_a_level_is_a_warning() {
   │
   = hint: screen reader users move from heading to heading by level: write it with 3 `#`, one level below the heading it belongs to
 
-checked 1 brief: no problems
+checked 1 brief: 1 warning
 "#
     );
 }
@@ -52,7 +52,7 @@ fn link_text_that_says_nothing_is_a_warning() {
   │
   = hint: link the words that name the destination, such as `[the 2024 roadmap](https://...)`: screen readers list links by their text alone
 
-checked 1 brief: no problems
+checked 1 brief: 1 warning
 "#
     );
 }
@@ -70,7 +70,7 @@ fn a_table_without_a_header_row_is_a_warning() {
   │
   = hint: name each column in the first row: a screen reader reads a cell with its column's name, and without one the numbers lose their meaning
 
-checked 1 brief: no problems
+checked 1 brief: 1 warning
 "#
     );
 }
@@ -98,7 +98,7 @@ warning: the alt text `Photo` does not say what the image shows
    │
    = hint: say what it shows, such as `Two-way trade rose from 2015 to 2024`; a screen reader already says it is an image
 
-checked 1 brief: no problems
+checked 1 brief: 2 warnings
 "#
     );
 }

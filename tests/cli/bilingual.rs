@@ -254,7 +254,7 @@ warning: `sections[0].body` has no text in French (fr)
   = it is given in English (en); the brief uses English (en) and French (fr)
   = hint: add `fr: ...` beside the others; the French (fr) edition cannot be built until then
 
-checked 1 brief: no problems
+checked 1 brief: 1 warning
 "
     );
     let (output, _) = run(brief(dir.path()).args(["check", "note.yaml", "--format", "json"]));

@@ -36,4 +36,5 @@ mod templates;
 mod typography;
 mod util;
 mod validation;
+mod warnings;
 mod watch;

@@ -79,3 +79,57 @@ fn french_quotes_are_guillemets() {
     );
     assert!(text.contains(r#"Typedname="x"asa"raw"value."#), "{text}");
 }
+
+/// A note with a link and two footnotes; `extra` adds fields.
+fn linked_note(extra: &str) -> String {
+    format!(
+        "title: Links and Notes\norganization: Asia Pacific Foundation of Canada\nevent:\n  name: Strategic Roundtable\n  date: 2025-12-08\n  city: Vancouver\n{extra}sections:\n  - body: |\n      See the [2022 strategy](https://example.org/indo-pacific) now.[^1] More.[^2]\n\n      [^1]: Released in 2022.\n      [^2]: Another remark.\n"
+    )
+}
+
+/// Footnote marks are numbers, and a link's address reaches the page as a footnote of its
+/// own, the live link kept.
+#[test]
+fn footnotes_are_numbered_and_link_addresses_reach_paper() {
+    let dir = workspace(&[("note.yaml", linked_note("").as_bytes())]);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "out.pdf"]));
+    assert!(output.status.success(), "{stderr}");
+    let pdf = fs::read(dir.path().join("out.pdf")).unwrap();
+    // A PDF reader puts spaces around superscripts: compare without white space.
+    let text: String = pdf_pages(&pdf).join(" ").split_whitespace().collect();
+    assert!(text.contains("Seethe2022strategy1now.2More.3"), "{text}");
+    assert!(
+        text.contains("1https://example.org/indo-pacific2Releasedin2022."),
+        "{text}"
+    );
+    assert!(!text.contains('*'), "{text}");
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(
+        raw.contains("(https://example.org/indo-pacific)"),
+        "the live link stays"
+    );
+}
+
+/// `link-addresses: parentheses` prints the address after the words; `none` leaves it out.
+#[test]
+fn link_addresses_in_parentheses_or_not_at_all() {
+    for (choice, expected, absent) in [
+        (
+            "parentheses",
+            "2022strategy(https://example.org/indo-pacific)now.1",
+            "",
+        ),
+        ("none", "2022strategynow.1", "https://example.org"),
+    ] {
+        let yaml = linked_note(&format!("link-addresses: {choice}\n"));
+        let dir = workspace(&[("note.yaml", yaml.as_bytes())]);
+        let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "-o", "out.pdf"]));
+        assert!(output.status.success(), "{stderr}");
+        let text = pdf_pages(&fs::read(dir.path().join("out.pdf")).unwrap()).join(" ");
+        let text: String = text.split_whitespace().collect();
+        assert!(text.contains(expected), "{choice}: {text}");
+        if !absent.is_empty() {
+            assert!(!text.contains(absent), "{choice}: {text}");
+        }
+    }
+}

@@ -409,3 +409,28 @@ fn pictures_are_rebuilt() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(watch.written(), 2, "{}", watch.log());
 }
+
+/// A warning is printed once: a rebuild that leaves it as it was counts it on the rebuild line
+/// instead, and a new warning is printed.
+#[test]
+fn unchanged_warning_prints_once() {
+    let dir = workspace(&[("note.yaml", note("version one, ZQX").as_bytes())]);
+    let watch = Watch::start(dir.path(), "note.yaml");
+    fs::write(watch.path("note.yaml"), note("version two, ZQX")).unwrap();
+    watch.wait_written(2);
+    let log = watch.log();
+    assert_eq!(
+        log.matches("the acronym `ZQX` is not defined").count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("ms; 1 warning as before)"), "{log}");
+    fs::write(watch.path("note.yaml"), note("version three, ZQX and QQV")).unwrap();
+    watch.wait_written(3);
+    let log = watch.log();
+    assert_eq!(
+        log.matches("the acronym `QQV` is not defined").count(),
+        1,
+        "{log}"
+    );
+}
