@@ -77,17 +77,8 @@ pub fn produce(
             .collect::<Vec<_>>()
             .into());
     }
-    let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
+    let (document, mut warnings) = typeset_editions(&prepared, compiled, briefs, files)?;
     lap("compile");
-    for (document, brief) in documents.iter().zip(briefs) {
-        warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
-    }
-    keep_to_limits(&documents, briefs)?;
-    let document = if documents.len() == 1 {
-        documents.pop().expect("one document")
-    } else {
-        typeset::concat(documents)
-    };
     let count = document.pages().len();
     warnings.extend(typeset::contrast::warnings(&document));
     // Pages past the end are refused before any work is spent on the rest.
@@ -187,7 +178,20 @@ pub fn document(
         };
         prepared.push(prepare(engine, compiled, brief, &options, files)?);
     }
-    let (mut documents, mut warnings) = compile_all(&prepared, compiled, files)?;
+    let (document, mut warnings) = typeset_editions(&prepared, compiled, briefs, files)?;
+    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
+    Ok((document, warnings))
+}
+
+/// Compiles every edition, warns about its layout, holds each to its page limit, and joins
+/// them into one document, the editions one after the other.
+fn typeset_editions(
+    prepared: &[Prepared<'_>],
+    compiled: &Compiled,
+    briefs: &[Brief],
+    files: &mut Files,
+) -> Result<(PagedDocument, Vec<Diagnostic>), Failure> {
+    let (mut documents, mut warnings) = compile_all(prepared, compiled, files)?;
     for (document, brief) in documents.iter().zip(briefs) {
         warnings.extend(layout_warnings(brief, &typeset::layout_reports(document)));
     }
@@ -197,7 +201,6 @@ pub fn document(
     } else {
         typeset::concat(documents)
     };
-    warnings.splice(0..0, engine.fonts().missing_glyphs(briefs));
     Ok((document, warnings))
 }
 

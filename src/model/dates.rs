@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde_json::{Value as Json, json};
 
-use crate::model::locale::{Locale, MONTHS_EN};
+use crate::model::locale::{Locale, MONTHS_EN, MONTHS_FR};
 
 /// How much of a date was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -234,23 +234,9 @@ const WEEKDAYS: [&str; 14] = [
 /// ("apr", "sept", "févr"); `None` for any other word and for an abbreviation two months share
 /// ("jui": juin or juillet).
 fn month_number(word: &str) -> Option<u32> {
-    const FRENCH: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
     let word = word.trim_end_matches('.');
     let mut found: Vec<u32> = Vec::new();
-    for table in [&MONTHS_EN, &FRENCH] {
+    for table in [&MONTHS_EN, &MONTHS_FR] {
         for (i, name) in table.iter().enumerate() {
             let name = name.to_lowercase();
             if name == word {
