@@ -284,28 +284,8 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub print: PrintArgs,
 
-    /// Also use the fonts in this folder (the embedded fonts are always there).
-    #[arg(long = "font-path", value_name = "DIR")]
-    pub font_paths: Vec<PathBuf>,
-
-    /// Make the PDF meet a standard: `ua-1` (accessible PDF/UA), `a-2b` or `a-3b` (archival
-    /// PDF/A), or `none`; comma-separated or repeated, such as `--pdf-standard a-2b,ua-1`. The
-    /// built-in templates build as PDF/UA-1 unless `none` is given, so `a-2b` alone means
-    /// PDF/A-2b and PDF/UA-1, and `none,a-2b` PDF/A-2b only; a template of one's own names its
-    /// default in its manifest (`pdf-standard:`). Under PDF/A-2b the brief is not attached (the
-    /// standard forbids it).
-    #[arg(
-        long = "pdf-standard",
-        value_enum,
-        value_delimiter = ',',
-        value_name = "STANDARD"
-    )]
-    pub pdf_standards: Vec<PdfStandardArg>,
-
-    /// Attach the merged brief to the PDF even when its `classification` is above
-    /// unclassified (it carries fields that are never printed, so it is left out unless asked).
-    #[arg(long)]
-    pub attach_marked: bool,
+    #[command(flatten)]
+    pub pdf: PdfArgs,
 
     /// Mark what changed since this earlier edition of the brief: a bar beside every new or
     /// changed paragraph, list item or milestone, and a "Changes in this revision" box.
@@ -442,6 +422,13 @@ pub struct HandoutArgs {
     #[command(flatten)]
     pub copies: CopiesArgs,
 
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// The PDF's fonts, standards and attachment, shared by `brief build` and `brief handout`.
+#[derive(Debug, Args)]
+pub struct PdfArgs {
     /// Also use the fonts in this folder (the embedded fonts are always there).
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_paths: Vec<PathBuf>,

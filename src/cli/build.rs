@@ -41,7 +41,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         (Some(plan), None)
     };
     // Fonts are indexed on a second core while the brief is read and checked.
-    let (briefs, engine) = Engine::beside(&args.font_paths, || {
+    let (briefs, engine) = Engine::beside(&args.pdf.font_paths, || {
         load::load_editions(&args.brief, &args.input.sources(), files)
     });
     let briefs = briefs?;
@@ -111,9 +111,9 @@ fn edition_options(
     };
     let default = &briefs[0].template.manifest.pdf_standard;
     options.standards =
-        prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf_standards, default));
+        prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf.pdf_standards, default));
     options.attach_source = prepare::may_attach(&options.standards);
-    options.attach_sensitive = args.attach_marked;
+    options.attach_sensitive = args.pdf.attach_marked;
     options.grayscale = args.render.grayscale;
     let mut per_edition = Vec::new();
     for brief in briefs {

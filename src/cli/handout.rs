@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &HandoutArgs) -> u8 {
 
 /// The standards the PDF meets: what the command line asks for with the templates' default.
 fn standards(args: &HandoutArgs, default: &[Standard]) -> Vec<typst_pdf::PdfStandard> {
-    prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf_standards, default))
+    prepare::pdf_standards(&PdfStandardArg::resolve(&args.pdf.pdf_standards, default))
 }
 
 /// The output path: `-o`, else beside the brief with `suffix` (`note-handout.pdf`).
@@ -59,7 +59,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
         output::check_target(&target, &[&args.brief])?;
         None
     };
-    let (handout, engine) = Engine::beside(&args.font_paths, || {
+    let (handout, engine) = Engine::beside(&args.pdf.font_paths, || {
         Handout::load(
             &args.brief,
             &args.input.sources(),
@@ -71,7 +71,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let standards = standards(args, &handout.default_standards());
     // PDF/A-2b forbids attachments: the note's attached brief is then left out.
     handout.attach_source = prepare::may_attach(&standards);
-    handout.attach_sensitive = args.attach_marked;
+    handout.attach_sensitive = args.pdf.attach_marked;
     ctx.warn(files, &handout.warnings);
     let engine = engine?;
     ctx.detail(format!(
@@ -126,7 +126,7 @@ fn tents(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fai
     let started = Instant::now();
     let target = target(args, "name-tents");
     output::check_target(&target, &[&args.brief])?;
-    let (loaded, engine) = Engine::beside(&args.font_paths, || {
+    let (loaded, engine) = Engine::beside(&args.pdf.font_paths, || {
         handout::name_tents(
             &args.brief,
             &args.input.sources(),
