@@ -211,3 +211,79 @@ error: 1 of 1 brief has problems
 "
     );
 }
+
+#[test]
+fn every_name_tent_is_marked_on_both_faces() {
+    // Makes sure a marked brief's tents carry the marking and caveat on both faces of every
+    // sheet, in the edition's language, and that a screen reader hears it once: on the first
+    // sheet's front face (the back faces and later sheets are artifacts).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tents.pdf");
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&example()),
+            "--name-tents",
+            "--set",
+            "classification=protected-b",
+            "--set",
+            "caveat=Canadian Eyes Only",
+            "--pdf-standard",
+            "ua-1",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pdf = fs::read(&out).unwrap();
+    let pages = pdf_pages(&pdf);
+    assert_eq!(pages.len(), 6);
+    for (i, page) in pages.iter().enumerate() {
+        assert_eq!(page.matches("PROTECTED B").count(), 2, "sheet {}: {page}", i + 1);
+        assert_eq!(page.matches("CANADIAN EYES ONLY").count(), 2, "sheet {}", i + 1);
+    }
+    let content = pdf_content_pages(&pdf);
+    assert_eq!(content[0].matches("PROTECTED B").count(), 1, "{}", content[0]);
+    assert_eq!(count(&content[1..], "PROTECTED B"), 0, "{content:#?}");
+
+    // The example's French edition.
+    let fr = example();
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&fr),
+            "--name-tents",
+            "--lang",
+            "fr",
+            "--set",
+            "classification=top-secret",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert!(pages.iter().all(|p| p.matches("TRÈS SECRET").count() == 2), "{pages:#?}");
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&fr),
+            "--name-tents",
+            "--lang",
+            "fr",
+            "--set",
+            "classification=protected-a",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert!(pages.iter().all(|p| p.matches("PROTÉGÉ A").count() == 2), "{pages:#?}");
+    assert_eq!(count(&pages, "PROTECTED"), 0);
+
+    // An unmarked brief's tents say nothing of the kind.
+    ok(dir.path(), &["handout", path(&example()), "--name-tents", "-o", path(&out)]);
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert_eq!(count(&pages, "CLASSIFIED"), 0, "{pages:#?}");
+}
