@@ -239,11 +239,26 @@ fn every_name_tent_is_marked_on_both_faces() {
     let pages = pdf_pages(&pdf);
     assert_eq!(pages.len(), 6);
     for (i, page) in pages.iter().enumerate() {
-        assert_eq!(page.matches("PROTECTED B").count(), 2, "sheet {}: {page}", i + 1);
-        assert_eq!(page.matches("CANADIAN EYES ONLY").count(), 2, "sheet {}", i + 1);
+        assert_eq!(
+            page.matches("PROTECTED B").count(),
+            2,
+            "sheet {}: {page}",
+            i + 1
+        );
+        assert_eq!(
+            page.matches("CANADIAN EYES ONLY").count(),
+            2,
+            "sheet {}",
+            i + 1
+        );
     }
     let content = pdf_content_pages(&pdf);
-    assert_eq!(content[0].matches("PROTECTED B").count(), 1, "{}", content[0]);
+    assert_eq!(
+        content[0].matches("PROTECTED B").count(),
+        1,
+        "{}",
+        content[0]
+    );
     assert_eq!(count(&content[1..], "PROTECTED B"), 0, "{content:#?}");
 
     // The example's French edition.
@@ -263,7 +278,10 @@ fn every_name_tent_is_marked_on_both_faces() {
         ],
     );
     let pages = pdf_pages(&fs::read(&out).unwrap());
-    assert!(pages.iter().all(|p| p.matches("TRÈS SECRET").count() == 2), "{pages:#?}");
+    assert!(
+        pages.iter().all(|p| p.matches("TRÈS SECRET").count() == 2),
+        "{pages:#?}"
+    );
     ok(
         dir.path(),
         &[
@@ -279,11 +297,23 @@ fn every_name_tent_is_marked_on_both_faces() {
         ],
     );
     let pages = pdf_pages(&fs::read(&out).unwrap());
-    assert!(pages.iter().all(|p| p.matches("PROTÉGÉ A").count() == 2), "{pages:#?}");
+    assert!(
+        pages.iter().all(|p| p.matches("PROTÉGÉ A").count() == 2),
+        "{pages:#?}"
+    );
     assert_eq!(count(&pages, "PROTECTED"), 0);
 
     // An unmarked brief's tents say nothing of the kind.
-    ok(dir.path(), &["handout", path(&example()), "--name-tents", "-o", path(&out)]);
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&example()),
+            "--name-tents",
+            "-o",
+            path(&out),
+        ],
+    );
     let pages = pdf_pages(&fs::read(&out).unwrap());
     assert_eq!(count(&pages, "CLASSIFIED"), 0, "{pages:#?}");
 }
