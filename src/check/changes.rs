@@ -232,6 +232,16 @@ struct Version {
     words: String,
     /// Where it is written, in the files of the brief it was read from.
     span: Span,
+    /// Its paragraphs (one for a one-line text), to say which of them changed.
+    paragraphs: Vec<Paragraph>,
+}
+
+/// A paragraph of a [`Version`]: its wording, its words, and where its first line is written.
+#[derive(Debug, Clone)]
+struct Paragraph {
+    wording: String,
+    words: String,
+    span: Span,
 }
 
 impl Translated {
@@ -262,9 +272,9 @@ impl Translated {
 impl Translations {
     /// The texts given per language in a brief's (merged) tree, walked along the template's
     /// declared fields.
-    pub fn of(root: &Node, template: &Template) -> Self {
+    pub fn of(root: &Node, template: &Template, files: &Files) -> Self {
         let mut texts = Vec::new();
-        collect(root, &template.manifest.fields, "", &mut texts);
+        collect(root, &template.manifest.fields, "", files, &mut texts);
         Self { texts }
     }
 
@@ -273,7 +283,7 @@ impl Translations {
     /// written, whether or not it passes today's checks.
     pub fn read(path: &Path, template: &Template, files: &mut Files) -> Result<Self, Failure> {
         let root = layers::load(path, &[], files)?;
-        Ok(Self::of(&root, template))
+        Ok(Self::of(&root, template, files))
     }
 
     /// A warning for each text whose wording changed in some languages since `old` while in
@@ -322,6 +332,7 @@ fn collect(
     node: &Node,
     fields: &indexmap::IndexMap<String, Field>,
     path: &str,
+    files: &Files,
     out: &mut Vec<Translated>,
 ) {
     let Value::Map(entries) = &node.value else {
@@ -329,25 +340,25 @@ fn collect(
     };
     for entry in entries {
         if let Some(field) = fields.get(&entry.key) {
-            collect_value(&entry.node, field, &join(path, &entry.key), out);
+            collect_value(&entry.node, field, &join(path, &entry.key), files, out);
         }
     }
 }
 
-fn collect_value(node: &Node, field: &Field, path: &str, out: &mut Vec<Translated>) {
+fn collect_value(node: &Node, field: &Field, path: &str, files: &Files, out: &mut Vec<Translated>) {
     match (&field.kind, &node.value) {
-        (Kind::Record, _) => collect(node, &field.fields, path, out),
+        (Kind::Record, _) => collect(node, &field.fields, path, files, out),
         (Kind::List, Value::List(items)) => {
             if let Some(item) = field.items.as_deref() {
                 for (i, node) in items.iter().enumerate() {
-                    collect_value(node, item, &format!("{path}[{i}]"), out);
+                    collect_value(node, item, &format!("{path}[{i}]"), files, out);
                 }
             }
         }
         (Kind::Map, Value::Map(entries)) => {
             if let Some(value) = field.values.as_deref() {
                 for entry in entries {
-                    collect_value(&entry.node, value, &join(path, &entry.key), out);
+                    collect_value(&entry.node, value, &join(path, &entry.key), files, out);
                 }
             }
         }
@@ -364,6 +375,7 @@ fn collect_value(node: &Node, field: &Field, path: &str, out: &mut Vec<Translate
                         wording: wording(&scalar.text),
                         words: crate::text::fold(&scalar.text),
                         span: entry.node.span,
+                        paragraphs: paragraphs(&scalar.text, entry.node.span, files),
                     })
                 })
                 .collect();
@@ -376,6 +388,46 @@ fn collect_value(node: &Node, field: &Field, path: &str, out: &mut Vec<Translate
         }
         _ => {}
     }
+}
+
+/// The paragraphs of a text (runs of lines between blank lines), each placed at its first
+/// line within `within`, the text's value in its file (the value's start when a line cannot
+/// be found there as written, such as in a quoted text with escapes).
+fn paragraphs(text: &str, within: Span, files: &Files) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    let mut lines: Vec<&str> = Vec::new();
+    let source = files.text(within.file);
+    let mut from = within.start.min(source.len());
+    let end = within.end.clamp(from, source.len());
+    let mut flush = |lines: &mut Vec<&str>, from: &mut usize| {
+        let Some(first) = lines.first().map(|l| l.trim()) else {
+            return;
+        };
+        let text = lines.join("\n");
+        let span = source
+            .get(*from..end)
+            .and_then(|rest| rest.find(first))
+            .map_or(within, |at| {
+                let start = *from + at;
+                *from = start + first.len();
+                Span::new(within.file, start..start + first.len())
+            });
+        out.push(Paragraph {
+            wording: wording(&text),
+            words: crate::text::fold(&text),
+            span,
+        });
+        lines.clear();
+    };
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            flush(&mut lines, &mut from);
+        } else {
+            lines.push(line);
+        }
+    }
+    flush(&mut lines, &mut from);
+    out
 }
 
 /// What counts as a text's wording when editions are compared: its characters without white
@@ -410,9 +462,14 @@ fn stale(
     since: &str,
 ) -> Diagnostic {
     let path = &text.path;
-    let span = text.get(same[0]).map(|v| v.span);
+    let review = text.get(same[0]).expect("a language both editions have");
+    let paragraphs = changed_paragraphs(text, before, changed, review);
+    let span = match paragraphs.as_deref() {
+        Some([first, ..]) => review.paragraphs[*first].span,
+        _ => review.span,
+    };
     let mut diagnostic = Diagnostic::warning(
-        span,
+        Some(span),
         format!(
             "`{path}` changed in {} but not in {} since {since}",
             names(changed, "and"),
@@ -421,19 +478,78 @@ fn stale(
     )
     .with_field(path.clone());
     for &language in changed {
-        if let (Some(old), Some(new)) = (before.get(language), text.get(language)) {
-            diagnostic = diagnostic.with_note(format!(
-                "in {}, {}",
-                language.name(),
-                what_changed(&old.words, &new.words)
-            ));
+        let (Some(old), Some(new)) = (before.get(language), text.get(language)) else {
+            continue;
+        };
+        match paragraphs.as_deref() {
+            Some(indices) => {
+                for &i in indices.iter().take(MOST_PARAGRAPHS) {
+                    let (a, b) = (&old.paragraphs[i], &new.paragraphs[i]);
+                    if a.wording != b.wording {
+                        diagnostic = diagnostic.with_note(format!(
+                            "in {}, paragraph {}: {}",
+                            language.name(),
+                            i + 1,
+                            what_changed(&a.words, &b.words)
+                        ));
+                    }
+                }
+            }
+            None => {
+                diagnostic = diagnostic.with_note(format!(
+                    "in {}, {}",
+                    language.name(),
+                    what_changed(&old.words, &new.words)
+                ));
+            }
         }
+    }
+    if let Some(indices) = paragraphs.as_deref()
+        && indices.len() > MOST_PARAGRAPHS
+    {
+        let more = indices.len() - MOST_PARAGRAPHS;
+        diagnostic = diagnostic.with_note(format!(
+            "and {more} paragraph{} more",
+            crate::text::plural(more)
+        ));
     }
     diagnostic.with_hint(format!(
         "review the {} against the new {} and change it to match",
         names(same, "and"),
         names(changed, "and")
     ))
+}
+
+/// Paragraphs of a text whose changes a report lists; more are counted.
+const MOST_PARAGRAPHS: usize = 3;
+
+/// The paragraphs (counting from 0) that changed in the `changed` languages, when the text
+/// has several and each changed language kept as many as `review`, the text to review, has:
+/// paragraph 2 of the English is then paragraph 2 of the French. `None` otherwise.
+fn changed_paragraphs(
+    text: &Translated,
+    before: &Translated,
+    changed: &[Language],
+    review: &Version,
+) -> Option<Vec<usize>> {
+    let n = review.paragraphs.len();
+    if n < 2 {
+        return None;
+    }
+    let mut indices = Vec::new();
+    for &language in changed {
+        let (old, new) = (before.get(language)?, text.get(language)?);
+        if old.paragraphs.len() != n || new.paragraphs.len() != n {
+            return None;
+        }
+        for (i, (a, b)) in old.paragraphs.iter().zip(&new.paragraphs).enumerate() {
+            if a.wording != b.wording && !indices.contains(&i) {
+                indices.push(i);
+            }
+        }
+    }
+    indices.sort_unstable();
+    (!indices.is_empty()).then_some(indices)
 }
 
 /// `English`, `English and French`, `English, French or Korean`.
@@ -496,8 +612,8 @@ mod tests {
         let old = yaml::parse(old, old_key).expect("old parses");
         let new_key = files.add("new.yaml", new.to_string());
         let new = yaml::parse(new, new_key).expect("new parses");
-        let found = Translations::of(&new, &template)
-            .stale_since(&Translations::of(&old, &template), "old.yaml");
+        let found = Translations::of(&new, &template, &files)
+            .stale_since(&Translations::of(&old, &template, &files), "old.yaml");
         diag::render(&files, &found)
     }
 
@@ -549,6 +665,31 @@ warning: `sections[0].body` changed in English but not in French since old.yaml
             "Le commerce a crû\u{a0}: oui, vite.",
         );
         assert_eq!(stale_report(&old, &both), "");
+    }
+
+    /// In a text of several paragraphs, the report points at the paragraph to review and
+    /// names the paragraph that changed.
+    #[test]
+    fn the_paragraph_that_changed_is_named() {
+        let body = |second: &str| {
+            format!(
+                "sections:\n  - body:\n      en: |\n        One.\n\n        {second}\n\n        Three.\n      fr: |\n        Un.\n\n        Deux.\n\n        Trois.\n"
+            )
+        };
+        assert_eq!(
+            stale_report(&body("Two."), &body("Two, and more.")),
+            "\
+warning: `sections[0].body` changed in English but not in French since old.yaml
+   ┌─ new.yaml:12:9
+   │
+12 │         Deux.
+   │         ^^^^^ sections[0].body
+   │
+   = in English, paragraph 2: “Two.” became “Two, and more.”
+   = hint: review the French against the new English and change it to match
+
+"
+        );
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
                     let (root, template) = (&editions[0].root, &editions[0].template);
                     match Translations::read(old, template, &mut files) {
                         Ok(before) => {
-                            let found = Translations::of(root, template)
+                            let found = Translations::of(root, template, &files)
                                 .stale_since(&before, &old.display().to_string());
                             stale += found.len();
                             problems.extend(found);

@@ -178,7 +178,7 @@ impl Session {
             self.warn(ctx, files, &brief.warnings, &mut seen);
         }
         let template = &briefs[0].template;
-        let texts = Translations::of(&briefs[0].root, template);
+        let texts = Translations::of(&briefs[0].root, template, files);
         match &self.started_from {
             Some(before) => {
                 let stale = texts.stale_since(before, STARTED);

@@ -136,7 +136,7 @@ impl Session {
         let briefs = load::load_editions(&options.brief, &options.sources, files)?;
         let mut warnings: Vec<Diagnostic> =
             briefs.iter().flat_map(|b| b.warnings.clone()).collect();
-        let texts = Translations::of(&briefs[0].root, &briefs[0].template);
+        let texts = Translations::of(&briefs[0].root, &briefs[0].template, files);
         match &self.started_from {
             Some(before) => warnings.extend(texts.stale_since(before, "the preview started")),
             None => self.started_from = Some(texts),
