@@ -30,6 +30,7 @@ mod props;
 mod revisions;
 mod rich_blocks;
 mod schema;
+mod stale;
 mod standards;
 mod template_errors;
 mod templates;
