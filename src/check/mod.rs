@@ -255,6 +255,8 @@ struct LanguageAt {
     field: String,
     /// The language's key, such as `fr`.
     code: &'static str,
+    /// Whether it is another language than the edition's: checked, its value dropped.
+    other: bool,
 }
 
 /// The declaration node of field `name` inside a manifest `fields:` map.
@@ -783,6 +785,7 @@ impl Checker<'_> {
             self.language_at = Some(LanguageAt {
                 field: path.to_string(),
                 code,
+                other: code != edition,
             });
             let value = self.value(&entry.node, field, decl, &join(path, code));
             self.language_at = None;
@@ -912,6 +915,17 @@ impl Checker<'_> {
         }
     }
 
+    /// The error for a required text given empty.
+    fn required_empty(&mut self, node: &Node, path: &str) {
+        let field_path = self.origin_path(path);
+        let name = field_path.rsplit('.').next().unwrap_or(path);
+        self.error(
+            node.span,
+            path,
+            format!("the required field `{name}` is empty"),
+        );
+    }
+
     fn scalar(&mut self, node: &Node, field: &Field, path: &str) -> Json {
         let Value::Scalar(scalar) = &node.value else {
             return self.mismatch(node, path, field);
@@ -930,13 +944,20 @@ impl Checker<'_> {
             diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
             return Json::Null;
         }
+        let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
+        // Prose in another language than the edition's has nothing more to check (its
+        // Markdown is reviewed in its own edition), and its value is dropped: not converted.
+        let empty = prose && text.trim().is_empty() && field.required;
+        if prose && self.language_at.as_ref().is_some_and(|at| at.other) {
+            if empty {
+                self.required_empty(node, path);
+            }
+            return Json::Null;
+        }
         match self.convert(node, field, path, text) {
             Ok(value) => {
-                // Text is spaced as the brief's language wants (French: no-break spaces
-                // before `:;!?` and inside « »).
                 // Text is printed as the edition's language wants: typographic quotes, and
                 // French spacing (no-break spaces before `:;!?` and inside « »).
-                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
                 let value = match value {
                     Json::String(s) if field.kind == Kind::Text => {
                         Json::String(typography::literal(&s, self.locale))
@@ -944,14 +965,8 @@ impl Checker<'_> {
                     value if prose => typography::rich(value, self.locale),
                     value => value,
                 };
-                if prose && text.trim().is_empty() && field.required {
-                    let field_path = self.origin_path(path);
-                    let name = field_path.rsplit('.').next().unwrap_or(path);
-                    self.error(
-                        node.span,
-                        path,
-                        format!("the required field `{name}` is empty"),
-                    );
+                if empty {
+                    self.required_empty(node, path);
                 }
                 value
             }

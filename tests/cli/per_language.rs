@@ -368,3 +368,26 @@ milestones:
         "{stderr}"
     );
 }
+
+/// Text in another language than the edition's is checked too: a required title left blank
+/// in French is an error while checking the English edition, at `title.fr`.
+#[test]
+fn other_languages_text_is_checked() {
+    let brief_text = DATED.replace(
+        "title: {en: A title, fr: Un titre}",
+        "title: {en: A title, fr: ' '}",
+    );
+    let dir = workspace(&[("note.yaml", brief_text.as_bytes())]);
+    assert_eq!(
+        failing_check(dir.path(), &[]),
+        "\
+error: the required field `title` is empty
+  ┌─ note.yaml:1:26
+  │
+1 │ title: {en: A title, fr: ' '}
+  │                          ^^^ title.fr
+
+error: 1 of 1 brief has problems
+"
+    );
+}
