@@ -391,3 +391,46 @@ error: 1 of 1 brief has problems
 "
     );
 }
+
+/// The live preview's click-to-source: a click on the French edition's date finds the
+/// French value's line and column, under the field's own path (`event.date`).
+#[test]
+fn click_on_a_per_language_date_finds_its_language() {
+    use brief::check::load::{self, Sources};
+    use brief::diag::Files;
+    use brief::live::locate::{Found, Index};
+    use brief::model::locale::Language;
+    use brief::typeset::prepare::BuildOptions;
+    use brief::typeset::world::{Compiled, Engine};
+
+    let dir = workspace(&[("note.yaml", DATED.as_bytes())]);
+    let mut files = Files::default();
+    let sources = Sources {
+        langs: vec![Language::En, Language::Fr],
+        ..Sources::default()
+    };
+    let briefs = load::load_editions(&dir.path().join("note.yaml"), &sources, &mut files)
+        .unwrap_or_else(|_| panic!("the note loads"));
+    let engine = Engine::with_font_folders(&[]).unwrap();
+    let compiled = Compiled::new(&briefs[0].template);
+    let options = vec![BuildOptions::default(); briefs.len()];
+    let Ok((document, _)) =
+        brief::jobs::build::document(&engine, &compiled, &briefs, &options, &mut files)
+    else {
+        panic!("the note typesets")
+    };
+    let origins: Vec<&[_]> = briefs.iter().map(|b| b.origins.as_slice()).collect();
+    let index = Index::new(&document, &origins, &files);
+    for (printed, column) in [("August 15, 2023", 14), ("23 août 2023", 30)] {
+        let (page, x, y) = index
+            .find(printed)
+            .unwrap_or_else(|| panic!("`{printed}` is printed"));
+        match index.locate(page, x, y) {
+            Found::One(place) => {
+                assert_eq!(place.path, "event.date");
+                assert_eq!((place.line, place.column), (5, column), "{printed}");
+            }
+            other => panic!("{printed}: {other:?}"),
+        }
+    }
+}
