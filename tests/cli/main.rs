@@ -24,6 +24,7 @@ mod new;
 mod notes;
 mod output;
 mod page_limit;
+mod per_language;
 mod preview;
 mod previews;
 mod props;
