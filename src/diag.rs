@@ -348,9 +348,15 @@ impl Excerpt {
             .find('\n')
             .map_or(text.len(), |i| range.start + i);
         let line = &text[line_start..line_end];
-        if line.chars().count() <= LONG_LINE {
+        // A direction control would reorder the line on the terminal (and has no width for
+        // a caret): such a line is shown with each one as U+FFFD, whatever its length.
+        let hostile = line
+            .chars()
+            .any(|c| crate::text::direction_control(c).is_some());
+        if line.chars().count() <= LONG_LINE && !hostile {
             return None;
         }
+        let long = line.chars().count() > LONG_LINE;
         // Character indices within the line.
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         let index = |byte: usize| {
@@ -363,13 +369,27 @@ impl Excerpt {
             index(range.start - line_start),
             index(range.end - line_start),
         );
-        let cut_mark = mark_end - mark_start > LONGEST_MARK;
+        let cut_mark = long && mark_end - mark_start > LONGEST_MARK;
         if cut_mark {
             mark_end = mark_start + LONGEST_MARK;
         }
-        let from = mark_start.saturating_sub(CONTEXT);
-        let to = (mark_end + CONTEXT).min(chars.len());
-        let slice = |a: usize, b: usize| -> String { chars[a..b].iter().map(|(_, c)| c).collect() };
+        let (from, to) = if long {
+            (
+                mark_start.saturating_sub(CONTEXT),
+                (mark_end + CONTEXT).min(chars.len()),
+            )
+        } else {
+            (0, chars.len())
+        };
+        let slice = |a: usize, b: usize| -> String {
+            chars[a..b]
+                .iter()
+                .map(|&(_, c)| match crate::text::direction_control(c) {
+                    Some(_) => '\u{fffd}',
+                    None => c,
+                })
+                .collect()
+        };
         let mut source = String::new();
         if from > 0 {
             source.push('…');

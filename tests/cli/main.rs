@@ -27,6 +27,7 @@ mod page_limit;
 mod preview;
 mod previews;
 mod props;
+mod quiet;
 mod revisions;
 mod rich_blocks;
 mod schema;
