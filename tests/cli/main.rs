@@ -28,6 +28,7 @@ mod per_language;
 mod preview;
 mod previews;
 mod props;
+mod quiet;
 mod revisions;
 mod rich_blocks;
 mod schema;
