@@ -31,6 +31,7 @@ mod revisions;
 mod rich_blocks;
 mod schema;
 mod standards;
+mod startup;
 mod template_errors;
 mod templates;
 mod typography;
