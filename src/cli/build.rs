@@ -98,6 +98,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         ));
     }
     note_stale_pictures(ctx, &plan, result.pages);
+    // The process ends right after this (a build is its only command): what the build made
+    // (the engine, the parsed template, the briefs, the files in memory) is left to the
+    // system to reclaim rather than freed piece by piece.
+    std::mem::forget((engine, compiled, briefs, result));
     Ok(())
 }
 

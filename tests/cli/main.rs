@@ -34,6 +34,7 @@ mod rich_blocks;
 mod schema;
 mod stale;
 mod standards;
+mod startup;
 mod template_errors;
 mod templates;
 mod typography;
