@@ -9,6 +9,7 @@ mod build;
 mod contract;
 mod copies;
 mod errors;
+mod folder;
 mod handout;
 mod hardening;
 mod help;
