@@ -207,7 +207,7 @@ fn per_participant(
         Destination::Merged(_) => {
             Some(handout::pad_page(engine, brief, options, templates, files)?)
         }
-        Destination::Folder(_) => None,
+        Destination::Folder { .. } => None,
     };
     let written = copies::of_note(
         engine,

@@ -962,7 +962,7 @@ impl Handout {
                 )?;
                 Some(typeset::compile(&prepared.world, &self.blank.compiled, files)?.document)
             }
-            Destination::Folder(_) => None,
+            Destination::Folder { .. } => None,
         };
         let job =
             Job::new(&compile, &export, &plan.id, recipients.len(), show_progress).with_pad(pad);
