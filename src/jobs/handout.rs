@@ -923,6 +923,7 @@ impl Handout {
     /// reuses the rest.
     pub fn copies(
         &self,
+        engine: &Engine,
         laid_out: &LaidOut<'_>,
         destination: &Destination,
         standards: &[typst_pdf::PdfStandard],
@@ -947,7 +948,24 @@ impl Handout {
         let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
             typeset::export_pdf(document, &worlds, local, ident, base.date, standards)
         };
-        let job = Job::new(&compile, &export, &plan.id, recipients.len(), show_progress);
+        // The page that ends a copy with an odd page count in a merged print file: the
+        // bundle's blank page, with its marking.
+        let pad = match destination {
+            Destination::Merged(_) => {
+                let options = self.options(None, 0, Some(plan));
+                let prepared = prepare::prepare(
+                    engine,
+                    &self.blank.compiled,
+                    &self.blank.brief,
+                    &options,
+                    files,
+                )?;
+                Some(typeset::compile(&prepared.world, &self.blank.compiled, files)?.document)
+            }
+            Destination::Folder { .. } => None,
+        };
+        let job =
+            Job::new(&compile, &export, &plan.id, recipients.len(), show_progress).with_pad(pad);
         Ok(copies::make(&recipients, destination, &job, files)?)
     }
 }
@@ -977,6 +995,31 @@ impl Assembled<'_> {
             standards,
         )?)
     }
+}
+
+/// The page that ends a personalized copy of `brief` with an odd page count in a merged print
+/// file, so that the next copy starts on a new sheet: the `blank-page` template (from
+/// `templates`, the folder beside the brief or the built-in one) typeset in the brief's
+/// language, on its paper, with the marking the copies carry (an artifact, in its header).
+pub fn pad_page(
+    engine: &Engine,
+    brief: &Brief,
+    options: &BuildOptions,
+    templates: Option<&Path>,
+    files: &mut Files,
+) -> Result<PagedDocument, Failure> {
+    let registry = Registry::new(templates, Some(&brief.path));
+    let blank = project_check(brief, &registry, BLANK_TEMPLATE, files)?;
+    let compiled = Compiled::new(&blank.template);
+    let options = BuildOptions {
+        marking: prepare::marking(brief, options),
+        print: options.print,
+        grayscale: options.grayscale,
+        build_id: options.build_id.clone(),
+        ..BuildOptions::default()
+    };
+    let prepared = prepare::prepare(engine, &compiled, &blank, &options, files)?;
+    Ok(typeset::compile(&prepared.world, &compiled, files)?.document)
 }
 
 /// The participants' name tents typeset, with the warnings of reading them.
