@@ -95,6 +95,7 @@ pub fn join(pieces: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
     }
     let mut next_id = base.max_id + 1;
     drop(base);
+    let mut id_roots: Vec<ObjectId> = Vec::new();
 
     for (i, bytes) in pieces.enumerate() {
         let number = i + 2;
@@ -112,10 +113,22 @@ pub fn join(pieces: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
                 ));
             }
         }
-        // Structure parents are numbered through the whole file.
+        // Structure parents are numbered through the whole file, and element identifiers
+        // (typst numbers a document's table cells the same way in every piece) get the
+        // piece's number in front.
         let offset = joined.next_key;
+        let prefix = format!("P{number}-").into_bytes();
         for object in doc.objects.values_mut() {
             shift_struct_parents(object, offset);
+            rename_ids(object, &prefix, false);
+        }
+        joined.ids.extend(piece.ids.iter().map(|(key, value)| {
+            let mut key = key.clone();
+            key.splice(0..0, prefix.iter().copied());
+            (key, value.clone())
+        }));
+        for (_, value) in &piece.ids {
+            references(value, &mut id_roots);
         }
         joined
             .nums
@@ -147,6 +160,7 @@ pub fn join(pieces: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
         for (_, value) in &piece.nums {
             references(value, &mut roots);
         }
+        roots.append(&mut id_roots);
         if let Some(outline) = piece.outline {
             let mut items = Vec::new();
             joined.append_outline(&mut kept, &mut doc, outline, &mut items)?;
@@ -287,6 +301,39 @@ fn shift_struct_parents(object: &mut Object, offset: i64) {
     }
 }
 
+/// Puts `prefix` before every element identifier in `object`: a structure element's `/ID`,
+/// and the identifiers a table cell's `/Headers` names (`in_headers`: inside such a list).
+fn rename_ids(object: &mut Object, prefix: &[u8], in_headers: bool) {
+    match object {
+        Object::String(text, _) if in_headers => {
+            text.splice(0..0, prefix.iter().copied());
+        }
+        Object::Array(items) => {
+            for item in items {
+                rename_ids(item, prefix, in_headers);
+            }
+        }
+        Object::Dictionary(dict) => {
+            let element = dict.has(b"S");
+            for (key, value) in dict.iter_mut() {
+                match (key.as_slice(), value) {
+                    (b"ID", Object::String(text, _)) if element => {
+                        text.splice(0..0, prefix.iter().copied());
+                    }
+                    (b"Headers", value) => rename_ids(value, prefix, true),
+                    (_, value) => rename_ids(value, prefix, false),
+                }
+            }
+        }
+        Object::Stream(stream) => {
+            for (_, value) in stream.dict.iter_mut() {
+                rename_ids(value, prefix, false);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A bookmark tree: its root and first and last top-level items, and its `/Count`.
 #[derive(Clone, Copy)]
 struct Outline {
@@ -309,6 +356,8 @@ struct Piece {
     nums: Vec<(i64, Object)>,
     next_key: i64,
     role_map: Dictionary,
+    /// The element identifiers (`/ID`, which table cells' `/Headers` name) and their elements.
+    ids: Vec<(Vec<u8>, Object)>,
     outline: Option<Outline>,
 }
 
@@ -353,7 +402,7 @@ impl Piece {
         if let Some((key, _)) = tree.iter().find(|(k, _)| {
             !matches!(
                 k.as_slice(),
-                b"Type" | b"K" | b"ParentTree" | b"ParentTreeNextKey" | b"RoleMap"
+                b"Type" | b"K" | b"ParentTree" | b"ParentTreeNextKey" | b"RoleMap" | b"IDTree"
             )
         }) {
             return Err(unknown("a structure tree entry", key));
@@ -391,6 +440,10 @@ impl Piece {
             .cloned()
             .unwrap_or_default();
 
+        let mut ids = Vec::new();
+        if let Ok(node) = tree.get(b"IDTree") {
+            collect_names(doc, resolve(doc, node), &mut ids, number, 0)?;
+        }
         let outline = match catalog.get(b"Outlines").and_then(Object::as_reference) {
             Ok(root) => {
                 let dict = doc
@@ -426,6 +479,7 @@ impl Piece {
             nums,
             next_key,
             role_map,
+            ids,
             outline,
         })
     }
@@ -525,6 +579,21 @@ impl Piece {
         if !self.role_map.is_empty() {
             tree.set("RoleMap", Object::Dictionary(self.role_map.clone()));
         }
+        if !self.ids.is_empty() {
+            // A name tree's keys in order.
+            let mut ids = self.ids.clone();
+            ids.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut names = Dictionary::new();
+            names.set(
+                "Names",
+                Object::Array(
+                    ids.into_iter()
+                        .flat_map(|(k, v)| [Object::String(k, lopdf::StringFormat::Literal), v])
+                        .collect(),
+                ),
+            );
+            tree.set("IDTree", Object::Dictionary(names));
+        }
         dict(kept, self.document)?.set("K", Object::Array(self.kids.clone()));
         if let Some(outline) = &self.outline {
             let root = dict(kept, outline.root)?;
@@ -558,6 +627,34 @@ impl Piece {
         }
         Ok(())
     }
+}
+
+/// The entries of a name tree (an ID tree), flattened.
+fn collect_names(
+    doc: &Document,
+    node: &Object,
+    out: &mut Vec<(Vec<u8>, Object)>,
+    number: usize,
+    depth: usize,
+) -> Result<(), String> {
+    let broken = || format!("piece {number} has a broken ID tree");
+    if depth > 32 {
+        return Err(broken());
+    }
+    let dict = node.as_dict().map_err(|_| broken())?;
+    if let Ok(names) = dict.get(b"Names").map(|n| resolve(doc, n)) {
+        for pair in names.as_array().map_err(|_| broken())?.chunks(2) {
+            if let [key, value] = pair {
+                out.push((key.as_str().map_err(|_| broken())?.to_vec(), value.clone()));
+            }
+        }
+    }
+    if let Ok(kids) = dict.get(b"Kids").map(|k| resolve(doc, k)) {
+        for kid in kids.as_array().map_err(|_| broken())? {
+            collect_names(doc, resolve(doc, kid), out, number, depth + 1)?;
+        }
+    }
+    Ok(())
 }
 
 /// The entries of a number tree (a parent tree), flattened.
