@@ -50,6 +50,9 @@ pub struct Checked {
     pub origins: Vec<Provenance>,
     /// The images the brief names, for the typst world to serve.
     pub images: Vec<Image>,
+    /// Every image file a value names, in any language, found or not: a rebuilding session
+    /// watches them (a missing one may appear, another language's may be mended).
+    pub read: Vec<std::path::PathBuf>,
     /// Errors and warnings, in the order of the brief.
     pub problems: Vec<Diagnostic>,
     /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
@@ -99,6 +102,7 @@ fn check_inner(
     let mut checker = Checker {
         files,
         images: Vec::new(),
+        read: Vec::new(),
         problems: Vec::new(),
         origins: Vec::new(),
         defaults_at: template.manifest_span(),
@@ -136,6 +140,7 @@ fn check_inner(
         data,
         origins: checker.origins,
         images: checker.images,
+        read: checker.read,
         problems,
         edition,
     }
@@ -214,6 +219,8 @@ struct Checker<'f> {
     files: Option<&'f Files>,
     /// The images found so far.
     images: Vec<Image>,
+    /// The image files named so far, in any language, found or not.
+    read: Vec<std::path::PathBuf>,
     /// The brief's language, for dates, times and French spacing.
     locale: Locale,
     problems: Vec<Diagnostic>,
@@ -1171,6 +1178,7 @@ impl Checker<'_> {
         } else {
             base.join(relative)
         };
+        self.read.push(joined.clone());
         let real = fs::canonicalize(&joined).map_err(|_| {
             format!(
                 "the image `{text}` does not exist (looked for {})",
