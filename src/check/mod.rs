@@ -1234,7 +1234,7 @@ pub fn is_language_map(node: &Node) -> bool {
 
 /// Whether a value given for `field` is the field's value per language (`{en: ..., fr: ...}`)
 /// rather than one value of its kind. For a field whose own form is a map, the keys decide: a
-/// record's when none is one of its fields and one looks like a language, a map's when all are
+/// record's when none is one of its fields and one is a language, a map's when all are
 /// languages and each holds a map; for any other field, a map with a key that looks like a
 /// language.
 pub fn is_per_language(node: &Node, field: &Field) -> bool {
@@ -1242,9 +1242,10 @@ pub fn is_per_language(node: &Node, field: &Field) -> bool {
         return false;
     };
     match field.kind {
+        // A misspelt field of a record is no attempt at a language: one key must be one.
         Kind::Record => {
             entries.iter().all(|e| !field.fields.contains_key(&e.key))
-                && entries.iter().any(|e| like_language(&e.key))
+                && entries.iter().any(|e| locale::is_language(&e.key))
         }
         Kind::Map => {
             !entries.is_empty()
