@@ -31,7 +31,7 @@ use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::input::image::{self, MAX_IMAGE_BYTES};
 use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
-use crate::model::brief::{Image, Provenance};
+use crate::model::brief::{IMAGE_EXPECTED, Image, Provenance};
 use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::print;
@@ -289,6 +289,36 @@ impl Checker<'_> {
         self.problems
             .push(Diagnostic::error(Some(span), message).with_field(path));
         self.problems.last_mut().expect("just pushed")
+    }
+
+    /// Where `piece` of a scalar's text is written: its first occurrence inside the node's
+    /// place in the source (as written, or as a `\u` escape), else the whole node.
+    fn place_of(&self, node: &Node, piece: &str) -> Span {
+        let Some(files) = self.files else {
+            return node.span;
+        };
+        let source = files.text(node.span.file);
+        let Some(written) = source.get(node.span.start..node.span.end) else {
+            return node.span;
+        };
+        let escape = piece.chars().next().map(|c| {
+            [
+                format!("\\u{:04X}", c as u32),
+                format!("\\u{:04x}", c as u32),
+            ]
+        });
+        let found = written.find(piece).map(|i| (i, piece.len())).or_else(|| {
+            escape?
+                .iter()
+                .find_map(|e| written.find(e.as_str()).map(|i| (i, e.len())))
+        });
+        match found {
+            Some((i, len)) => Span::new(
+                node.span.file,
+                node.span.start + i..node.span.start + i + len,
+            ),
+            None => node.span,
+        }
     }
 
     fn mismatch(&mut self, node: &Node, path: &str, field: &Field) -> Json {
@@ -951,6 +981,22 @@ impl Checker<'_> {
             diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
             return Json::Null;
         }
+        if let Some((at, c, name)) = text
+            .char_indices()
+            .find_map(|(at, c)| Some((at, c, crate::text::direction_control(c)?)))
+        {
+            let span = self.place_of(node, &text[at..at + c.len_utf8()]);
+            let diagnostic = self.error(
+                span,
+                path,
+                format!(
+                    "the text holds the direction control character U+{:04X} ({name})",
+                    c as u32
+                ),
+            );
+            diagnostic.hints.push("it reorders the letters after it without showing itself, so the text could read otherwise than it was written; delete it (Arabic and Hebrew need no such character: their letters set their direction)".into());
+            return Json::Null;
+        }
         let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
         // Prose in another language than the edition's has nothing more to check (its
         // Markdown is reviewed in its own edition), and its value is dropped: not converted.
@@ -1013,7 +1059,9 @@ impl Checker<'_> {
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
             Kind::Date => crate::model::ranges::parse(text)
-                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
+                .map(|(first, last)| {
+                    crate::model::ranges::to_json(&first, last.as_ref(), self.locale)
+                })
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
@@ -1100,9 +1148,9 @@ impl Checker<'_> {
                     Ok(Json::String(family))
                 }
             }
-            Kind::Image => self.image(node, text.trim()).map_err(|e| {
-                (e, Some("a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it"))
-            }),
+            Kind::Image => self
+                .image(node, path, text.trim())
+                .map_err(|e| (e, Some(IMAGE_EXPECTED))),
             Kind::List | Kind::Record | Kind::Map => {
                 unreachable!("containers are handled by `value`")
             }
@@ -1156,7 +1204,7 @@ const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
 impl Checker<'_> {
     /// Resolves an image path against the folder of the file that gave it.
-    fn image(&mut self, node: &Node, text: &str) -> Result<Json, String> {
+    fn image(&mut self, node: &Node, path: &str, text: &str) -> Result<Json, String> {
         let Some(files) = self.files else {
             return Err(format!(
                 "`{text}` cannot be looked up here (images are named in brief files)"
@@ -1219,6 +1267,9 @@ impl Checker<'_> {
         self.images.push(Image {
             virtual_path: virtual_path.clone(),
             host: real,
+            at: node.span,
+            field: path.to_string(),
+            written: text.to_string(),
         });
         Ok(json!({ "src": virtual_path, "file": text }))
     }

@@ -20,14 +20,14 @@ use crate::model::template::{Field, Kind, Template};
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the calendar itself is left to the checker).
-pub const DATE_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?\s*$";
+pub const DATE_PATTERN: &str = r"^\s*[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?\s*$";
 
 /// A time as the checker reads it: `9:30` or `09:30:15` on a 24-hour clock, `9:30am`,
 /// `2 pm` or `11:15 a.m.` on a 12-hour clock, `14h30` or `14 h` as French writes it.
 pub const TIME_PATTERN: &str = r"^\s*((([01]?[0-9]|2[0-3])[:.][0-5][0-9]([:.][0-5][0-9])?)|((0?[1-9]|1[0-2])([:.][0-5][0-9])?\s*[aApP]\.?[mM]\.?)|(([01]?[0-9]|2[0-3])\s*[hH]\s*([0-5][0-9])?))\s*$";
 
 /// `YYYY-MM-DDTHH:MM[:SS]`, or with a space for the `T`.
-pub const DATETIME_PATTERN: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
+pub const DATETIME_PATTERN: &str = r"^\s*[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
 
 /// `http://` or `https://`, a host, no white space.
 pub const URL_PATTERN: &str = r"^\s*https?://[^/\s]\S*\s*$";
@@ -439,5 +439,8 @@ sections:
         assert!(!matches(DATE_PATTERN, "2025-13"));
         assert!(matches(DATE_PATTERN, "2017-06-02/2017-06-06"));
         assert!(!matches(DATE_PATTERN, "2017-06-02/"));
+        assert!(!matches(DATE_PATTERN, "0000-01-01"));
+        assert!(!matches(DATE_PATTERN, "2017-06-02/0999"));
+        assert!(!matches(DATETIME_PATTERN, "0999-12-08 09:30"));
     }
 }
