@@ -373,7 +373,13 @@ fn main() {
     let mut merged = Samples::default();
     for _ in 0..runs {
         for (destination, samples) in [
-            (Destination::Folder(dir.path().join("copies")), &mut folder),
+            (
+                Destination::Folder {
+                    dir: dir.path().join("copies"),
+                    brief: dir.path().join("roundtable.yaml"),
+                },
+                &mut folder,
+            ),
             (
                 Destination::Merged(dir.path().join("merged.pdf").into()),
                 &mut merged,

@@ -34,7 +34,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let started = Instant::now();
     let copies = &args.copies;
     let (plan, destination) = if copies.per_participant {
-        (None, Some(copies_destination(args)?))
+        (None, Some(copies_destination(ctx, args)?))
     } else {
         let plan = super::render::plan(&args.brief, args.output.as_ref(), &args.render)?;
         for target in plan.targets() {
@@ -98,6 +98,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         ));
     }
     note_stale_pictures(ctx, &plan, result.pages);
+    // The process ends right after this (a build is its only command): what the build made
+    // (the engine, the parsed template, the briefs, the files in memory) is left to the
+    // system to reclaim rather than freed piece by piece.
+    std::mem::forget((engine, compiled, briefs, result));
     Ok(())
 }
 
@@ -168,7 +172,7 @@ fn note_stale_pictures(ctx: &Context, plan: &Plan, pages: usize) {
 }
 
 /// Where `--per-participant` writes its copies, checked before any work is done.
-fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
+fn copies_destination(ctx: &Context, args: &BuildArgs) -> Result<Destination, AppError> {
     if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
         return Err(AppError::usage(
             "--per-participant makes PDF copies; pictures are made of one brief at a time",
@@ -176,6 +180,7 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
         .with_hint("make the pictures in a build of their own, without --per-participant"));
     }
     super::copies::destination(
+        ctx,
         &args.brief,
         args.output.as_ref(),
         &args.copies,
@@ -202,7 +207,7 @@ fn per_participant(
         Destination::Merged(_) => {
             Some(handout::pad_page(engine, brief, options, templates, files)?)
         }
-        Destination::Folder(_) => None,
+        Destination::Folder { .. } => None,
     };
     let written = copies::of_note(
         engine,

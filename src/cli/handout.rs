@@ -50,6 +50,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let target = target(args, "handout");
     let destination = if args.copies.per_participant {
         Some(super::copies::destination(
+            ctx,
             &args.brief,
             args.output.as_ref(),
             &args.copies,

@@ -30,6 +30,7 @@ use typst_layout::{PagedDocument, PagedIntrospector};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, FileKey, Files, Span};
+use crate::model::brief::Image;
 use crate::typeset::world::{BriefWorld, Compiled};
 
 /// A typeset brief.
@@ -501,8 +502,38 @@ impl<'a, 'w> Mapper<'a, 'w> {
         Some(Span::new(key, range))
     }
 
+    /// The brief's image that the file `id` is, if it is one.
+    fn image(&self, id: FileId) -> Option<Image> {
+        self.worlds
+            .iter()
+            .find_map(|(world, _)| world.image(id).cloned())
+    }
+
     fn convert(&mut self, source: &SourceDiagnostic) -> Diagnostic {
         let span = self.span(source.span);
+        // An error inside one of the brief's images (an SVG typst cannot draw) is reported at
+        // the brief's line that names the image, with the place inside the image as a note.
+        if let Some(image) = source.span.id().and_then(|id| self.image(id))
+            && source.severity == TypstSeverity::Error
+        {
+            let message = source.message.as_str();
+            let why = message
+                .strip_prefix("failed to parse SVG (")
+                .and_then(|m| m.strip_suffix(')'))
+                .map_or_else(
+                    || format!("cannot be placed ({message})"),
+                    |m| format!("is not a readable SVG file ({m})"),
+                );
+            let mut diagnostic = image.problem(&why);
+            if let Some(span) = span {
+                let (line, column) = self.files.line_column(span.file, span.start);
+                diagnostic.notes.insert(
+                    0,
+                    format!("in {}:{line}:{column}", self.files.name(span.file)),
+                );
+            }
+            return diagnostic;
+        }
         let mut diagnostic = match source.severity {
             TypstSeverity::Error => Diagnostic::error(span, source.message.to_string()),
             TypstSeverity::Warning => Diagnostic::warning(span, source.message.to_string()),
