@@ -361,6 +361,14 @@ fn the_running_header_is_one_line() {
             "NOTE DE BREFFAGE | Participation à la table ronde stratégique Canada–République de Corée, Vancouver… BN-2025-04127"
         ]
     );
+    // The 1971 submission calls itself one, and its title fits.
+    assert_eq!(
+        header_lines(&example("dfat-submission-un-china-1971.yaml"), &[], 2),
+        [
+            "SECRET",
+            "SUBMISSION | Australian Policy: Chinese Representation in the United Nations"
+        ]
+    );
     // A short title that fits is printed whole, its date included.
     assert_eq!(
         header_lines(
