@@ -348,9 +348,15 @@ impl Excerpt {
             .find('\n')
             .map_or(text.len(), |i| range.start + i);
         let line = &text[line_start..line_end];
-        if line.chars().count() <= LONG_LINE {
+        // A direction control would reorder the line on the terminal (and has no width for
+        // a caret): such a line is shown with each one as U+FFFD, whatever its length.
+        let hostile = line
+            .chars()
+            .any(|c| crate::text::direction_control(c).is_some());
+        if line.chars().count() <= LONG_LINE && !hostile {
             return None;
         }
+        let long = line.chars().count() > LONG_LINE;
         // Character indices within the line.
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         let index = |byte: usize| {
@@ -380,7 +386,7 @@ impl Excerpt {
                 .filter(|&i| i > lo)
                 .unwrap_or(hi)
         };
-        let cut_mark = mark_end - mark_start > LONGEST_MARK;
+        let cut_mark = long && mark_end - mark_start > LONGEST_MARK;
         if cut_mark {
             mark_end = word_end(mark_start + LONGEST_MARK / 2, mark_start + LONGEST_MARK);
         }
@@ -402,7 +408,19 @@ impl Excerpt {
         while to > mark_end && space(to - 1) {
             to -= 1;
         }
-        let slice = |a: usize, b: usize| -> String { chars[a..b].iter().map(|(_, c)| c).collect() };
+        // A short line shown only for its direction controls is shown whole.
+        if !long {
+            (from, to) = (0, chars.len());
+        }
+        let slice = |a: usize, b: usize| -> String {
+            chars[a..b]
+                .iter()
+                .map(|&(_, c)| match crate::text::direction_control(c) {
+                    Some(_) => '\u{fffd}',
+                    None => c,
+                })
+                .collect()
+        };
         let mut source = String::new();
         if from > 0 {
             source.push('…');

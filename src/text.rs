@@ -51,6 +51,26 @@ pub fn shorten(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// The name of a character that sets the direction of the text around it by force
+/// (embeddings, overrides and isolates, U+202A to U+202E and U+2066 to U+2069), if `c` is one.
+/// They print nothing yet reorder what follows, so that text can read otherwise than it was
+/// written; right-to-left scripts need none of them, Unicode's bidirectional algorithm (which
+/// typst follows) orders Arabic and Hebrew by their letters.
+pub fn direction_control(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202a}' => "left-to-right embedding",
+        '\u{202b}' => "right-to-left embedding",
+        '\u{202c}' => "pop directional formatting",
+        '\u{202d}' => "left-to-right override",
+        '\u{202e}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        _ => return None,
+    })
+}
+
 /// The plural ending of a count: `""` for one, `"s"` otherwise (`3 problem{s}`).
 pub fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
