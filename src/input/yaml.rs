@@ -242,28 +242,11 @@ fn surrogate_pairs(text: &str, quote: usize) -> Vec<usize> {
     found
 }
 
-/// Parses a template manifest or other fixed-shape YAML into `T`, reporting a failure as a
-/// diagnostic at the line and column serde_yaml names.
-pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
-    // serde_yaml expands aliases without a bound on their size: the limits of a brief
-    // (values, text, depth) are checked first by reading the events once.
-    if let Err(problems) = parse(text, file) {
-        let limits: Vec<Diagnostic> = problems
-            .into_iter()
-            .filter(|p| {
-                [
-                    "aliases are expanded",
-                    "levels deep",
-                    "more than any brief needs",
-                ]
-                .iter()
-                .any(|m| p.message.contains(m))
-            })
-            .collect();
-        if let Some(limit) = for_manifest(limits).into_iter().next() {
-            return Err(limit);
-        }
-    }
+/// Deserializes a template manifest or other fixed-shape YAML into `T` with serde_yaml,
+/// reporting a failure as a diagnostic at the line and column serde_yaml names. Only for a
+/// text [`parse`] has already read without error: serde_yaml expands aliases without a
+/// bound on their size, so the limits of a brief (values, text, depth) must hold first.
+pub fn deserialize<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|error| {
         let offset = error.location().map_or(0, |l| l.index());
         let message = error.to_string();

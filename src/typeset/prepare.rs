@@ -47,32 +47,7 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
         )
         .expect("without a binding to read, resolving cannot fail")
     });
-    let mut hasher = Sha256::new();
-    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
-    hasher.update(brief.template.manifest.name.as_bytes());
-    for (path, bytes) in &brief.template.files {
-        hasher.update((path.len() as u64).to_le_bytes());
-        hasher.update(path.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        // Fonts are named by path and size only: they are megabytes, too many to hash on
-        // every build, and a changed font keeps neither.
-        if !crate::model::template::is_font(path) {
-            hasher.update(bytes);
-        }
-    }
-    // The page library every built-in template imports is an input too.
-    for (path, bytes) in crate::model::template::page_library() {
-        hasher.update((path.len() as u64).to_le_bytes());
-        hasher.update(path.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    hasher.update(brief.fields.to_string().as_bytes());
-    let digest = hasher.finalize();
-    let build_id: String = match &options.build_id {
-        Some(id) => id.clone(),
-        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
-    };
+    let build_id = build_id(brief, options);
     let marking = marking(brief, options);
     // A note marked above UNCLASSIFIED does not carry the merged brief, whose fields are not
     // all printed, unless the command line asks for it.
@@ -110,6 +85,38 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
         source: source.into_bytes(),
         build_id,
     }
+}
+
+/// The build identifier of a brief's document: the one the options give (`brief preview`'s),
+/// else a short hash of the template, the page library and the brief's data. The other options
+/// do not change it, so a handout knows its parts' identifiers before it lays them out.
+pub fn build_id(brief: &Brief, options: &BuildOptions) -> String {
+    if let Some(id) = &options.build_id {
+        return id.clone();
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
+    hasher.update(brief.template.manifest.name.as_bytes());
+    for (path, bytes) in &brief.template.files {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        // Fonts are named by path and size only: they are megabytes, too many to hash on
+        // every build, and a changed font keeps neither.
+        if !crate::model::template::is_font(path) {
+            hasher.update(bytes);
+        }
+    }
+    // The page library every built-in template imports is an input too.
+    for (path, bytes) in crate::model::template::page_library() {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.update(brief.fields.to_string().as_bytes());
+    let digest = hasher.finalize();
+    digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The marking a document carries: the one the options give (a handout's, for every part of

@@ -104,11 +104,15 @@ impl Engine {
         Ok(Self::new(fonts))
     }
 
-    /// Runs `work` while the engine for `folders` is made on a second core, and returns both:
-    /// indexing the fonts takes about as long as reading and checking a brief.
+    /// Runs `work` while the engine for `folders` is made on a second core, and returns both;
+    /// the page library every template imports is parsed there too. Indexing the fonts of
+    /// `--font-path` can take longer than reading and checking a brief.
     pub fn beside<T>(folders: &[PathBuf], work: impl FnOnce() -> T) -> (T, Result<Self, AppError>) {
         std::thread::scope(|scope| {
-            let engine = scope.spawn(|| Self::with_font_folders(folders));
+            let engine = scope.spawn(|| {
+                LazyLock::force(&PAGE_FILES);
+                Self::with_font_folders(folders)
+            });
             let result = work();
             (result, engine.join().expect("font indexing does not panic"))
         })

@@ -380,6 +380,24 @@ fn missing_layer_and_template_appear_later() {
     assert!(text(&pdf).contains(&flatten("Memo: About watching")));
 }
 
+/// An image named for another language than the edition watched is checked, and watched: a
+/// missing French logo stops the English build, and its appearing rebuilds.
+#[test]
+fn missing_image_of_another_language_appears_later() {
+    let brief_text = "title: {en: A title, fr: Un titre}\norganization: Org\nlogo:\n  file: {en: en.svg, fr: fr.svg}\n  alt: {en: Logo, fr: Logo}\nsections:\n  - body: {en: Text., fr: Texte.}\n";
+    let svg: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40"/></svg>"#;
+    let dir = workspace(&[("note.yaml", brief_text.as_bytes()), ("en.svg", svg)]);
+    let watch = Watch::start_failing(dir.path(), "note.yaml");
+    assert!(
+        watch.log().contains("the image `fr.svg` does not exist"),
+        "{}",
+        watch.log()
+    );
+    fs::write(watch.path("fr.svg"), svg).unwrap();
+    let pdf = watch.wait_written(1);
+    assert!(complete(&pdf));
+}
+
 /// `--format png --pages 1` keeps a picture of page one current (and writes no PDF); its own
 /// writes beside the brief start no rebuild.
 #[test]
@@ -433,4 +451,64 @@ fn unchanged_warning_prints_once() {
         1,
         "{log}"
     );
+}
+
+/// A bilingual note whose paragraph is given in English and French.
+fn bilingual(en: &str, fr: &str) -> String {
+    format!(
+        "title: {{en: Watching a Brief, fr: Surveiller une note}}\norganization: Asia Pacific Foundation of Canada\nevent:\n  name: Strategic Roundtable\n  date: 2025-12-08\n  city: Vancouver, Canada\nsections:\n  - body:\n      en: {en}\n      fr: {fr}\n"
+    )
+}
+
+/// A text changed in English but not in French since the watch started is reported after the
+/// rebuild, once: a later edit elsewhere counts it as before; a reflow of the English is no
+/// change, and neither is the French catching up.
+#[test]
+fn text_changed_in_one_language_since_start_is_reported() {
+    let dir = workspace(&[(
+        "note.yaml",
+        bilingual("The paragraph reads one.", "Le paragraphe dit un.").as_bytes(),
+    )]);
+    let watch = Watch::start(dir.path(), "note.yaml");
+    let warning =
+        "warning: `sections[0].body` changed in English but not in French since the watch started";
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit un."),
+    )
+    .unwrap();
+    watch.wait_written(2);
+    let log = watch.log();
+    assert!(
+        log.contains(&format!(
+            "{warning}\n   ┌─ note.yaml:10:11\n   │\n10 │       fr: Le paragraphe dit un.\n   │           ^^^^^^^^^^^^^^^^^^^^^ sections[0].body\n   │\n   = in English, “one.” became “two.”\n"
+        )),
+        "{log}"
+    );
+    // An edit of the title in both languages: the stale paragraph is as before.
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit un.")
+            .replace("Watching a Brief, fr: Surveiller", "Watched, fr: Surveillé"),
+    )
+    .unwrap();
+    watch.wait_written(3);
+    let log = watch.log();
+    assert_eq!(log.matches(warning).count(), 1, "{log}");
+    assert!(log.contains("ms; 1 warning as before)"), "{log}");
+    // The French brought up to date: nothing to report.
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit deux."),
+    )
+    .unwrap();
+    watch.wait_written(4);
+    let log = watch.log();
+    let last = log.lines().last().unwrap();
+    assert!(
+        last.contains("note.yaml changed: wrote note.pdf ("),
+        "{log}"
+    );
+    assert!(!last.contains("as before"), "{log}");
+    assert_eq!(log.matches(warning).count(), 1, "{log}");
 }
