@@ -367,12 +367,19 @@ fn main() {
         build_id: &prepared.build_id,
         threads: THREADS,
         progress: hidden.clone(),
+        pad: None,
     };
     let mut folder = Samples::default();
     let mut merged = Samples::default();
     for _ in 0..runs {
         for (destination, samples) in [
-            (Destination::Folder(dir.path().join("copies")), &mut folder),
+            (
+                Destination::Folder {
+                    dir: dir.path().join("copies"),
+                    brief: dir.path().join("roundtable.yaml"),
+                },
+                &mut folder,
+            ),
             (
                 Destination::Merged(dir.path().join("merged.pdf").into()),
                 &mut merged,

@@ -1,6 +1,7 @@
 //! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
 //! `--per-participant`, one personalized copy per participant.
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::check::changes;
@@ -12,6 +13,7 @@ use crate::error::AppError;
 use crate::error::Failure;
 use crate::jobs::build;
 use crate::jobs::copies::{self, Destination};
+use crate::jobs::handout;
 use crate::model::brief::Brief;
 use crate::output::{self, Durability, Output};
 use crate::text::plural;
@@ -32,7 +34,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let started = Instant::now();
     let copies = &args.copies;
     let (plan, destination) = if copies.per_participant {
-        (None, Some(copies_destination(args)?))
+        (None, Some(copies_destination(ctx, args)?))
     } else {
         let plan = super::render::plan(&args.brief, args.output.as_ref(), &args.render)?;
         for target in plan.targets() {
@@ -58,6 +60,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let compiled = Compiled::new(&briefs[0].template);
     let Some(plan) = plan else {
         let destination = destination.expect("made for --per-participant");
+        let sources = args.input.sources();
         return per_participant(
             ctx,
             &engine,
@@ -65,6 +68,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
             &briefs[0],
             &per_edition[0],
             &destination,
+            sources.templates.as_deref(),
             files,
             started,
         );
@@ -168,7 +172,7 @@ fn note_stale_pictures(ctx: &Context, plan: &Plan, pages: usize) {
 }
 
 /// Where `--per-participant` writes its copies, checked before any work is done.
-fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
+fn copies_destination(ctx: &Context, args: &BuildArgs) -> Result<Destination, AppError> {
     if args.render.formats.iter().any(|f| *f != OutputFormat::Pdf) {
         return Err(AppError::usage(
             "--per-participant makes PDF copies; pictures are made of one brief at a time",
@@ -176,6 +180,7 @@ fn copies_destination(args: &BuildArgs) -> Result<Destination, AppError> {
         .with_hint("make the pictures in a build of their own, without --per-participant"));
     }
     super::copies::destination(
+        ctx,
         &args.brief,
         args.output.as_ref(),
         &args.copies,
@@ -192,16 +197,25 @@ fn per_participant(
     brief: &Brief,
     options: &BuildOptions,
     destination: &Destination,
+    templates: Option<&Path>,
     files: &mut Files,
     started: Instant,
 ) -> Result<(), Failure> {
     let show_progress = ctx.verbosity > Verbosity::Quiet;
+    // A merged print file ends each copy with an odd page count with a marked blank page.
+    let pad = match destination {
+        Destination::Merged(_) => {
+            Some(handout::pad_page(engine, brief, options, templates, files)?)
+        }
+        Destination::Folder { .. } => None,
+    };
     let written = copies::of_note(
         engine,
         compiled,
         brief,
         options,
         destination,
+        pad,
         show_progress,
         files,
     )?;

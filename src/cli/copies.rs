@@ -9,12 +9,14 @@ use crate::cli::context::Context;
 use crate::diag::Files;
 use crate::error::AppError;
 use crate::jobs::copies::{self, Destination};
-use crate::output::{self, Output};
+use crate::output::{self, Output, folder};
 use crate::text::plural;
 
 /// Where `--per-participant` writes its copies (`brief build` and `brief handout`), checked
-/// before any work is done.
+/// before any work is done: a folder must be new, empty or this brief's earlier copies (what
+/// an interrupted run left is put right first, and said).
 pub fn destination(
+    ctx: &Context,
     brief: &Path,
     out: Option<&Output>,
     copies: &crate::cli::args::CopiesArgs,
@@ -43,12 +45,23 @@ pub fn destination(
         output::check_target(&target, &[brief])?;
         Ok(Destination::Merged(target))
     } else {
-        Ok(Destination::Folder(
-            copies
-                .out_dir
-                .clone()
-                .unwrap_or_else(|| copies::default_dir(brief)),
-        ))
+        let dir = copies
+            .out_dir
+            .clone()
+            .unwrap_or_else(|| copies::default_dir(brief));
+        let settled = folder::check(&dir, brief)?;
+        if let Some(note) = &settled.recovered {
+            ctx.say(note);
+        }
+        for name in &settled.removed {
+            ctx.detail(format!(
+                "removed {name}, left by a run of brief that was stopped"
+            ));
+        }
+        Ok(Destination::Folder {
+            dir,
+            brief: brief.to_path_buf(),
+        })
     }
 }
 
@@ -77,15 +90,17 @@ pub fn report_copies(
     let seconds = started.elapsed().as_secs_f64();
     let copies = if count == 1 { "copy" } else { "copies" };
     ctx.say(match destination {
-        Destination::Folder(dir) => format!(
-            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
+        Destination::Folder { dir, .. } => format!(
+            "wrote {count} {copies} to {} ({} page{}, {seconds:.1} s, {threads} thread{})",
             dir.display(),
             written.pages,
+            plural(written.pages),
             plural(threads)
         ),
         Destination::Merged(file) => format!(
-            "wrote {file} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
+            "wrote {file} ({count} {copies}, {} page{}, {seconds:.1} s, {threads} thread{})",
             written.pages,
+            plural(written.pages),
             plural(threads)
         ),
     });

@@ -50,6 +50,7 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     let target = target(args, "handout");
     let destination = if args.copies.per_participant {
         Some(super::copies::destination(
+            ctx,
             &args.brief,
             args.output.as_ref(),
             &args.copies,
@@ -88,7 +89,14 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     ctx.detail(laid_out.timings.join(", "));
     if let Some(destination) = destination {
         let show_progress = ctx.verbosity > Verbosity::Quiet;
-        let written = handout.copies(&laid_out, &destination, &standards, show_progress, files)?;
+        let written = handout.copies(
+            &engine,
+            &laid_out,
+            &destination,
+            &standards,
+            show_progress,
+            files,
+        )?;
         super::copies::report_copies(ctx, files, &written, &destination, started);
         return Ok(());
     }

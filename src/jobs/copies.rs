@@ -2,16 +2,14 @@
 //! template reads at [`crate::model::contract::COPY_PATH`], safe file names made from names in any
 //! script, and writing a batch so that it appears whole or not at all.
 //!
-//! A batch of files is written into a hidden folder beside the target (`.NAME.XXXXXX.partial`)
-//! and renamed into place only when every copy has been made: a failed or killed batch never
-//! leaves a folder that looks complete. The folder is replaced as a whole, so a participant
-//! taken off the list loses their old copy; to keep `--out-dir .` from wiping the user's own
-//! files, only a new folder, an empty one, or one brief wrote before (it holds
-//! [`MARKER`]) is replaced.
+//! A batch of files is written into a hidden folder beside the target and swapped into place
+//! only when every copy has been made ([`crate::output::folder`]): a failed or killed batch
+//! never leaves a folder that looks complete. The folder is replaced as a whole, so a
+//! participant taken off the list loses their old copy; only a new folder, an empty one, or
+//! one holding exactly what this brief's copies put there (as its [`MARKER`] records) is
+//! replaced.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
@@ -21,15 +19,15 @@ use unicode_normalization::UnicodeNormalization;
 use crate::diag::{Diagnostic, Files, Span};
 use crate::error::AppError;
 use crate::error::Failure;
-use crate::error::describe_io;
 use crate::jobs::batch;
 use crate::model::brief::Brief;
 use crate::output::Output;
+use crate::output::folder::Staging;
 use crate::typeset::prepare::{self, BuildOptions};
 use crate::typeset::world::{BriefWorld, Compiled, Engine};
 
-/// The file that marks a folder of copies as brief's own, safe to replace as a whole.
-pub const MARKER: &str = ".brief-copies";
+/// The file that marks a folder of copies as brief's own (see [`crate::output::folder`]).
+pub use crate::output::folder::MARKER;
 
 /// The longest file name stem, in bytes of UTF-8 (about 33 Hangul syllables or 100 Latin
 /// letters): far below the 255 bytes file systems allow, leaving room for `-NNN.pdf`.
@@ -253,198 +251,6 @@ pub fn default_merged(brief: &Path) -> PathBuf {
     default_dir(brief).with_extension("pdf")
 }
 
-/// A folder of copies being written: a hidden folder beside the target until
-/// [`Staging::commit`] renames it into place. Dropped without committing, it is removed.
-pub struct Staging {
-    dir: tempfile::TempDir,
-    target: PathBuf,
-}
-
-impl Staging {
-    /// Starts a batch for the folder `target`, refusing a target that cannot be replaced
-    /// (a file, or a folder holding files brief did not write) before any work is done.
-    pub fn new(target: &Path) -> Result<Self, AppError> {
-        let shown = target.display();
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .filter(|n| n != "." && n != "..")
-            .ok_or_else(|| {
-                AppError::new(format!(
-                    "cannot write copies to `{shown}` (not a folder name)"
-                ))
-                .with_hint("name a new folder, such as --out-dir copies")
-            })?;
-        match fs::metadata(target) {
-            Ok(meta) if !meta.is_dir() => {
-                return Err(AppError::new(format!(
-                    "cannot write copies to {shown} (it is a file)"
-                ))
-                .with_hint("name a folder with --out-dir"));
-            }
-            Ok(_) => {
-                let foreign = Self::foreign_entry(target).map_err(|e| {
-                    AppError::new(format!("cannot read {shown} ({})", describe_io(&e)))
-                })?;
-                if let Some(entry) = foreign {
-                    return Err(AppError::new(format!(
-                        "cannot write copies to {shown} (it holds `{entry}`, which brief did not write)"
-                    ))
-                    .with_hint(
-                        "brief replaces the whole folder of copies: name a new or empty folder with --out-dir",
-                    ));
-                }
-            }
-            Err(_) => {}
-        }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        if !parent.is_dir() {
-            return Err(AppError::new(format!(
-                "cannot write copies to {shown} (the folder {} does not exist)",
-                parent.display()
-            )));
-        }
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempdir_in(parent)
-            .map_err(|e| AppError::new(format!("cannot write {shown} ({})", describe_io(&e))))?;
-        Ok(Self {
-            dir,
-            target: target.to_path_buf(),
-        })
-    }
-
-    /// The first entry of an existing folder that shows it is not an earlier batch of copies
-    /// (one without [`MARKER`]); `None` for an empty folder or an earlier batch.
-    fn foreign_entry(dir: &Path) -> io::Result<Option<String>> {
-        if dir.join(MARKER).is_file() {
-            return Ok(None);
-        }
-        let mut entries: Vec<String> = fs::read_dir(dir)?
-            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect::<io::Result<_>>()?;
-        entries.sort();
-        Ok(entries.into_iter().next())
-    }
-
-    /// Where the copies go once committed.
-    pub fn target(&self) -> &Path {
-        &self.target
-    }
-
-    /// Writes one copy under `name` (from [`file_names`]). It reaches the disk at
-    /// [`Staging::commit`], which syncs every file at once.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), AppError> {
-        fs::write(self.dir.path().join(name), bytes).map_err(|e| {
-            AppError::new(format!(
-                "cannot write {} ({})",
-                self.target.join(name).display(),
-                describe_io(&e)
-            ))
-        })
-    }
-
-    /// Puts the finished batch in place: writes [`MARKER`] (saying what the folder holds),
-    /// then renames the folder over the target. An earlier batch there is moved aside first
-    /// and removed after; should the final rename fail, it is moved back.
-    pub fn commit(self, description: &str) -> Result<(), AppError> {
-        let shown = self.target.display();
-        let fail = |e: io::Error| {
-            AppError::new(format!("cannot write {shown} ({})", describe_io(&e)))
-                .with_hint("the previous copies, if there were any, are unchanged")
-        };
-        let marker = format!(
-            "{description}\nWritten by brief {}, which replaces this folder as a whole when it writes these copies again.\n",
-            env!("CARGO_PKG_VERSION")
-        );
-        fs::write(self.dir.path().join(MARKER), marker).map_err(fail)?;
-        sync_all_files(self.dir.path()).map_err(fail)?;
-        sync_dir(self.dir.path());
-        let parent = self
-            .dir
-            .path()
-            .parent()
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        // Hold the earlier batch (or the empty folder) aside until the new one is in place.
-        let aside = if self.target.exists() {
-            let name = self
-                .target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let aside = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".old")
-                .tempdir_in(&parent)
-                .map_err(fail)?;
-            // Renaming a folder over an empty one replaces it on Unix; elsewhere clear the way.
-            #[cfg(not(unix))]
-            fs::remove_dir(aside.path()).map_err(fail)?;
-            fs::rename(&self.target, aside.path()).map_err(fail)?;
-            Some(aside)
-        } else {
-            None
-        };
-        let staged = self.dir.path().to_path_buf();
-        if let Err(error) = fs::rename(&staged, &self.target) {
-            if let Some(aside) = &aside {
-                let _ = fs::rename(aside.path(), &self.target);
-            }
-            return Err(fail(error));
-        }
-        // The staging folder is now the target: nothing left to clean up.
-        let _ = self.dir.keep();
-        sync_dir(&parent);
-        drop(aside);
-        Ok(())
-    }
-}
-
-/// Makes every file in `dir` durable before the folder is renamed into place (a folder that
-/// looks complete after a power cut must hold complete files). The files are synced from many
-/// threads at once: the file system then commits them together, where one after another each
-/// waits for its own commit (docs/benchmarks.md, Personalized copies).
-fn sync_all_files(dir: &Path) -> io::Result<()> {
-    let paths: Vec<PathBuf> = fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<io::Result<_>>()?;
-    let threads = paths.len().clamp(1, 16);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|share| {
-                scope.spawn(move || {
-                    share
-                        .iter()
-                        // Opened for writing: Windows flushes only files opened so.
-                        .try_for_each(|path| {
-                            fs::OpenOptions::new().write(true).open(path)?.sync_all()
-                        })
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .try_for_each(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    })
-}
-
-/// Makes a folder's entries durable (renames into and out of it), where the system allows.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(handle) = fs::File::open(dir) {
-        let _ = handle.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
 /// Compiles one recipient's copy of a brief: a clone of the brief's world (`base`) that differs
 /// only in the copy file, so typst reuses what it derived from the brief's data for the
 /// copies before. Warnings go to `warnings`.
@@ -464,8 +270,14 @@ pub fn compile_copy(
 /// Where a batch of copies goes.
 #[derive(Debug, Clone)]
 pub enum Destination {
-    /// One PDF per recipient in this folder.
-    Folder(PathBuf),
+    /// One PDF per recipient in the folder `dir`, made from `brief` (which its marker
+    /// records: another brief's folder of copies is not replaced).
+    Folder {
+        /// The folder.
+        dir: PathBuf,
+        /// The brief the copies are made from.
+        brief: PathBuf,
+    },
     /// One print file holding every copy in order.
     Merged(Output),
 }
@@ -491,6 +303,9 @@ pub struct Job<'j> {
     pub threads: usize,
     /// Shown while the batch runs (hidden when not on a terminal).
     pub progress: indicatif::ProgressBar,
+    /// The page that ends a copy with an odd page count in a merged print file, carrying the
+    /// copies' marking (see [`crate::typeset::pad_to_even`]); `None`: an empty page.
+    pub pad: Option<PagedDocument>,
 }
 
 /// What a finished batch wrote.
@@ -522,7 +337,14 @@ impl<'j> Job<'j> {
             build_id,
             threads: batch::threads(count),
             progress: batch::progress(count, "copies", show_progress),
+            pad: None,
         }
+    }
+
+    /// The job with `pad` as the page that ends a copy with an odd page count in a merged
+    /// print file.
+    pub fn with_pad(self, pad: Option<PagedDocument>) -> Self {
+        Self { pad, ..self }
     }
 }
 
@@ -552,8 +374,8 @@ pub fn make(
         vec![problem]
     };
     match destination {
-        Destination::Folder(dir) => {
-            let staging = Staging::new(dir).map_err(app)?;
+        Destination::Folder { dir, brief } => {
+            let (staging, _) = Staging::new(dir, brief).map_err(app)?;
             let names = file_names(recipients.iter().map(|r| r.name.as_str()), "pdf");
             let indexed: Vec<(&Recipient, &String)> = recipients.iter().zip(&names).collect();
             let finished = batch::run(
@@ -616,7 +438,7 @@ pub fn make(
             let merged = crate::typeset::concat(
                 documents
                     .into_iter()
-                    .map(crate::typeset::pad_to_even)
+                    .flat_map(|d| crate::typeset::pad_to_even(d, job.pad.as_ref()))
                     .collect(),
             );
             let pages = merged.pages().len();
@@ -711,13 +533,16 @@ fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
 
 /// Makes one copy of a note for each of its participants (see [`compile_copy`]) and writes
 /// them to `destination`, all or nothing. A character no font has is reported once, for the
-/// brief's fields (participants' names included), not once per copy.
+/// brief's fields (participants' names included), not once per copy. `pad` ends each copy
+/// with an odd page count in a merged print file ([`crate::jobs::handout::pad_page`]).
+#[allow(clippy::too_many_arguments)]
 pub fn of_note(
     engine: &Engine,
     compiled: &Compiled,
     brief: &Brief,
     options: &BuildOptions,
     destination: &Destination,
+    pad: Option<PagedDocument>,
     show_progress: bool,
     files: &mut Files,
 ) -> Result<Written, Failure> {
@@ -748,7 +573,8 @@ pub fn of_note(
         &prepared.build_id,
         recipients.len(),
         show_progress,
-    );
+    )
+    .with_pad(pad);
     let mut written = make(&recipients, destination, &job, files)?;
     written.warnings.splice(0..0, missing);
     Ok(written)
@@ -873,45 +699,5 @@ mod tests {
             }
             .ident("abc")
         );
-    }
-
-    #[test]
-    fn staging_replaces_only_folders_of_copies() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("copies");
-        let staging = Staging::new(&target).unwrap();
-        staging.write("a.pdf", b"one").unwrap();
-        assert!(!target.exists(), "nothing in place before the commit");
-        staging.commit("test").unwrap();
-        assert_eq!(fs::read(target.join("a.pdf")).unwrap(), b"one");
-
-        // A second batch replaces the first as a whole.
-        let staging = Staging::new(&target).unwrap();
-        staging.write("b.pdf", b"two").unwrap();
-        staging.commit("test").unwrap();
-        assert!(!target.join("a.pdf").exists());
-        assert_eq!(fs::read(target.join("b.pdf")).unwrap(), b"two");
-
-        // A batch dropped before its commit leaves the last one and no trace of itself.
-        let staging = Staging::new(&target).unwrap();
-        staging.write("c.pdf", b"three").unwrap();
-        drop(staging);
-        assert_eq!(fs::read(target.join("b.pdf")).unwrap(), b"two");
-        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(left.len(), 1, "only the folder of copies: {left:?}");
-
-        // A folder of someone else's files is refused.
-        let mine = dir.path().join("mine");
-        fs::create_dir(&mine).unwrap();
-        fs::write(mine.join("notes.txt"), "keep").unwrap();
-        let error = Staging::new(&mine).err().unwrap();
-        assert!(error.message.contains("`notes.txt`"), "{}", error.message);
-        // An empty one is fine.
-        let empty = dir.path().join("empty");
-        fs::create_dir(&empty).unwrap();
-        let staging = Staging::new(&empty).unwrap();
-        staging.write("d.pdf", b"four").unwrap();
-        staging.commit("test").unwrap();
-        assert!(empty.join("d.pdf").is_file());
     }
 }

@@ -77,7 +77,7 @@ pub struct Rule {
     /// The top-level fields a brief must then give.
     #[serde(default)]
     pub require: Vec<String>,
-    /// Text fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
+    /// Fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
     /// when it is written in one.
     #[serde(default)]
     pub languages: IndexMap<String, Vec<String>>,

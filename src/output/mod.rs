@@ -1,6 +1,7 @@
 //! Writing results: the output path is checked before any work, and files are written to a
 //! temporary file in the same folder and renamed into place, so a failed or killed build never
-//! leaves a half-written file and never touches the last good one.
+//! leaves a half-written file and never touches the last good one. A folder of files written
+//! as one batch (personalized copies) is [`folder`]'s.
 
 use std::fmt;
 use std::fs;
@@ -9,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{AppError, describe_io};
 use crate::text::plural;
+
+pub mod folder;
 
 /// Where a result goes: a file, or standard output (`-o -`). The command line makes one from
 /// its argument; nothing else compares a path with `-`.
