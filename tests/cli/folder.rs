@@ -372,3 +372,38 @@ fn a_kill_at_every_step_of_the_swap_loses_no_batch() {
     }
     eprintln!("killed at {} steps: {}", killed.len(), killed.join(", "));
 }
+
+/// A merged print file (`--merged`) killed before its temporary file is renamed into place
+/// leaves the previous file byte for byte; the next run removes the temporary file.
+#[test]
+fn a_killed_merged_file_leaves_nothing_after_the_next_run() {
+    let Some(strace) = strace() else { return };
+    let dir = workspace(&[("note.yaml", &two_participants())]);
+    let merged = ["build", "-q", "note.yaml", "--per-participant", "--merged"];
+    let (code, stderr) = bounded(brief(dir.path()).args(merged), 60);
+    assert_eq!(code, Some(0), "{stderr}");
+    let file = dir.path().join("note-copies.pdf");
+    let before = fs::read(&file).unwrap();
+    let status = Command::new(&strace)
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "inject=rename,renameat:signal=KILL:when=1",
+        ])
+        .arg(env!("CARGO_BIN_EXE_brief"))
+        .args(merged)
+        .args(["--set", "title=A new title"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert_eq!(status.signal(), Some(9), "{status:?}");
+    assert_eq!(fs::read(&file).unwrap(), before);
+    let left = names(dir.path());
+    assert_eq!(left.len(), 3, "{left:?}");
+    assert!(left[0].starts_with(".note-copies.pdf.") && left[0].ends_with(".partial"));
+    let (code, stderr) = bounded(brief(dir.path()).args(merged), 60);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(names(dir.path()), ["note-copies.pdf", "note.yaml"]);
+}
