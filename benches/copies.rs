@@ -367,6 +367,7 @@ fn main() {
         build_id: &prepared.build_id,
         threads: THREADS,
         progress: hidden.clone(),
+        pad: None,
     };
     let mut folder = Samples::default();
     let mut merged = Samples::default();

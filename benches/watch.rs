@@ -5,6 +5,11 @@
 //! Run with `cargo bench --bench watch`. `BRIEF_BENCH_RUNS` sets the number of timed edits
 //! (default 100); `BRIEF_BENCH_LONG` the number of rebuilds before the second memory reading
 //! (default 1000).
+//!
+//! `BRIEF_BENCH_ALLOCATOR=1` measures instead what the memory budget's counting allocator
+//! costs: two watches side by side, one with the budget (the default) and one without
+//! (`BRIEF_MEMORY_LIMIT=0`, where the allocator passes every call straight to the system's),
+//! edited in turn, each's median and the ratio.
 
 use std::fs;
 use std::io::Read;
@@ -41,9 +46,10 @@ impl Drop for Watch {
 }
 
 impl Watch {
-    fn start(dir: &Path, brief: &str) -> Watch {
+    fn start(dir: &Path, brief: &str, env: &[(&str, &str)]) -> Watch {
         let mut child = Command::new(env!("CARGO_BIN_EXE_brief"))
             .args(["watch", brief])
+            .envs(env.iter().copied())
             .current_dir(dir)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -74,6 +80,26 @@ impl Watch {
 
     fn written(&self) -> usize {
         self.log().matches(": wrote ").count()
+    }
+
+    /// The CPU time the watch process has used (user and system), in clock ticks.
+    fn cpu_ticks(&self) -> u64 {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("/proc/PID/stat is readable");
+        // The fields after the command's name (in parentheses, which may hold spaces).
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        field(11) + field(12)
     }
 
     /// VmHWM and VmRSS of the watch process, in KiB.
@@ -151,9 +177,8 @@ fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
-fn main() {
-    let runs = env_number("BRIEF_BENCH_RUNS", 100).max(1);
-    let long = env_number("BRIEF_BENCH_LONG", 1000);
+/// The example brief and its edited version.
+fn texts() -> [String; 2] {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let original = fs::read_to_string(root.join("briefs/canada-korea-defence-2025.yaml"))
         .expect("the example brief");
@@ -162,12 +187,16 @@ fn main() {
         "the edited words are in the brief"
     );
     let edited = original.replace(ORIGINAL, EDITED);
+    [original, edited]
+}
 
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let brief = dir.path().join("brief.yaml");
-    fs::write(&brief, &original).unwrap();
-    let pdf = dir.path().join("brief.pdf");
-    let watch = Watch::start(dir.path(), "brief.yaml");
+/// A watch of the example brief in `dir`, its first build done.
+fn session(dir: &Path, env: &[(&str, &str)]) -> Bench {
+    let texts = texts();
+    let brief = dir.join("brief.yaml");
+    fs::write(&brief, &texts[0]).unwrap();
+    let pdf = dir.join("brief.pdf");
+    let watch = Watch::start(dir, "brief.yaml", env);
     let deadline = Instant::now() + TIMEOUT;
     while watch.written() < 1 {
         assert!(
@@ -177,13 +206,75 @@ fn main() {
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    let mut bench = Bench {
+    Bench {
         watch,
         brief,
         pdf,
-        texts: [original, edited],
+        texts,
         edits: 0,
-    };
+    }
+}
+
+/// The counting allocator's cost: watches with and without the memory budget, edited in
+/// turn so that both see the same load on the machine.
+fn allocator(runs: usize) {
+    let (with_dir, without_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut with = session(with_dir.path(), &[]);
+    let mut without = session(without_dir.path(), &[("BRIEF_MEMORY_LIMIT", "0")]);
+    for _ in 0..10 {
+        with.edit();
+        without.edit();
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let (cpu_a, cpu_b) = (with.watch.cpu_ticks(), without.watch.cpu_ticks());
+    for i in 0..runs {
+        // Which goes first alternates, so neither always follows the other's build.
+        if i % 2 == 0 {
+            a.push(with.edit());
+            b.push(without.edit());
+        } else {
+            b.push(without.edit());
+            a.push(with.edit());
+        }
+    }
+    // CPU time is what the allocator adds to; the latency also holds the machine's load.
+    let cpu_a = with.watch.cpu_ticks() - cpu_a;
+    let cpu_b = without.watch.cpu_ticks() - cpu_b;
+    a.sort();
+    b.sort();
+    let (ma, mb) = (percentile(&a, 0.5), percentile(&b, 0.5));
+    println!(
+        "brief watch of briefs/canada-korea-defence-2025.yaml, with and without the memory budget, {runs} edits each in turn"
+    );
+    println!(
+        "  counting allocator (default budget)   median {}, p90 {}",
+        ms(ma),
+        ms(percentile(&a, 0.9))
+    );
+    println!(
+        "  system allocator (BRIEF_MEMORY_LIMIT=0) median {}, p90 {}",
+        ms(mb),
+        ms(percentile(&b, 0.9))
+    );
+    println!(
+        "  ratio of medians (with / without)     {:.3}x",
+        ma.as_secs_f64() / mb.as_secs_f64()
+    );
+    println!(
+        "  CPU time of the watch, {runs} rebuilds   with {cpu_a} ticks, without {cpu_b} ticks ({:.3}x)",
+        cpu_a as f64 / cpu_b.max(1) as f64
+    );
+}
+
+fn main() {
+    let runs = env_number("BRIEF_BENCH_RUNS", 100).max(1);
+    let long = env_number("BRIEF_BENCH_LONG", 1000);
+    if env_number("BRIEF_BENCH_ALLOCATOR", 0) == 1 {
+        allocator(runs);
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut bench = session(dir.path(), &[]);
 
     // Ten rebuilds, then the first memory reading.
     for _ in 0..10 {

@@ -348,9 +348,15 @@ impl Excerpt {
             .find('\n')
             .map_or(text.len(), |i| range.start + i);
         let line = &text[line_start..line_end];
-        if line.chars().count() <= LONG_LINE {
+        // A direction control would reorder the line on the terminal (and has no width for
+        // a caret): such a line is shown with each one as U+FFFD, whatever its length.
+        let hostile = line
+            .chars()
+            .any(|c| crate::text::direction_control(c).is_some());
+        if line.chars().count() <= LONG_LINE && !hostile {
             return None;
         }
+        let long = line.chars().count() > LONG_LINE;
         // Character indices within the line.
         let chars: Vec<(usize, char)> = line.char_indices().collect();
         let index = |byte: usize| {
@@ -363,13 +369,58 @@ impl Excerpt {
             index(range.start - line_start),
             index(range.end - line_start),
         );
-        let cut_mark = mark_end - mark_start > LONGEST_MARK;
+        let space = |i: usize| chars.get(i).is_none_or(|(_, c)| c.is_whitespace());
+        // The last word end in `lo..=hi` at or before `hi` (a cut there splits no word), else
+        // `hi` itself: `lo` keeps at least half of what was meant to be shown.
+        let word_end = |lo: usize, hi: usize| {
+            (lo..=hi)
+                .rev()
+                .find(|&i| space(i))
+                .map(|i| {
+                    let mut i = i;
+                    while i > lo && space(i - 1) {
+                        i -= 1;
+                    }
+                    i
+                })
+                .filter(|&i| i > lo)
+                .unwrap_or(hi)
+        };
+        let cut_mark = long && mark_end - mark_start > LONGEST_MARK;
         if cut_mark {
-            mark_end = mark_start + LONGEST_MARK;
+            mark_end = word_end(mark_start + LONGEST_MARK / 2, mark_start + LONGEST_MARK);
         }
-        let from = mark_start.saturating_sub(CONTEXT);
-        let to = (mark_end + CONTEXT).min(chars.len());
-        let slice = |a: usize, b: usize| -> String { chars[a..b].iter().map(|(_, c)| c).collect() };
+        // The context on each side ends at a word's end: no "…ss many" or "de…".
+        let mut from = mark_start.saturating_sub(CONTEXT);
+        if from > 0
+            && !space(from - 1)
+            && let Some(i) = (from..mark_start).find(|&i| space(i))
+        {
+            from = i;
+        }
+        while from < mark_start && space(from) {
+            from += 1;
+        }
+        let mut to = (mark_end + CONTEXT).min(chars.len());
+        if to < chars.len() && !space(to) {
+            to = word_end(mark_end, to);
+        }
+        while to > mark_end && space(to - 1) {
+            to -= 1;
+        }
+        // A short line shown only for its direction controls is shown whole.
+        if !long {
+            (from, to) = (0, chars.len());
+        }
+        let slice = |a: usize, b: usize| -> String {
+            chars[a..b]
+                .iter()
+                .map(|&(_, c)| match crate::text::direction_control(c) {
+                    Some(_) => '\u{fffd}',
+                    None => c,
+                })
+                .collect()
+        };
         let mut source = String::new();
         if from > 0 {
             source.push('…');

@@ -1,7 +1,5 @@
 //! The `brief` binary: parses the command line and hands it to [`brief::cli::run`].
 
-use std::process::ExitCode;
-
 use brief::cli::args::Cli;
 use brief::typeset::budget;
 use clap::Parser;
@@ -10,10 +8,15 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: budget::Counting = budget::Counting;
 
-fn main() -> ExitCode {
+fn main() {
     brief::install_panic_hook();
     budget::set_memory_limit();
     budget::big_stacks_for_workers();
     let cli = Cli::parse();
-    ExitCode::from(budget::with_big_stack(|| brief::cli::run(&cli)))
+    let code = budget::with_big_stack(|| brief::cli::run(&cli));
+    // Everything is written: end now, flushing what is buffered, rather than unwinding the
+    // rest of the process (the parsed command line, the runtime's teardown).
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    let _ = std::io::Write::flush(&mut std::io::stderr());
+    std::process::exit(i32::from(code))
 }

@@ -390,6 +390,24 @@ fn spelled_out_before(text: &str, offset: usize, word: &str) -> bool {
     true
 }
 
+/// Lists of people whose entries (or whose entries' `name`) are people's names.
+const PEOPLE: &[&str] = &["participants", "speakers", "authors"];
+
+/// Whether the text at `path` is a person's name: `participants[2].name`, `authors[0]`,
+/// `days[0].items[3].speakers[1].name`.
+fn is_person_name(path: &str) -> bool {
+    let Some((list, rest)) = path.rsplit_once('[') else {
+        return false;
+    };
+    let list = list.rsplit('.').next().unwrap_or(list);
+    let Some((index, tail)) = rest.split_once(']') else {
+        return false;
+    };
+    PEOPLE.contains(&list)
+        && index.bytes().all(|b| b.is_ascii_digit())
+        && (tail.is_empty() || tail == ".name")
+}
+
 /// Acronyms used but not defined, and defined but not used: warnings.
 fn acronyms(
     root: &Node,
@@ -407,6 +425,15 @@ fn acronyms(
             .collect(),
         _ => Vec::new(),
     };
+    // People's names are written with the family name in capitals (`KIM Jong-un`, `LEE`):
+    // their words are names, in the list and wherever the text names them.
+    let names: HashSet<&str> = leaves
+        .iter()
+        .filter(|leaf| is_person_name(&leaf.path))
+        .flat_map(|leaf| words(leaf.text))
+        .map(|(_, word)| word)
+        .filter(|word| !word.chars().any(char::is_lowercase))
+        .collect();
     let mut used = HashSet::new();
     let mut reported = HashSet::new();
     // Acronyms spelled out in the text, "foreign direct investment (FDI)": defined from there on.
@@ -435,7 +462,7 @@ fn acronyms(
             for (offset, word) in acronyms_in(&prose.text) {
                 let covered =
                     |d: &str| d == word || d.strip_prefix(word).is_some_and(|r| r.starts_with(' '));
-                if defined.iter().any(|(d, _)| covered(d)) {
+                if defined.iter().any(|(d, _)| covered(d)) || names.contains(word) {
                     continue;
                 }
                 if spelled_out.contains(word) || spelled_out_before(&prose.text, offset, word) {
@@ -743,6 +770,27 @@ mod tests {
         assert_eq!(whole_word("l’OTAN", "OTAN"), Some("l’".len()));
         assert_eq!(whole_word("R&D and R&DX", "R&D"), Some(0));
         assert_eq!(whole_word("XR&D", "R&D"), None);
+    }
+
+    /// The texts that are people's names: entries of people lists, or their `name`.
+    #[test]
+    fn people_names_by_path() {
+        for path in [
+            "participants[2].name",
+            "authors[0]",
+            "days[0].items[3].speakers[1].name",
+        ] {
+            assert!(is_person_name(path), "{path}");
+        }
+        for path in [
+            "participants[2].organization",
+            "participants",
+            "sections[0].body",
+            "event.name",
+            "authors[0].title",
+        ] {
+            assert!(!is_person_name(path), "{path}");
+        }
     }
 
     /// Offsets point at the acronym in the text.

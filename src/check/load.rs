@@ -73,8 +73,11 @@ pub fn load_editions(
     for language in languages {
         let edition = edition_root(&root, &template, language, files);
         let mut checked = check::check_edition(&edition, &template, files, language);
-        crate::check::content::review(&edition, &template, &mut checked, files);
-        crate::check::programme::review(&edition, &template, &mut checked);
+        // The later checks read one value of each field: the edition's.
+        let tree = check::edition_tree(&edition, &template, checked.edition);
+        crate::check::content::review(&tree, &template, &mut checked, files);
+        crate::check::programme::review(&tree, &template, &mut checked);
+        // The rules see which languages each field is given in.
         crate::check::rules::enforce(&edition, &template, &mut checked);
         for problem in std::mem::take(&mut checked.problems) {
             if !problems.contains(&problem) {

@@ -31,7 +31,7 @@ use crate::diag::{Diagnostic, Files, Span, did_you_mean};
 use crate::input::image::{self, MAX_IMAGE_BYTES};
 use crate::input::read::read_bounded;
 use crate::input::yaml::{self, Node, Value};
-use crate::model::brief::{Image, Provenance};
+use crate::model::brief::{IMAGE_EXPECTED, Image, Provenance};
 use crate::model::dates;
 use crate::model::locale::{self, Language, Locale};
 use crate::model::print;
@@ -105,9 +105,10 @@ fn check_inner(
         in_default: false,
         locale,
         edition,
-        in_language: false,
+        language_at: None,
         map_entry: false,
         translations: Vec::new(),
+        wants_languages: Vec::new(),
     };
     let decls = template.manifest_tree.get("fields").map(|e| &e.node);
     let data = match &root.value {
@@ -126,6 +127,7 @@ fn check_inner(
             Json::Null
         }
     };
+    checker.name_languages();
     checker.missing_translations();
     let mut problems = checker.problems;
     // In the order of the brief, as a reader goes through it.
@@ -137,6 +139,58 @@ fn check_inner(
         problems,
         edition,
     }
+}
+
+/// The tree of one edition, as the checks that read a brief's own tree after the checker see
+/// it: each value given per language is replaced by the edition's (`language`), and a field or
+/// map entry not given in it is left out, so that those checks read one value of each field's
+/// kind.
+pub fn edition_tree(root: &Node, template: &Template, language: Language) -> Node {
+    let mut tree = root.clone();
+    if let Value::Map(entries) = &mut tree.value {
+        in_edition_record(entries, &template.manifest.fields, language.code());
+    }
+    tree
+}
+
+fn in_edition_record(
+    entries: &mut Vec<yaml::Entry>,
+    fields: &indexmap::IndexMap<String, Field>,
+    code: &str,
+) {
+    entries.retain_mut(|e| match fields.get(&e.key) {
+        Some(field) => in_edition(&mut e.node, field, code),
+        None => true,
+    });
+}
+
+/// Takes `node`, given for `field`, in language `code`; false when it is not given in it.
+fn in_edition(node: &mut Node, field: &Field, code: &str) -> bool {
+    if is_per_language(node, field) {
+        match node.get(code) {
+            Some(entry) => *node = entry.node.clone(),
+            None => return false,
+        }
+    }
+    match (&mut node.value, field.kind) {
+        (Value::List(items), Kind::List) => {
+            if let Some(item_field) = field.items.as_deref() {
+                for item in items {
+                    if !in_edition(item, item_field, code) {
+                        item.value = Value::Null;
+                    }
+                }
+            }
+        }
+        (Value::Map(entries), Kind::Record) => in_edition_record(entries, &field.fields, code),
+        (Value::Map(entries), Kind::Map) => {
+            if let Some(value_field) = field.values.as_deref() {
+                entries.retain_mut(|e| in_edition(&mut e.node, value_field, code));
+            }
+        }
+        _ => {}
+    }
+    true
 }
 
 /// The language a brief is written in: its (merged) `lang` value, else the template's default
@@ -170,20 +224,39 @@ struct Checker<'f> {
     in_default: bool,
     /// The language of the edition being checked: `en`, `fr` or `ko`.
     edition: Language,
-    /// Whether the value being checked is one language's text of a per-language field.
-    in_language: bool,
+    /// Set while the value being checked is one language's value of a field given per
+    /// language: which field, and which language.
+    language_at: Option<LanguageAt>,
     /// Whether the value being checked is an entry of a map, whose languages may differ.
     map_entry: bool,
     /// The fields given per language, with the languages each has.
     translations: Vec<Translation>,
+    /// Problems (by index) that end with a hint naming the brief's languages, known only
+    /// once the whole brief is checked.
+    wants_languages: Vec<usize>,
 }
 
-/// A text or rich field given per language.
+/// A field given per language.
 struct Translation {
     path: String,
     /// Where it is reported: the field's first language key.
     span: Span,
     languages: Vec<&'static str>,
+    /// What one language's value is called in messages: `text` or `value`.
+    noun: &'static str,
+    /// Whether a missing language is worth a warning: not when a key that is no language
+    /// was reported already (a misspelt `fre:` is the missing `fr`).
+    warn: bool,
+}
+
+/// The language value being checked of a field given per language.
+struct LanguageAt {
+    /// The field's path, such as `event.date`.
+    field: String,
+    /// The language's key, such as `fr`.
+    code: &'static str,
+    /// Whether it is another language than the edition's: checked, its value dropped.
+    other: bool,
 }
 
 /// The declaration node of field `name` inside a manifest `fields:` map.
@@ -211,6 +284,36 @@ impl Checker<'_> {
         self.problems.last_mut().expect("just pushed")
     }
 
+    /// Where `piece` of a scalar's text is written: its first occurrence inside the node's
+    /// place in the source (as written, or as a `\u` escape), else the whole node.
+    fn place_of(&self, node: &Node, piece: &str) -> Span {
+        let Some(files) = self.files else {
+            return node.span;
+        };
+        let source = files.text(node.span.file);
+        let Some(written) = source.get(node.span.start..node.span.end) else {
+            return node.span;
+        };
+        let escape = piece.chars().next().map(|c| {
+            [
+                format!("\\u{:04X}", c as u32),
+                format!("\\u{:04x}", c as u32),
+            ]
+        });
+        let found = written.find(piece).map(|i| (i, piece.len())).or_else(|| {
+            escape?
+                .iter()
+                .find_map(|e| written.find(e.as_str()).map(|i| (i, e.len())))
+        });
+        match found {
+            Some((i, len)) => Span::new(
+                node.span.file,
+                node.span.start + i..node.span.start + i + len,
+            ),
+            None => node.span,
+        }
+    }
+
     fn mismatch(&mut self, node: &Node, path: &str, field: &Field) -> Json {
         let hint = match field.kind {
             Kind::List => Some("write each item on its own line, starting with `- `"),
@@ -222,6 +325,18 @@ impl Checker<'_> {
             ),
             _ => None,
         };
+        // A per-language map inside one language's value: the languages are given once.
+        let nested = self
+            .language_at
+            .as_ref()
+            .filter(|_| is_language_map(node))
+            .map(|at| {
+                format!(
+                    "this is inside the {} value of `{}`, so it is in that language already: give it without languages",
+                    locale::language_name(at.code),
+                    at.field
+                )
+            });
         let diagnostic = self.error(
             node.span,
             path,
@@ -234,7 +349,25 @@ impl Checker<'_> {
         if let Some(hint) = hint {
             diagnostic.hints.push(hint.into());
         }
+        if let Some(nested) = nested {
+            diagnostic.hints.push(nested);
+        }
         Json::Null
+    }
+
+    /// A field's path as `brief show` and the live preview know it: without the language
+    /// key of a value given per language (`event.date`, not `event.date.fr`).
+    fn origin_path(&self, path: &str) -> String {
+        match &self.language_at {
+            Some(at) => {
+                let given = join(&at.field, at.code);
+                match path.strip_prefix(given.as_str()) {
+                    Some(rest) => format!("{}{rest}", at.field),
+                    None => path.to_string(),
+                }
+            }
+            None => path.to_string(),
+        }
     }
 
     fn record(
@@ -397,39 +530,64 @@ impl Checker<'_> {
         }
     }
 
-    /// Each row of a `row-length` list has as many cells as the sibling list (the columns).
+    /// Each row of a `row-length` list has as many cells as the sibling list (the columns),
+    /// in each language either is given in.
     fn row_lengths(&mut self, entries: &[yaml::Entry], name: &str, sibling: &str, path: &str) {
-        let list = |key: &str| {
-            entries
+        // A list, or its value in each language (`None`: the same in every language).
+        let lists = |key: &str| -> Vec<(Option<&str>, &[Node])> {
+            let Some(node) = entries.iter().find(|e| e.key == key).map(|e| &e.node) else {
+                return Vec::new();
+            };
+            match &node.value {
+                Value::List(items) => vec![(None, &items[..])],
+                Value::Map(languages) => languages
+                    .iter()
+                    .filter_map(|e| match &e.node.value {
+                        Value::List(items) if locale::is_language(&e.key) => {
+                            Some((Some(e.key.as_str()), &items[..]))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let all_columns = lists(sibling);
+        for (language, rows) in lists(name) {
+            let columns = all_columns
                 .iter()
-                .find(|e| e.key == key)
-                .and_then(|e| match &e.node.value {
-                    Value::List(items) => Some(items),
-                    _ => None,
-                })
-        };
-        let (Some(rows), Some(columns)) = (list(name), list(sibling)) else {
-            return;
-        };
-        let n = columns.len();
-        for (i, row) in rows.iter().enumerate() {
-            let Value::List(cells) = &row.value else {
+                .find(|(l, _)| l.is_none() || language.is_none() || *l == language);
+            let Some((column_language, columns)) = columns else {
                 continue;
             };
-            if cells.len() != n {
-                let k = cells.len();
-                self.error(
-                    row.span,
-                    &format!("{}[{i}]", join(path, name)),
-                    format!(
-                        "this row has {k} cell{}, but `{sibling}` has {n}",
-                        plural(k)
-                    ),
-                )
-                .hints
-                .push(format!(
-                    "give each row one cell per item of `{sibling}`, in order; write an empty cell as \"\""
-                ));
+            let n = columns.len();
+            let rows_path = match language {
+                Some(code) => join(&join(path, name), code),
+                None => join(path, name),
+            };
+            let sibling_path = match column_language {
+                Some(code) => format!("{sibling}.{code}"),
+                None => sibling.to_string(),
+            };
+            for (i, row) in rows.iter().enumerate() {
+                let Value::List(cells) = &row.value else {
+                    continue;
+                };
+                if cells.len() != n {
+                    let k = cells.len();
+                    self.error(
+                        row.span,
+                        &format!("{rows_path}[{i}]"),
+                        format!(
+                            "this row has {k} cell{}, but `{sibling_path}` has {n}",
+                            plural(k)
+                        ),
+                    )
+                    .hints
+                    .push(format!(
+                        "give each row one cell per item of `{sibling_path}`, in order; write an empty cell as \"\""
+                    ));
+                }
             }
         }
     }
@@ -444,7 +602,7 @@ impl Checker<'_> {
         // Leaves and empty containers are what `brief show` lists.
         if leaf {
             self.origins.push(Provenance {
-                path: path.to_string(),
+                path: self.origin_path(path),
                 span: node.span,
                 default: self.in_default,
                 value: json.clone(),
@@ -454,6 +612,16 @@ impl Checker<'_> {
     }
 
     fn value_of(&mut self, node: &Node, field: &Field, decl: Option<&Node>, path: &str) -> Json {
+        // Any field may be given per language. A map where a map is the field's own form
+        // (a record, a map) is taken per language only when its keys say so; any other map is
+        // checked as an attempt at one.
+        let per_language = match field.kind {
+            Kind::Record | Kind::Map => is_per_language(node, field),
+            _ => matches!(node.value, Value::Map(_)),
+        };
+        if per_language && self.language_at.is_none() {
+            return self.per_language(node, field, decl, path);
+        }
         match field.kind {
             Kind::List => self.list(node, field, decl, path),
             Kind::Record => {
@@ -467,11 +635,6 @@ impl Checker<'_> {
                 out
             }
             Kind::Map => self.map(node, field, decl, path),
-            Kind::Text | Kind::Rich | Kind::Inline
-                if matches!(node.value, Value::Map(_)) && !self.in_language =>
-            {
-                self.per_language(node, field, decl, path)
-            }
             _ => self.scalar(node, field, path),
         }
     }
@@ -540,8 +703,7 @@ impl Checker<'_> {
         let mut out = JsonMap::new();
         for entry in entries {
             let entry_path = join(path, &entry.key);
-            let per_language = matches!(value_field.kind, Kind::Text | Kind::Rich | Kind::Inline)
-                && is_language_map(&entry.node);
+            let per_language = is_per_language(&entry.node, value_field);
             // An entry of a map (an acronym) given in some languages only belongs to
             // the editions in those languages: `OTAN: {fr: ...}` beside
             // `NATO: {en: ...}`.
@@ -570,10 +732,11 @@ impl Checker<'_> {
         Json::Object(out)
     }
 
-    /// A text or rich field given per language (`{en: ..., fr: ...}`): the edition's language
-    /// is checked (and recorded as where the value comes from); the other languages are only
-    /// checked to be languages. A map whose keys look nothing like languages is an ordinary
-    /// "expected text" error.
+    /// A field given per language (`{en: ..., fr: ...}`), whatever its kind: the value of
+    /// each language is checked against the field's kind (at `path.fr`), the edition's is the
+    /// field's value and is recorded as where it comes from; the others are checked only. A
+    /// map whose keys look nothing like languages is an ordinary "expected ..." error, with a
+    /// hint naming the brief's languages.
     fn per_language(
         &mut self,
         node: &Node,
@@ -584,42 +747,30 @@ impl Checker<'_> {
         let Value::Map(entries) = &node.value else {
             unreachable!("callers pass maps")
         };
-        let codes = || Language::ALL.iter().map(|l| l.code());
-        let like_language = |key: &str| {
-            locale::is_language(key)
-                || did_you_mean(key, codes()).is_some()
-                || key
-                    .split_once('-')
-                    .is_some_and(|(l, _)| locale::is_language(l))
-        };
         if entries.is_empty() || !entries.iter().any(|e| like_language(&e.key)) {
             self.mismatch(node, path, field);
-            self.problems
-                .last_mut()
-                .expect("mismatch reports")
-                .hints
-                .push(format!(
-                    "to give the text per language, write one entry per language, such as `{{en: ..., fr: ...}}` (the languages are {})",
-                    language_choices()
-                ));
+            self.wants_languages.push(self.problems.len() - 1);
             return Json::Null;
         }
+        let noun = noun(field);
         let mut languages = Vec::new();
+        let mut unknown = false;
         for entry in entries {
             match Language::from_code(&entry.key) {
                 Some(language) => languages.push(language.code()),
                 None => {
+                    unknown = true;
                     let key = entry.key.as_str();
                     let diagnostic = self.error(
                         entry.key_span,
                         path,
-                        format!("`{key}` is not a language a text can be given in"),
+                        format!("`{key}` is not a language a {noun} can be given in"),
                     );
                     match key.split_once('-').filter(|(l, _)| locale::is_language(l)) {
                         Some((language, _)) => diagnostic.hints.push(format!(
                             "write the language alone, `{language}`: the region comes from the brief's `lang`"
                         )),
-                        None => match did_you_mean(key, codes()) {
+                        None => match did_you_mean(key, language_codes()) {
                             Some(s) => diagnostic.hints.push(format!("did you mean `{s}`?")),
                             None => diagnostic
                                 .notes
@@ -634,48 +785,79 @@ impl Checker<'_> {
             return Json::Null;
         }
         let first_key = entries[0].key_span;
-        let chosen = entries.iter().find(|e| e.key == self.edition.code());
+        let edition = self.edition.code();
+        let mut chosen = None;
+        // Languages left empty are missing from the brief's other editions (a warning, below)
+        // and an error in their own.
+        let mut given = Vec::new();
+        for entry in entries {
+            let Some(code) = Language::from_code(&entry.key).map(Language::code) else {
+                continue;
+            };
+            if entry.node.value == Value::Null {
+                if code == edition {
+                    self.error(
+                        entry.key_span,
+                        &join(path, code),
+                        format!(
+                            "the {} {noun} of `{path}` is empty",
+                            locale::language_name(code)
+                        ),
+                    );
+                    chosen = Some(Json::Null);
+                }
+                continue;
+            }
+            given.push(code);
+            // Another language's value is checked as fully as the edition's, but what it
+            // adds to the edition (its data, where it came from, its images) is dropped.
+            let (origins, images) = (self.origins.len(), self.images.len());
+            self.language_at = Some(LanguageAt {
+                field: path.to_string(),
+                code,
+                other: code != edition,
+            });
+            let value = self.value(&entry.node, field, decl, &join(path, code));
+            self.language_at = None;
+            if code == edition {
+                chosen = Some(value);
+            } else {
+                self.origins.truncate(origins);
+                self.images.truncate(images);
+            }
+        }
         if !self.map_entry {
             self.translations.push(Translation {
                 path: path.to_string(),
                 span: first_key,
-                languages: languages.clone(),
+                languages: given,
+                noun,
+                warn: !unknown,
             });
         }
         match chosen {
-            Some(entry) => {
-                let outer = std::mem::replace(&mut self.in_language, true);
-                let value = if entry.node.value == Value::Null {
-                    self.error(
-                        entry.key_span,
-                        path,
-                        format!(
-                            "the {} text of `{path}` is empty",
-                            locale::language_name(self.edition.code())
-                        ),
-                    );
-                    Json::Null
-                } else {
-                    self.value(&entry.node, field, decl, path)
-                };
-                self.in_language = outer;
-                value
-            }
+            Some(value) => value,
             None => {
-                self.no_text_in_edition(first_key, path, &languages);
+                self.no_value_in_edition(first_key, path, &languages, noun);
                 Json::Null
             }
         }
     }
 
-    /// The error for a text given per language without the edition's language.
-    fn no_text_in_edition(&mut self, at: Span, path: &str, languages: &[&'static str]) {
+    /// The error for a field given per language without the edition's language.
+    fn no_value_in_edition(
+        &mut self,
+        at: Span,
+        path: &str,
+        languages: &[&'static str],
+        noun: &str,
+    ) {
         let edition = self.edition.code();
         let diagnostic = self.error(
             at,
             path,
             format!(
-                "`{path}` has no text in {}, the language of this edition",
+                "`{path}` has no {noun} in {}, the language of this edition",
                 locale::language_name(edition)
             ),
         );
@@ -689,6 +871,30 @@ impl Checker<'_> {
         ));
     }
 
+    /// The brief's languages: the edition's, and every language a field is given in.
+    fn brief_languages(&self) -> Vec<&'static str> {
+        Language::ALL
+            .iter()
+            .map(|l| l.code())
+            .filter(|&c| {
+                c == self.edition.code()
+                    || self.translations.iter().any(|t| t.languages.contains(&c))
+            })
+            .collect()
+    }
+
+    /// Ends the problems about a map given where one value was expected with the hint that
+    /// names the brief's languages, now that they are known.
+    fn name_languages(&mut self) {
+        if self.wants_languages.is_empty() {
+            return;
+        }
+        let hint = per_language_hint(&self.brief_languages());
+        for i in std::mem::take(&mut self.wants_languages) {
+            self.problems[i].hints.push(hint.clone());
+        }
+    }
+
     /// Warnings for fields given in some of the brief's languages but not all: the brief's
     /// languages are every language any of its fields is given in. A field without the
     /// edition's language is an error already and is not warned about again.
@@ -699,7 +905,7 @@ impl Checker<'_> {
             .filter(|c| self.translations.iter().any(|t| t.languages.contains(c)))
             .collect();
         for translation in std::mem::take(&mut self.translations) {
-            if !translation.languages.contains(&self.edition.code()) {
+            if !translation.warn || !translation.languages.contains(&self.edition.code()) {
                 continue;
             }
             let missing: Vec<&str> = used
@@ -711,11 +917,12 @@ impl Checker<'_> {
                 continue;
             }
             let path = &translation.path;
+            let noun = translation.noun;
             self.problems.push(
                 Diagnostic::warning(
                     Some(translation.span),
                     format!(
-                        "`{path}` has no text in {}",
+                        "`{path}` has no {noun} in {}",
                         locale::language_list(&missing, "or")
                     ),
                 )
@@ -738,6 +945,17 @@ impl Checker<'_> {
         }
     }
 
+    /// The error for a required text given empty.
+    fn required_empty(&mut self, node: &Node, path: &str) {
+        let field_path = self.origin_path(path);
+        let name = field_path.rsplit('.').next().unwrap_or(path);
+        self.error(
+            node.span,
+            path,
+            format!("the required field `{name}` is empty"),
+        );
+    }
+
     fn scalar(&mut self, node: &Node, field: &Field, path: &str) -> Json {
         let Value::Scalar(scalar) = &node.value else {
             return self.mismatch(node, path, field);
@@ -756,13 +974,36 @@ impl Checker<'_> {
             diagnostic.hints.push("control characters cannot be printed; delete it (it is often pasted in by accident)".into());
             return Json::Null;
         }
+        if let Some((at, c, name)) = text
+            .char_indices()
+            .find_map(|(at, c)| Some((at, c, crate::text::direction_control(c)?)))
+        {
+            let span = self.place_of(node, &text[at..at + c.len_utf8()]);
+            let diagnostic = self.error(
+                span,
+                path,
+                format!(
+                    "the text holds the direction control character U+{:04X} ({name})",
+                    c as u32
+                ),
+            );
+            diagnostic.hints.push("it reorders the letters after it without showing itself, so the text could read otherwise than it was written; delete it (Arabic and Hebrew need no such character: their letters set their direction)".into());
+            return Json::Null;
+        }
+        let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
+        // Prose in another language than the edition's has nothing more to check (its
+        // Markdown is reviewed in its own edition), and its value is dropped: not converted.
+        let empty = prose && text.trim().is_empty() && field.required;
+        if prose && self.language_at.as_ref().is_some_and(|at| at.other) {
+            if empty {
+                self.required_empty(node, path);
+            }
+            return Json::Null;
+        }
         match self.convert(node, field, path, text) {
             Ok(value) => {
-                // Text is spaced as the brief's language wants (French: no-break spaces
-                // before `:;!?` and inside « »).
                 // Text is printed as the edition's language wants: typographic quotes, and
                 // French spacing (no-break spaces before `:;!?` and inside « »).
-                let prose = matches!(field.kind, Kind::Text | Kind::Rich | Kind::Inline);
                 let value = match value {
                     Json::String(s) if field.kind == Kind::Text => {
                         Json::String(typography::literal(&s, self.locale))
@@ -770,13 +1011,8 @@ impl Checker<'_> {
                     value if prose => typography::rich(value, self.locale),
                     value => value,
                 };
-                if prose && text.trim().is_empty() && field.required {
-                    let name = path.rsplit('.').next().unwrap_or(path);
-                    self.error(
-                        node.span,
-                        path,
-                        format!("the required field `{name}` is empty"),
-                    );
+                if empty {
+                    self.required_empty(node, path);
                 }
                 value
             }
@@ -816,7 +1052,9 @@ impl Checker<'_> {
             Kind::Rich => Ok(rich(text)),
             Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
             Kind::Date => crate::model::ranges::parse(text)
-                .map(|(first, last)| crate::model::ranges::to_json(&first, last.as_ref(), self.locale))
+                .map(|(first, last)| {
+                    crate::model::ranges::to_json(&first, last.as_ref(), self.locale)
+                })
                 .map_err(|e| (e, Some(dates::DATE_FORMS))),
             Kind::Time => dates::parse_time(text)
                 .map(|t| dates::time_to_json(t, self.locale))
@@ -903,9 +1141,9 @@ impl Checker<'_> {
                     Ok(Json::String(family))
                 }
             }
-            Kind::Image => self.image(node, text.trim()).map_err(|e| {
-                (e, Some("a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it"))
-            }),
+            Kind::Image => self
+                .image(node, path, text.trim())
+                .map_err(|e| (e, Some(IMAGE_EXPECTED))),
             Kind::List | Kind::Record | Kind::Map => {
                 unreachable!("containers are handled by `value`")
             }
@@ -959,7 +1197,7 @@ const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp"];
 
 impl Checker<'_> {
     /// Resolves an image path against the folder of the file that gave it.
-    fn image(&mut self, node: &Node, text: &str) -> Result<Json, String> {
+    fn image(&mut self, node: &Node, path: &str, text: &str) -> Result<Json, String> {
         let Some(files) = self.files else {
             return Err(format!(
                 "`{text}` cannot be looked up here (images are named in brief files)"
@@ -1021,6 +1259,9 @@ impl Checker<'_> {
         self.images.push(Image {
             virtual_path: virtual_path.clone(),
             host: real,
+            at: node.span,
+            field: path.to_string(),
+            written: text.to_string(),
         });
         Ok(json!({ "src": virtual_path, "file": text }))
     }
@@ -1032,6 +1273,75 @@ pub fn is_language_map(node: &Node) -> bool {
         Value::Map(entries) => entries.iter().any(|e| locale::is_language(&e.key)),
         _ => false,
     }
+}
+
+/// Whether a value given for `field` is the field's value per language (`{en: ..., fr: ...}`)
+/// rather than one value of its kind. For a field whose own form is a map, the keys decide: a
+/// record's when none is one of its fields and one looks like a language, a map's when all are
+/// languages and each holds a map; for any other field, a map with a key that looks like a
+/// language.
+pub fn is_per_language(node: &Node, field: &Field) -> bool {
+    let Value::Map(entries) = &node.value else {
+        return false;
+    };
+    match field.kind {
+        Kind::Record => {
+            entries.iter().all(|e| !field.fields.contains_key(&e.key))
+                && entries.iter().any(|e| like_language(&e.key))
+        }
+        Kind::Map => {
+            !entries.is_empty()
+                && entries.iter().all(|e| {
+                    locale::is_language(&e.key)
+                        && matches!(e.node.value, Value::Map(_) | Value::Null)
+                })
+        }
+        _ => entries.iter().any(|e| like_language(&e.key)),
+    }
+}
+
+/// Whether a key looks like an attempt at a language: one (`fr`), one misspelt (`fre`), or
+/// one with a region (`fr-CA`).
+fn like_language(key: &str) -> bool {
+    locale::is_language(key)
+        || did_you_mean(key, language_codes()).is_some()
+        || key
+            .split_once('-')
+            .is_some_and(|(l, _)| locale::is_language(l))
+}
+
+fn language_codes() -> impl Iterator<Item = &'static str> {
+    Language::ALL.iter().map(|l| l.code())
+}
+
+/// What one language's value of a field is called: `text` for prose, else `value`.
+fn noun(field: &Field) -> &'static str {
+    match field.kind {
+        Kind::Text | Kind::Rich | Kind::Inline => "text",
+        _ => "value",
+    }
+}
+
+/// The hint on a map given where one value was expected: any field may be given per
+/// language, in the brief's languages (`codes`).
+fn per_language_hint(codes: &[&str]) -> String {
+    let form = codes
+        .iter()
+        .map(|c| format!("{c}: ..."))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut hint = format!(
+        "per-language values are allowed: give every language of this brief ({}), as `{{{form}}}`",
+        codes.join(", ")
+    );
+    if let [only] = codes
+        && let Some(other) = language_codes().find(|c| c != only)
+    {
+        hint.push_str(&format!(
+            "; a brief in several languages gives each, as `{{{only}: ..., {other}: ...}}`"
+        ));
+    }
+    hint
 }
 
 /// The languages, for a note: `en (English), fr (French), ko (Korean)`.

@@ -6,6 +6,10 @@
 //! bare year such as `2015` is an integer there, so a date also accepts an integer; text also
 //! accepts a number or `true`, which the checker reads as text. An optional field may be left
 //! empty (null), as the checker allows, to take out a default.
+//!
+//! Any field may be given per language (`{en: ..., fr: ...}`), so each field's schema is
+//! `anyOf` its own form and a map of languages to that form; inside one language's value the
+//! languages are not given again, as the checker wants.
 
 use serde_json::{Map, Value as Json, json};
 
@@ -16,14 +20,14 @@ use crate::model::template::{Field, Kind, Template};
 pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (the calendar itself is left to the checker).
-pub const DATE_PATTERN: &str = r"^\s*[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?\s*$";
+pub const DATE_PATTERN: &str = r"^\s*[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?(/[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?)?\s*$";
 
 /// A time as the checker reads it: `9:30` or `09:30:15` on a 24-hour clock, `9:30am`,
 /// `2 pm` or `11:15 a.m.` on a 12-hour clock, `14h30` or `14 h` as French writes it.
 pub const TIME_PATTERN: &str = r"^\s*((([01]?[0-9]|2[0-3])[:.][0-5][0-9]([:.][0-5][0-9])?)|((0?[1-9]|1[0-2])([:.][0-5][0-9])?\s*[aApP]\.?[mM]\.?)|(([01]?[0-9]|2[0-3])\s*[hH]\s*([0-5][0-9])?))\s*$";
 
 /// `YYYY-MM-DDTHH:MM[:SS]`, or with a space for the `T`.
-pub const DATETIME_PATTERN: &str = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
+pub const DATETIME_PATTERN: &str = r"^\s*[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?\s*$";
 
 /// `http://` or `https://`, a host, no white space.
 pub const URL_PATTERN: &str = r"^\s*https?://[^/\s]\S*\s*$";
@@ -34,7 +38,7 @@ pub const EMAIL_PATTERN: &str = r"^\s*[^@\s]+@[^@\s.][^@\s]*\.[^@\s]*[^@\s.]\s*$
 /// The JSON Schema of the briefs of `template`.
 pub fn schema(template: &Template) -> Json {
     let manifest = &template.manifest;
-    let mut top = record(&manifest.fields);
+    let mut top = record(&manifest.fields, true);
     let properties = top["properties"]
         .as_object_mut()
         .expect("records have properties");
@@ -77,11 +81,12 @@ fn reserved(key: &str, template: &str) -> Json {
 }
 
 /// The schema of a record's fields: every declared field, the required ones, nothing else.
-fn record(fields: &indexmap::IndexMap<String, Field>) -> Json {
+/// `languages`: whether a field may be given per language (not inside one language's value).
+fn record(fields: &indexmap::IndexMap<String, Field>, languages: bool) -> Json {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for (name, field) in fields {
-        let mut schema = field_schema(field);
+        let mut schema = field_schema(field, languages);
         if field.required {
             required.push(json!(name));
         } else {
@@ -99,14 +104,37 @@ fn record(fields: &indexmap::IndexMap<String, Field>) -> Json {
     Json::Object(out)
 }
 
-/// The schema of one declared field, with its description and default.
-fn field_schema(field: &Field) -> Json {
+/// The schema of one declared field, with its description and default: its own form, or
+/// (when `languages`) that form per language.
+fn field_schema(field: &Field, languages: bool) -> Json {
     let mut schema = Map::new();
     if let Some(description) = &field.description {
         schema.insert("description".into(), json!(description));
     }
-    let body = kind_schema(field);
-    if let Json::Object(body) = body {
+    if languages {
+        let one = kind_schema(field, false);
+        let per_language: Map<String, Json> = crate::model::locale::Language::ALL
+            .iter()
+            .map(|l| (l.code().to_string(), one.clone()))
+            .collect();
+        let what = match field.kind {
+            Kind::Text | Kind::Rich | Kind::Inline => "The text per language",
+            _ => "The value per language",
+        };
+        schema.insert(
+            "anyOf".into(),
+            json!([
+                kind_schema(field, true),
+                {
+                    "type": "object",
+                    "description": what,
+                    "properties": per_language,
+                    "additionalProperties": false,
+                    "minProperties": 1,
+                },
+            ]),
+        );
+    } else if let Json::Object(body) = kind_schema(field, false) {
         schema.extend(body);
     }
     if let Some(default) = &field.default
@@ -117,28 +145,10 @@ fn field_schema(field: &Field) -> Json {
     Json::Object(schema)
 }
 
-fn kind_schema(field: &Field) -> Json {
+/// A field's own form; `languages`: whether the fields inside it may be given per language.
+fn kind_schema(field: &Field, languages: bool) -> Json {
     match field.kind {
-        // Text, or the text per language (`{en: ..., fr: ...}`).
-        Kind::Text | Kind::Rich | Kind::Inline => {
-            let text = json!({"type": ["string", "number", "boolean"]});
-            let languages: Map<String, Json> = crate::model::locale::Language::ALL
-                .iter()
-                .map(|l| (l.code().to_string(), text.clone()))
-                .collect();
-            json!({
-                "anyOf": [
-                    text,
-                    {
-                        "type": "object",
-                        "description": "The text per language",
-                        "properties": languages,
-                        "additionalProperties": false,
-                        "minProperties": 1,
-                    },
-                ]
-            })
-        }
+        Kind::Text | Kind::Rich | Kind::Inline => json!({"type": ["string", "number", "boolean"]}),
         Kind::Date => json!({
             "type": ["string", "integer"],
             "pattern": DATE_PATTERN,
@@ -190,7 +200,7 @@ fn kind_schema(field: &Field) -> Json {
             let mut out = Map::new();
             out.insert("type".into(), json!("array"));
             if let Some(items) = &field.items {
-                out.insert("items".into(), field_schema(items));
+                out.insert("items".into(), field_schema(items, languages));
             }
             if let Some(min) = field.min {
                 out.insert("minItems".into(), json!(min));
@@ -201,7 +211,7 @@ fn kind_schema(field: &Field) -> Json {
             Json::Object(out)
         }
         Kind::Record => {
-            let mut out = record(&field.fields);
+            let mut out = record(&field.fields, languages);
             if !field.one_of.is_empty() {
                 // Exactly one of the alternatives, and not left empty.
                 let choices: Vec<Json> = field
@@ -214,7 +224,10 @@ fn kind_schema(field: &Field) -> Json {
             out
         }
         Kind::Map => {
-            let values = field.values.as_deref().map_or(json!({}), field_schema);
+            let values = field
+                .values
+                .as_deref()
+                .map_or(json!({}), |v| field_schema(v, languages));
             json!({"type": "object", "additionalProperties": values})
         }
     }
@@ -236,7 +249,7 @@ fn allow_null(schema: &mut Json) {
     if let Some(Json::Array(choices)) = schema.get_mut("enum") {
         choices.push(Json::Null);
     }
-    // Text or text per language: the first alternative is the plain one.
+    // A field's own form or its form per language: the first alternative is its own.
     if let Some(Json::Array(alternatives)) = schema.get_mut("anyOf")
         && let Some(first) = alternatives.first_mut()
     {
@@ -298,15 +311,15 @@ sections:
         assert_eq!(properties["lang"]["default"], "en-CA");
         assert_eq!(properties["milestones-after"]["default"], 1);
         assert_eq!(
-            properties["paper"]["enum"],
+            properties["paper"]["anyOf"][0]["enum"],
             json!(["letter", "a4", "legal", null])
         );
-        assert_eq!(properties["sections"]["minItems"], 1);
-        let event = &properties["event"];
+        assert_eq!(properties["sections"]["anyOf"][0]["minItems"], 1);
+        let event = &properties["event"]["anyOf"][0];
         assert_eq!(event["required"], json!(["name", "date"]));
         assert_eq!(event["additionalProperties"], false);
         assert_eq!(
-            properties["acronyms"]["additionalProperties"]["anyOf"][0]["type"],
+            properties["acronyms"]["anyOf"][0]["additionalProperties"]["anyOf"][0]["type"],
             json!(["string", "number", "boolean"])
         );
     }
@@ -329,6 +342,41 @@ sections:
         ))
         .unwrap();
         assert!(validator.is_valid(&yaml(&bilingual)));
+    }
+
+    /// Any field may be given per language, whatever its kind: a date, a list, a record; inside
+    /// one language's value the languages are not given again.
+    #[test]
+    fn every_field_may_be_given_per_language() {
+        let validator = validator(&background_note());
+        let event = MINIMAL.replace(
+            "event: {name: Roundtable, date: 2025-12-08, city: Vancouver}",
+            "event: {name: Roundtable, date: {en: 2025-12-08, fr: 2025-12-09}, city: Vancouver}",
+        );
+        assert!(validator.is_valid(&yaml(&event)), "a date per language");
+        let record = MINIMAL.replace(
+            "event: {name: Roundtable, date: 2025-12-08, city: Vancouver}",
+            "event: {en: {name: Roundtable, date: 2025-12-08}, fr: {name: Table ronde, date: 2025-12-09}}",
+        );
+        assert!(validator.is_valid(&yaml(&record)), "a record per language");
+        let list = format!(
+            "{MINIMAL}milestones: {{en: [{{date: 2015, text: Signed.}}], fr: [{{date: 2015, text: Signé.}}]}}\n"
+        );
+        assert!(validator.is_valid(&yaml(&list)), "a list per language");
+        for (what, extra) in [
+            ("a date in an unknown language", "date: {de: 2025-12-08}"),
+            (
+                "a bad date in one language",
+                "date: {en: 2025-12-08, fr: 2025-13}",
+            ),
+            (
+                "languages inside a language",
+                "milestones: {en: [{date: 2015, text: {en: Signed.}}]}",
+            ),
+        ] {
+            let brief = yaml(&format!("{MINIMAL}{extra}\n"));
+            assert!(!validator.is_valid(&brief), "{what} is rejected");
+        }
     }
 
     /// Unknown fields, bad choices, wrong types, bad dates and missing fields do not validate.
@@ -391,5 +439,8 @@ sections:
         assert!(!matches(DATE_PATTERN, "2025-13"));
         assert!(matches(DATE_PATTERN, "2017-06-02/2017-06-06"));
         assert!(!matches(DATE_PATTERN, "2017-06-02/"));
+        assert!(!matches(DATE_PATTERN, "0000-01-01"));
+        assert!(!matches(DATE_PATTERN, "2017-06-02/0999"));
+        assert!(!matches(DATETIME_PATTERN, "0999-12-08 09:30"));
     }
 }

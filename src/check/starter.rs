@@ -56,6 +56,9 @@ pub fn starter(template: &Template, template_ref: &str, build: &str) -> String {
     out.push_str(
         "# Replace each TODO; uncomment the optional fields you want (delete the `# `).\n",
     );
+    out.push_str(
+        "# Any field may be given per language, a value for each edition: `title: {en: ..., fr: ...}`.\n",
+    );
     out.push_str(&format!("# Build it with:  {build}\n"));
     out.push_str(&format!("template: {}\n", scalar(template_ref)));
     // The template's rules: fields a rule requires given the starter's own values are written
@@ -73,11 +76,7 @@ pub fn starter(template: &Template, template_ref: &str, build: &str) -> String {
     }
     for (name, field) in &manifest.fields {
         out.push('\n');
-        let languages = manifest
-            .rules
-            .iter()
-            .find_map(|r| r.languages.get(name))
-            .filter(|_| matches!(field.kind, Kind::Text | Kind::Inline | Kind::Rich));
+        let languages = manifest.rules.iter().find_map(|r| r.languages.get(name));
         let active = written(field) || required_by_rules.contains(&name.as_str());
         let lines = match languages {
             Some(languages) if active => per_language(name, field, languages),
@@ -90,7 +89,7 @@ pub fn starter(template: &Template, template_ref: &str, build: &str) -> String {
     out
 }
 
-/// A text field written per language, as a rule of the template wants it.
+/// A field written per language, as a rule of the template wants it.
 fn per_language(name: &str, field: &Field, languages: &[String]) -> Vec<Line> {
     let mut lines = comment_lines(field);
     lines.push(Line::new(0, format!("{}:", scalar(name))));

@@ -116,6 +116,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   brief check briefs/*.yaml
   brief check note.yaml --format json
+  brief check note.yaml --changes-since old/note.yaml
   brief check --template templates/my-note")]
     Check(CheckArgs),
 
@@ -547,6 +548,12 @@ pub struct CheckArgs {
     /// Check this template (a name or a folder) instead of briefs.
     #[arg(long, value_name = "NAME|DIR", conflicts_with = "briefs")]
     pub template: Option<String>,
+
+    /// Warn about translations that may be stale: every text given per language whose
+    /// wording changed in one language since this earlier edition while its other languages
+    /// did not.
+    #[arg(long, value_name = "OLD.yaml", conflicts_with = "template")]
+    pub changes_since: Option<PathBuf>,
 
     #[command(flatten)]
     pub input: InputArgs,

@@ -1,6 +1,7 @@
 //! `brief build`: one brief to its PDF, and pictures of its pages when asked for; with
 //! `--per-participant`, one personalized copy per participant.
 
+use std::path::Path;
 use std::time::Instant;
 
 use crate::check::changes;
@@ -12,6 +13,7 @@ use crate::error::AppError;
 use crate::error::Failure;
 use crate::jobs::build;
 use crate::jobs::copies::{self, Destination};
+use crate::jobs::handout;
 use crate::model::brief::Brief;
 use crate::output::{self, Durability, Output};
 use crate::text::plural;
@@ -58,6 +60,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
     let compiled = Compiled::new(&briefs[0].template);
     let Some(plan) = plan else {
         let destination = destination.expect("made for --per-participant");
+        let sources = args.input.sources();
         return per_participant(
             ctx,
             &engine,
@@ -65,6 +68,7 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
             &briefs[0],
             &per_edition[0],
             &destination,
+            sources.templates.as_deref(),
             files,
             started,
         );
@@ -94,6 +98,10 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         ));
     }
     note_stale_pictures(ctx, &plan, result.pages);
+    // The process ends right after this (a build is its only command): what the build made
+    // (the engine, the parsed template, the briefs, the files in memory) is left to the
+    // system to reclaim rather than freed piece by piece.
+    std::mem::forget((engine, compiled, briefs, result));
     Ok(())
 }
 
@@ -189,16 +197,25 @@ fn per_participant(
     brief: &Brief,
     options: &BuildOptions,
     destination: &Destination,
+    templates: Option<&Path>,
     files: &mut Files,
     started: Instant,
 ) -> Result<(), Failure> {
     let show_progress = ctx.verbosity > Verbosity::Quiet;
+    // A merged print file ends each copy with an odd page count with a marked blank page.
+    let pad = match destination {
+        Destination::Merged(_) => {
+            Some(handout::pad_page(engine, brief, options, templates, files)?)
+        }
+        Destination::Folder { .. } => None,
+    };
     let written = copies::of_note(
         engine,
         compiled,
         brief,
         options,
         destination,
+        pad,
         show_progress,
         files,
     )?;

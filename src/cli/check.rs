@@ -3,32 +3,64 @@
 
 use serde_json::{Value as Json, json};
 
+use crate::check::changes::Translations;
 use crate::check::load;
 use crate::cli::args::{CheckArgs, Format};
 use crate::cli::context::Context;
 use crate::diag::{self, Diagnostic, Files, Severity};
-use crate::error::Failure;
+use crate::error::{AppError, Failure};
 use crate::error::{EXIT_FAILURE, EXIT_OK};
 use crate::model::template::Registry;
+use crate::text::plural;
 
 /// Runs `brief check`; returns the exit code.
 pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     if let Some(template) = &args.template {
         return check_template(ctx, args, template);
     }
+    if let Some(old) = &args.changes_since
+        && args.briefs.len() > 1
+    {
+        let error = AppError::usage(format!(
+            "--changes-since compares one brief with an earlier edition of it, but {} briefs are given",
+            args.briefs.len()
+        ))
+        .with_hint(format!(
+            "check one brief at a time: `brief check BRIEF --changes-since {}`",
+            old.display()
+        ));
+        return ctx.report(&Files::default(), error.into());
+    }
     let mut reports = Vec::new();
     let mut failed = 0;
     let mut warnings = 0;
+    let mut stale = 0;
     for brief in &args.briefs {
         let mut files = Files::default();
         // Every edition --lang names (the brief's own language without it); a problem found
         // in several editions is reported once.
         let loaded = load::load_editions(brief, &args.input.sources(), &mut files);
         let (problems, app_error) = match loaded {
-            Ok(editions) => (
-                editions.into_iter().flat_map(|b| b.warnings).collect(),
-                None,
-            ),
+            Ok(editions) => {
+                let mut problems: Vec<Diagnostic> =
+                    editions.iter().flat_map(|b| b.warnings.clone()).collect();
+                let mut app_error = None;
+                // The earlier edition's problems (it cannot be read) are this check's.
+                if let Some(old) = &args.changes_since {
+                    let (root, template) = (&editions[0].root, &editions[0].template);
+                    match Translations::read(old, template, &mut files) {
+                        Ok(before) => {
+                            let found = Translations::of(root, template, &files)
+                                .stale_since(&before, &old.display().to_string());
+                            stale += found.len();
+                            problems.extend(found);
+                        }
+                        Err(Failure::Problems(found)) => problems.extend(found),
+                        Err(Failure::App(error)) => app_error = Some(error),
+                    }
+                }
+                (problems, app_error)
+            }
             Err(Failure::Problems(problems)) => (problems, None),
             Err(Failure::App(error)) => (Vec::new(), Some(error)),
         };
@@ -81,11 +113,18 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
             let n = args.briefs.len();
             if failed == 0 {
                 // "checked 1 brief: no problems", "checked 2 briefs: 1 warning".
-                let found = match warnings {
+                let mut found = match warnings {
                     0 => "no problems".to_string(),
                     1 => "1 warning".to_string(),
                     w => format!("{w} warnings"),
                 };
+                // "checked 1 brief: 3 warnings (2 translations to review)".
+                if stale > 0 {
+                    found.push_str(&format!(
+                        " ({stale} translation{} to review)",
+                        plural(stale)
+                    ));
+                }
                 ctx.say(format!(
                     "checked {n} brief{}: {found}",
                     if n == 1 { "" } else { "s" }

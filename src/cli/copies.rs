@@ -91,14 +91,16 @@ pub fn report_copies(
     let copies = if count == 1 { "copy" } else { "copies" };
     ctx.say(match destination {
         Destination::Folder { dir, .. } => format!(
-            "wrote {count} {copies} to {} ({} pages, {seconds:.1} s, {threads} thread{})",
+            "wrote {count} {copies} to {} ({} page{}, {seconds:.1} s, {threads} thread{})",
             dir.display(),
             written.pages,
+            plural(written.pages),
             plural(threads)
         ),
         Destination::Merged(file) => format!(
-            "wrote {file} ({count} {copies}, {} pages, {seconds:.1} s, {threads} thread{})",
+            "wrote {file} ({count} {copies}, {} page{}, {seconds:.1} s, {threads} thread{})",
             written.pages,
+            plural(written.pages),
             plural(threads)
         ),
     });

@@ -89,7 +89,14 @@ fn bundle(ctx: &Context, args: &HandoutArgs, files: &mut Files) -> Result<(), Fa
     ctx.detail(laid_out.timings.join(", "));
     if let Some(destination) = destination {
         let show_progress = ctx.verbosity > Verbosity::Quiet;
-        let written = handout.copies(&laid_out, &destination, &standards, show_progress, files)?;
+        let written = handout.copies(
+            &engine,
+            &laid_out,
+            &destination,
+            &standards,
+            show_progress,
+            files,
+        )?;
         super::copies::report_copies(ctx, files, &written, &destination, started);
         return Ok(());
     }

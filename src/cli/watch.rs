@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::check::changes::Translations;
 use crate::check::load;
 use crate::cli::args::WatchArgs;
 use crate::cli::context::Context;
@@ -26,6 +27,10 @@ const GRACE: Duration = Duration::from_millis(300);
 
 /// Typst's cache entries unused for this many compiles are dropped after each build.
 const CACHE_AGE: usize = 10;
+
+/// What stale translations are reported against: "changed in English but not in French since
+/// the watch started".
+const STARTED: &str = "the watch started";
 
 /// What a session needs before its first build: the files it writes (checked to be
 /// writable) and the engine it keeps.
@@ -70,6 +75,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> u8 {
         plan,
         shown: HashSet::new(),
         unchanged: 0,
+        started_from: None,
     };
     let mut reason = String::from("first build");
     ctx.say(format!(
@@ -151,6 +157,10 @@ struct Session {
     shown: HashSet<String>,
     /// How many of this build's warnings were shown before.
     unchanged: usize,
+    /// The texts given per language in the edition the session started from (its first
+    /// build that read the brief without errors): a later build warns about each text changed
+    /// since in one language but not in the others.
+    started_from: Option<Translations>,
 }
 
 impl Session {
@@ -168,6 +178,14 @@ impl Session {
             self.warn(ctx, files, &brief.warnings, &mut seen);
         }
         let template = &briefs[0].template;
+        let texts = Translations::of(&briefs[0].root, template, files);
+        match &self.started_from {
+            Some(before) => {
+                let stale = texts.stale_since(before, STARTED);
+                self.warn(ctx, files, &stale, &mut seen);
+            }
+            None => self.started_from = Some(texts),
+        }
         // The template's default standards, as `brief build` without --pdf-standard.
         let standards = prepare::pdf_standards(&template.manifest.pdf_standard);
         let compiled = self.templates.get(template);

@@ -113,66 +113,140 @@ fn is_yaml_null(text: &str) -> bool {
 pub fn parse(text: &str, file: FileKey) -> Result<Node, Vec<Diagnostic>> {
     let text_nobom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_nobom.len();
-    let mut builder = Builder {
-        text,
-        file,
-        bom,
-        offsets: Offsets::new(text_nobom),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        values: 0,
-        bytes: 0,
-        root: None,
-        documents: 0,
-        errors: Vec::new(),
-    };
-    for event in Parser::new_from_str(text_nobom) {
-        match event {
-            Ok((event, span)) => {
-                if let Err(diagnostic) = builder.event(event, span) {
-                    return Err(vec![diagnostic]);
-                }
+    // saphyr refuses a `\u` escape that is half of a UTF-16 surrogate pair, which JSON (and so
+    // YAML, which reads JSON) writes characters beyond U+FFFF with (`"\uD83D\uDE00"`, 😀).
+    // Where it does, that quoted text's pairs are written as the one `\U` escape they mean
+    // and the brief read again, its places mapped back to the text as written.
+    let mut pairs = Pairs::default();
+    loop {
+        let body = pairs.rewrite(text_nobom);
+        let builder = Builder {
+            text,
+            file,
+            bom,
+            body: &body,
+            pairs: &pairs,
+            offsets: Offsets::new(&body),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            values: 0,
+            bytes: 0,
+            root: None,
+            documents: 0,
+            errors: Vec::new(),
+        };
+        match builder.run() {
+            // Bounded: each retry counts one more text, up to MAX_PAIR_TEXTS.
+            Err(Read::Pairs(quote)) => {
+                let originals = surrogate_pairs(&body, quote)
+                    .into_iter()
+                    .map(|at| pairs.original(at))
+                    .collect();
+                pairs.add(originals);
             }
-            Err(error) => return Err(vec![builder.scan_error(&error)]),
+            Err(Read::Problems(problems)) => return Err(problems),
+            Ok(root) => return Ok(root),
         }
-    }
-    if !builder.errors.is_empty() {
-        return Err(builder.errors);
-    }
-    match builder.root {
-        Some(root) => Ok(root),
-        None => Err(vec![
-            Diagnostic::error(
-                Some(Span::new(file, 0..0)),
-                "the brief is empty (no YAML document in it)",
-            )
-            .with_hint("a brief is a map of fields; `brief new` writes a starter brief"),
-        ]),
     }
 }
 
-/// Parses a template manifest or other fixed-shape YAML into `T`, reporting a failure as a
-/// diagnostic at the line and column serde_yaml names.
-pub fn parse_typed<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
-    // serde_yaml expands aliases without a bound on their size: the limits of a brief
-    // (values, text, depth) are checked first by reading the events once.
-    if let Err(problems) = parse(text, file) {
-        let limits: Vec<Diagnostic> = problems
-            .into_iter()
-            .filter(|p| {
-                [
-                    "aliases are expanded",
-                    "levels deep",
-                    "more than any brief needs",
-                ]
-                .iter()
-                .any(|m| p.message.contains(m))
-            })
-            .collect();
-        if let Some(limit) = for_manifest(limits).into_iter().next() {
-            return Err(limit);
+/// How many quoted texts with surrogate-pair escapes a brief is read again for; beyond that
+/// the escapes are an error (each retry reads the whole brief again).
+const MAX_PAIR_TEXTS: usize = 64;
+
+/// The surrogate-pair escapes (`\uD83D\uDE00`, twelve bytes) written as one `\U0001F600`
+/// (ten bytes): where each starts in the text as written (without its byte order mark).
+#[derive(Default)]
+struct Pairs {
+    starts: Vec<usize>,
+    /// How many quoted texts they were found in.
+    texts: usize,
+}
+
+impl Pairs {
+    fn add(&mut self, starts: Vec<usize>) {
+        self.starts.extend(starts);
+        self.starts.sort_unstable();
+        self.starts.dedup();
+        self.texts += 1;
+    }
+
+    /// The text with every recorded pair rewritten.
+    fn rewrite<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        if self.starts.is_empty() {
+            return std::borrow::Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut from = 0;
+        for &start in &self.starts {
+            out.push_str(&text[from..start]);
+            let code = pair_value(&text[start..start + 12]).expect("a recorded pair");
+            out.push_str(&format!("\\U{code:08X}"));
+            from = start + 12;
+        }
+        out.push_str(&text[from..]);
+        std::borrow::Cow::Owned(out)
+    }
+
+    /// The byte of the text as written that byte `at` of the rewritten text stands for.
+    fn original(&self, at: usize) -> usize {
+        // The i-th rewrite ends at its start, less two bytes for each rewrite before it, plus
+        // its ten bytes; after it, the text as written is two bytes further on.
+        let before = self
+            .starts
+            .iter()
+            .enumerate()
+            .take_while(|&(i, &start)| start - 2 * i + 10 <= at)
+            .count();
+        at + 2 * before
+    }
+}
+
+/// The character a twelve-byte `\uHHHH\uHHHH` surrogate pair writes, if it is one.
+fn pair_value(escape: &str) -> Option<u32> {
+    let hex = |s: &str| u32::from_str_radix(s, 16).ok();
+    let bytes = escape.as_bytes();
+    if escape.len() != 12 || !escape.is_ascii() || &bytes[0..2] != b"\\u" || &bytes[6..8] != b"\\u"
+    {
+        return None;
+    }
+    let (high, low) = (hex(&escape[2..6])?, hex(&escape[8..12])?);
+    ((0xD800..0xDC00).contains(&high) && (0xDC00..0xE000).contains(&low))
+        .then(|| 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+}
+
+/// Where the surrogate-pair escapes of the double-quoted text whose opening quote is at byte
+/// `quote` of `text` start.
+fn surrogate_pairs(text: &str, quote: usize) -> Vec<usize> {
+    let mut found = Vec::new();
+    if text.as_bytes().get(quote) != Some(&b'"') {
+        return found;
+    }
+    let bytes = text.as_bytes();
+    let mut at = quote + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => break,
+            b'\\' => {
+                if text.get(at..at + 12).and_then(pair_value).is_some() {
+                    found.push(at);
+                    at += 12;
+                } else {
+                    // The escaped character (a quote, a backslash, a letter) is not an end.
+                    at += 2;
+                }
+            }
+            _ => at += 1,
         }
     }
+    found
+}
+
+/// Deserializes a template manifest or other fixed-shape YAML into `T` with serde_yaml,
+/// reporting a failure as a diagnostic at the line and column serde_yaml names. Only for a
+/// text [`parse`] has already read without error: serde_yaml expands aliases without a
+/// bound on their size, so the limits of a brief (values, text, depth) must hold first.
+pub fn deserialize<T: DeserializeOwned>(text: &str, file: FileKey) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|error| {
         let offset = error.location().map_or(0, |l| l.index());
         let message = error.to_string();
@@ -335,6 +409,42 @@ pub fn to_yaml(node: &Node) -> String {
     serde_yaml::to_string(&value(node)).unwrap_or_default()
 }
 
+/// The first escape of the double-quoted text whose opening quote is at byte `quote` that
+/// names no character (a lone surrogate `\uD83D`, or `\U00110000`), with where it starts.
+fn bad_escape(text: &str, quote: usize) -> Option<(usize, String)> {
+    let bytes = text.as_bytes();
+    if bytes.get(quote) != Some(&b'"') {
+        return None;
+    }
+    let mut at = quote + 1;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => return None,
+            b'\\' => {
+                if text.get(at..at + 12).and_then(pair_value).is_some() {
+                    at += 12;
+                    continue;
+                }
+                let digits = match bytes.get(at + 1) {
+                    Some(b'u') => 4,
+                    Some(b'U') => 8,
+                    _ => 0,
+                };
+                let escape = text.get(at..at + 2 + digits).filter(|_| digits > 0);
+                let value = escape.and_then(|e| u32::from_str_radix(&e[2..], 16).ok());
+                if let (Some(escape), Some(value)) = (escape, value)
+                    && char::from_u32(value).is_none()
+                {
+                    return Some((at, escape.to_string()));
+                }
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
 /// Turns saphyr's character positions into byte offsets.
 struct Offsets {
     ascii: bool,
@@ -387,10 +497,20 @@ enum Frame {
     },
 }
 
+/// Why reading stopped: problems to report, or surrogate pairs in the double-quoted text
+/// whose opening quote is at this byte of the text read, to rewrite and read again.
+enum Read {
+    Problems(Vec<Diagnostic>),
+    Pairs(usize),
+}
+
 struct Builder<'a> {
     text: &'a str,
     file: FileKey,
     bom: usize,
+    /// The text parsed: the brief without its byte order mark, surrogate pairs rewritten.
+    body: &'a str,
+    pairs: &'a Pairs,
     offsets: Offsets,
     stack: Vec<Frame>,
     anchors: HashMap<usize, (Node, usize, usize)>,
@@ -403,10 +523,53 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Reads the events into a tree.
+    fn run(mut self) -> Result<Node, Read> {
+        for event in Parser::new_from_str(self.body) {
+            match event {
+                Ok((event, span)) => {
+                    if let Err(diagnostic) = self.event(event, span) {
+                        return Err(Read::Problems(vec![diagnostic]));
+                    }
+                }
+                Err(error) => {
+                    if error
+                        .info()
+                        .ends_with("found invalid Unicode character escape code")
+                        && self.pairs.texts < MAX_PAIR_TEXTS
+                    {
+                        let quote = self.offsets.byte(self.body, error.marker());
+                        if !surrogate_pairs(self.body, quote).is_empty() {
+                            return Err(Read::Pairs(quote));
+                        }
+                    }
+                    return Err(Read::Problems(vec![self.scan_error(&error)]));
+                }
+            }
+        }
+        if !self.errors.is_empty() {
+            return Err(Read::Problems(self.errors));
+        }
+        match self.root {
+            Some(root) => Ok(root),
+            None => Err(Read::Problems(vec![
+                Diagnostic::error(
+                    Some(Span::new(self.file, 0..0)),
+                    "the brief is empty (no YAML document in it)",
+                )
+                .with_hint("a brief is a map of fields; `brief new` writes a starter brief"),
+            ])),
+        }
+    }
+
+    /// The byte of the brief as written that a parser's marker points at.
+    fn byte(&self, marker: &saphyr_parser::Marker) -> usize {
+        self.pairs.original(self.offsets.byte(self.body, marker)) + self.bom
+    }
+
     fn span(&self, span: &saphyr_parser::Span) -> Span {
-        let body = &self.text[self.bom..];
-        let start = self.offsets.byte(body, &span.start) + self.bom;
-        let end = (self.offsets.byte(body, &span.end) + self.bom).max(start);
+        let start = self.byte(&span.start);
+        let end = self.byte(&span.end).max(start);
         Span::new(self.file, start..end)
     }
 
@@ -432,8 +595,7 @@ impl Builder<'_> {
     }
 
     fn scan_error(&self, error: &ScanError) -> Diagnostic {
-        let body = &self.text[self.bom..];
-        let at = self.offsets.byte(body, error.marker()) + self.bom;
+        let at = self.byte(error.marker());
         let end = self.text[at..]
             .chars()
             .next()
@@ -447,6 +609,35 @@ impl Builder<'_> {
             return Diagnostic::error(
                 Some(Span::new(self.file, at..end)),
                 format!("the brief nests lists and maps more than {MAX_DEPTH} levels deep"),
+            );
+        }
+        // An escape that is no character: say which, not that quotes are missing.
+        if error
+            .info()
+            .ends_with("found invalid Unicode character escape code")
+        {
+            let written = bad_escape(self.text, at);
+            let (start, why) = match written {
+                Some((start, ref escape)) if escape.starts_with("\\u") => (
+                    start,
+                    format!(
+                        "`{escape}` is half of a UTF-16 surrogate pair, without its other half"
+                    ),
+                ),
+                Some((start, ref escape)) => (
+                    start,
+                    format!("`{escape}` is beyond the last Unicode character, U+10FFFF"),
+                ),
+                None => (at, "it names no Unicode character".to_string()),
+            };
+            let len = written.as_ref().map_or(1, |(_, e)| e.len());
+            return Diagnostic::error(
+                Some(Span::new(self.file, start..start + len)),
+                format!("this escape is not a character ({why})"),
+            )
+            .with_field(self.path(self.stack.len()))
+            .with_hint(
+                "write the character itself, or `\\U` and its eight hex digits (`\\U0001F600` for 😀); a pair `\\uD83D\\uDE00` is read as one character",
             );
         }
         if error.info().contains("tabs disallowed")
@@ -787,6 +978,40 @@ mod tests {
                 text: "two".into(),
                 plain: false
             })
+        );
+    }
+
+    /// A surrogate pair escape is one character, as JSON writes it, and every place after it
+    /// (on its line, and in later quoted texts with pairs) still points at the text as written.
+    #[test]
+    fn surrogate_pairs_are_one_character() {
+        let text = "a: \"é\\uD83D\\uDE00 and \\ud83c\\udf41\"\nb: after\nc: \"x\\uD83D\\uDE00y\"\nd: '\\uD83D'\n";
+        let node = load(text).unwrap();
+        let scalar = |key: &str| match &node.get(key).unwrap().node.value {
+            Value::Scalar(s) => s.text.clone(),
+            _ => panic!("{key} is a scalar"),
+        };
+        assert_eq!(scalar("a"), "é😀 and 🍁");
+        assert_eq!(scalar("c"), "x😀y");
+        // Single quotes read no escapes: the text stays as written.
+        assert_eq!(scalar("d"), "\\uD83D");
+        let written = |key: &str| &text[node.get(key).unwrap().node.span.range()];
+        assert_eq!(written("a"), "\"é\\uD83D\\uDE00 and \\ud83c\\udf41\"");
+        assert_eq!(written("b"), "after");
+        assert_eq!(written("c"), "\"x\\uD83D\\uDE00y\"");
+        assert_eq!(written("d"), "'\\uD83D'");
+        // Half a pair is no character: said so at the escape.
+        let errors = load("a: \"ok \\uD83D alone\"\n").unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "this escape is not a character (`\\uD83D` is half of a UTF-16 surrogate pair, without its other half)"
+        );
+        assert_eq!(errors[0].span.unwrap().range(), 7..13);
+        let errors = load("a: \"\\U00110000\"\n").unwrap_err();
+        assert!(
+            errors[0]
+                .message
+                .contains("beyond the last Unicode character")
         );
     }
 

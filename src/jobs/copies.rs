@@ -303,6 +303,9 @@ pub struct Job<'j> {
     pub threads: usize,
     /// Shown while the batch runs (hidden when not on a terminal).
     pub progress: indicatif::ProgressBar,
+    /// The page that ends a copy with an odd page count in a merged print file, carrying the
+    /// copies' marking (see [`crate::typeset::pad_to_even`]); `None`: an empty page.
+    pub pad: Option<PagedDocument>,
 }
 
 /// What a finished batch wrote.
@@ -334,7 +337,14 @@ impl<'j> Job<'j> {
             build_id,
             threads: batch::threads(count),
             progress: batch::progress(count, "copies", show_progress),
+            pad: None,
         }
+    }
+
+    /// The job with `pad` as the page that ends a copy with an odd page count in a merged
+    /// print file.
+    pub fn with_pad(self, pad: Option<PagedDocument>) -> Self {
+        Self { pad, ..self }
     }
 }
 
@@ -428,7 +438,7 @@ pub fn make(
             let merged = crate::typeset::concat(
                 documents
                     .into_iter()
-                    .map(crate::typeset::pad_to_even)
+                    .flat_map(|d| crate::typeset::pad_to_even(d, job.pad.as_ref()))
                     .collect(),
             );
             let pages = merged.pages().len();
@@ -523,13 +533,16 @@ fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
 
 /// Makes one copy of a note for each of its participants (see [`compile_copy`]) and writes
 /// them to `destination`, all or nothing. A character no font has is reported once, for the
-/// brief's fields (participants' names included), not once per copy.
+/// brief's fields (participants' names included), not once per copy. `pad` ends each copy
+/// with an odd page count in a merged print file ([`crate::jobs::handout::pad_page`]).
+#[allow(clippy::too_many_arguments)]
 pub fn of_note(
     engine: &Engine,
     compiled: &Compiled,
     brief: &Brief,
     options: &BuildOptions,
     destination: &Destination,
+    pad: Option<PagedDocument>,
     show_progress: bool,
     files: &mut Files,
 ) -> Result<Written, Failure> {
@@ -560,7 +573,8 @@ pub fn of_note(
         &prepared.build_id,
         recipients.len(),
         show_progress,
-    );
+    )
+    .with_pad(pad);
     let mut written = make(&recipients, destination, &job, files)?;
     written.warnings.splice(0..0, missing);
     Ok(written)

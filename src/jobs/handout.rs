@@ -324,16 +324,32 @@ impl Handout {
     }
 
     /// Typesets every part once to learn its length, and lays the bundle out.
+    ///
+    /// The parts are typeset for a provisional plan (each part one page long) that already
+    /// carries the bundle's identifier: what the plan changes afterwards is only where each
+    /// part starts and the bundle's total, which the page library reads at layout time, in
+    /// its footers (`page-of()`). Typesetting the parts again for the real plan
+    /// ([`Handout::assemble`]) then reuses the rest of this pass from typst's caches.
     pub fn plan(&self, engine: &Engine, files: &mut Files) -> Result<Plan, Failure> {
         let mut hasher = Sha256::new();
         hasher.update(b"handout\0");
-        let mut prepared = Vec::with_capacity(self.parts.len());
         for part in &self.parts {
-            let options = self.options(Some(part), 1, None);
-            let ready = prepare::prepare(engine, &part.compiled, &part.brief, &options, files)?;
             // The build identifier hashes the brief's data and the template, not the options.
-            hasher.update(ready.build_id.as_bytes());
+            let options = self.options(Some(part), 1, None);
+            hasher.update(prepare::build_id(&part.brief, &options).as_bytes());
             hasher.update(b"\0");
+        }
+        let id: String = hasher
+            .finalize()
+            .iter()
+            .take(5)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let provisional = Plan::new(vec![1; self.parts.len()], id.clone());
+        let mut prepared = Vec::with_capacity(self.parts.len());
+        for (i, part) in self.parts.iter().enumerate() {
+            let options = self.options(Some(part), provisional.first[i], Some(&provisional));
+            let ready = prepare::prepare(engine, &part.compiled, &part.brief, &options, files)?;
             prepared.push((ready, &part.compiled));
         }
         let worlds: Vec<_> = prepared.iter().map(|(p, c)| (&p.world, *c)).collect();
@@ -348,12 +364,6 @@ impl Handout {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let id = hasher
-            .finalize()
-            .iter()
-            .take(5)
-            .map(|b| format!("{b:02x}"))
-            .collect();
         Ok(Plan::new(pages, id))
     }
 
@@ -913,6 +923,7 @@ impl Handout {
     /// reuses the rest.
     pub fn copies(
         &self,
+        engine: &Engine,
         laid_out: &LaidOut<'_>,
         destination: &Destination,
         standards: &[typst_pdf::PdfStandard],
@@ -937,7 +948,24 @@ impl Handout {
         let export = |document: &PagedDocument, ident: &str, local: &mut Files| {
             typeset::export_pdf(document, &worlds, local, ident, base.date, standards)
         };
-        let job = Job::new(&compile, &export, &plan.id, recipients.len(), show_progress);
+        // The page that ends a copy with an odd page count in a merged print file: the
+        // bundle's blank page, with its marking.
+        let pad = match destination {
+            Destination::Merged(_) => {
+                let options = self.options(None, 0, Some(plan));
+                let prepared = prepare::prepare(
+                    engine,
+                    &self.blank.compiled,
+                    &self.blank.brief,
+                    &options,
+                    files,
+                )?;
+                Some(typeset::compile(&prepared.world, &self.blank.compiled, files)?.document)
+            }
+            Destination::Folder { .. } => None,
+        };
+        let job =
+            Job::new(&compile, &export, &plan.id, recipients.len(), show_progress).with_pad(pad);
         Ok(copies::make(&recipients, destination, &job, files)?)
     }
 }
@@ -967,6 +995,31 @@ impl Assembled<'_> {
             standards,
         )?)
     }
+}
+
+/// The page that ends a personalized copy of `brief` with an odd page count in a merged print
+/// file, so that the next copy starts on a new sheet: the `blank-page` template (from
+/// `templates`, the folder beside the brief or the built-in one) typeset in the brief's
+/// language, on its paper, with the marking the copies carry (an artifact, in its header).
+pub fn pad_page(
+    engine: &Engine,
+    brief: &Brief,
+    options: &BuildOptions,
+    templates: Option<&Path>,
+    files: &mut Files,
+) -> Result<PagedDocument, Failure> {
+    let registry = Registry::new(templates, Some(&brief.path));
+    let blank = project_check(brief, &registry, BLANK_TEMPLATE, files)?;
+    let compiled = Compiled::new(&blank.template);
+    let options = BuildOptions {
+        marking: prepare::marking(brief, options),
+        print: options.print,
+        grayscale: options.grayscale,
+        build_id: options.build_id.clone(),
+        ..BuildOptions::default()
+    };
+    let prepared = prepare::prepare(engine, &compiled, &blank, &options, files)?;
+    Ok(typeset::compile(&prepared.world, &compiled, files)?.document)
 }
 
 /// The participants' name tents typeset, with the warnings of reading them.

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use typst_layout::PagedDocument;
 
+use crate::check::changes::Translations;
 use crate::check::load::{self, Sources};
 use crate::diag::{self, Diagnostic, Files};
 use crate::error::{AppError, Failure};
@@ -85,6 +86,9 @@ pub struct Session {
     engine: Engine,
     templates: TemplateCache,
     watcher: Watcher,
+    /// The texts given per language in the edition the session started from (its first
+    /// build that read the brief without errors), for the warnings about stale translations.
+    started_from: Option<Translations>,
 }
 
 /// A good build: the pages and what the index needs.
@@ -105,6 +109,7 @@ impl Session {
             engine,
             templates: TemplateCache::default(),
             watcher: Watcher::new()?,
+            started_from: None,
         })
     }
 
@@ -131,6 +136,11 @@ impl Session {
         let briefs = load::load_editions(&options.brief, &options.sources, files)?;
         let mut warnings: Vec<Diagnostic> =
             briefs.iter().flat_map(|b| b.warnings.clone()).collect();
+        let texts = Translations::of(&briefs[0].root, &briefs[0].template, files);
+        match &self.started_from {
+            Some(before) => warnings.extend(texts.stale_since(before, "the preview started")),
+            None => self.started_from = Some(texts),
+        }
         let compiled = self.templates.get(&briefs[0].template);
         let one = BuildOptions {
             grayscale: options.grayscale,

@@ -53,4 +53,23 @@ pub struct Image {
     pub virtual_path: String,
     /// The file, resolved (links included) and checked to be inside the brief's folder.
     pub host: PathBuf,
+    /// Where the brief names it: an image that cannot be decoded is reported there.
+    pub at: Span,
+    /// The path of the field that names it.
+    pub field: String,
+    /// Its name as the brief writes it.
+    pub written: String,
+}
+
+/// What the expected note of an image field says.
+pub const IMAGE_EXPECTED: &str =
+    "a PNG, JPEG, GIF, SVG or WebP file in the brief's folder, named relative to it";
+
+impl Image {
+    /// The error `the image `x.png` WHY`, at the brief's line that names the image.
+    pub fn problem(&self, why: &str) -> Diagnostic {
+        Diagnostic::error(Some(self.at), format!("the image `{}` {why}", self.written))
+            .with_field(&self.field)
+            .with_note(format!("expected: {IMAGE_EXPECTED}"))
+    }
 }

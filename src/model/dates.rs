@@ -36,6 +36,9 @@ pub struct PartialDate {
     pub precision: Precision,
 }
 
+/// The first year a date may have; the last is 9999, the most four digits write.
+pub const MIN_YEAR: i32 = 1000;
+
 /// What a date field accepts, for error notes.
 pub const DATE_FORMS: &str =
     "a date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2024-06 or 2025-12-08)";
@@ -67,6 +70,13 @@ impl PartialDate {
         };
         if parts.len() > 3 {
             return Err(bad());
+        }
+        // Four digits hold the years 0000 to 9999, but PDF dates, typst's and the calendar
+        // people mean in a brief start at 1000: an earlier year is a typo (`0205` for 2025).
+        if year < MIN_YEAR {
+            return Err(format!(
+                "`{text}` is out of range (a year is written from {MIN_YEAR} to 9999)"
+            ));
         }
         if let Some(m) = month
             && !(1..=12).contains(&m)
@@ -163,10 +173,14 @@ pub fn suggest_iso(text: &str) -> Option<Suggestion> {
     if words.is_empty() || words.len() > 4 {
         return None;
     }
+    // A year before 1000 is out of range whichever way it is written: nothing to suggest.
     let day_of = |y: i32, m: u32, d: u32| {
-        NaiveDate::from_ymd_opt(y, m, d).map(|date| date.format("%Y-%m-%d").to_string())
+        NaiveDate::from_ymd_opt(y, m, d)
+            .filter(|_| y >= MIN_YEAR)
+            .map(|date| date.format("%Y-%m-%d").to_string())
     };
-    let month_of = |y: i32, m: u32| (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"));
+    let month_of =
+        |y: i32, m: u32| ((1..=12).contains(&m) && y >= MIN_YEAR).then(|| format!("{y:04}-{m:02}"));
     let months: Vec<u32> = words.iter().filter_map(|w| month_number(w)).collect();
     if !months.is_empty() {
         // A month's name: the other words are a year, a day and perhaps a weekday.
@@ -432,6 +446,15 @@ mod tests {
             PartialDate::parse("2025-1-8").unwrap_err(),
             "`2025-1-8` is not a date"
         );
+        // Years before 1000 are refused, whatever the precision.
+        for early in ["0000-01-01", "0999", "0205-06"] {
+            assert_eq!(
+                PartialDate::parse(early).unwrap_err(),
+                format!("`{early}` is out of range (a year is written from 1000 to 9999)")
+            );
+        }
+        assert!(PartialDate::parse("1000-01-01").is_ok());
+        assert!(PartialDate::parse("9999-12-31").is_ok());
     }
 
     /// A date written with a month's name or in numbers gets its ISO form; one that could be

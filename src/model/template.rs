@@ -76,7 +76,7 @@ pub struct Rule {
     /// The top-level fields a brief must then give.
     #[serde(default)]
     pub require: Vec<String>,
-    /// Text fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
+    /// Fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
     /// when it is written in one.
     #[serde(default)]
     pub languages: IndexMap<String, Vec<String>>,
@@ -573,7 +573,8 @@ impl Template {
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
         let manifest_tree = yaml::parse(&text, key).map_err(yaml::for_manifest)?;
-        let manifest: Manifest = yaml::parse_typed(&text, key).map_err(|d| vec![d])?;
+        // The tree above was read within a brief's limits, so serde_yaml may read it too.
+        let manifest: Manifest = yaml::deserialize(&text, key).map_err(|d| vec![d])?;
         let template = Template {
             manifest,
             manifest_tree,

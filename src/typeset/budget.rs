@@ -6,7 +6,7 @@
 //! none) and `BRIEF_MEMORY_LIMIT` (megabytes, `0` for none) set them.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -144,7 +144,9 @@ pub fn arm_compile(what: &str) -> Armed {
 /// (exit code 1) before the memory budget is crossed; one atomic addition an allocation.
 pub struct Counting;
 
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
+/// Signed: what was allocated before the budget was set is not counted, and its release
+/// takes that much off, so the count runs that little (a few kilobytes) below the truth.
+static IN_USE: AtomicIsize = AtomicIsize::new(0);
 /// The budget in bytes; `usize::MAX` until [`set_memory_limit`] runs, and for no budget.
 static LIMIT: AtomicUsize = AtomicUsize::new(usize::MAX);
 
@@ -173,12 +175,23 @@ pub fn set_memory_limit() {
             bytes = bytes.min((limit.rlim_cur / 4 * 3) as usize);
         }
     }
+    // The count is signed; a budget beyond what it holds is none.
+    if bytes > isize::MAX as usize {
+        bytes = usize::MAX;
+    }
     LIMIT.store(bytes, Ordering::Relaxed);
 }
 
-/// The bytes allocated and not yet freed.
+/// The bytes allocated and not yet freed, as counted (nothing is counted without a budget).
 pub fn in_use() -> usize {
-    IN_USE.load(Ordering::Relaxed)
+    IN_USE.load(Ordering::Relaxed).max(0) as usize
+}
+
+/// Whether allocations are counted: only under a budget, so that without one
+/// (`BRIEF_MEMORY_LIMIT=0`) every call goes straight to the system's allocator.
+#[inline(always)]
+fn counting() -> bool {
+    LIMIT.load(Ordering::Relaxed) != usize::MAX
 }
 
 #[cold]
@@ -219,33 +232,46 @@ fn over_budget() -> ! {
 }
 
 fn reserve(size: usize) {
+    let size = size as isize;
     let used = IN_USE.fetch_add(size, Ordering::Relaxed) + size;
-    if used > LIMIT.load(Ordering::Relaxed) {
+    if used > LIMIT.load(Ordering::Relaxed) as isize {
         over_budget();
     }
 }
 
+fn release(size: usize) {
+    IN_USE.fetch_sub(size as isize, Ordering::Relaxed);
+}
+
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        reserve(layout.size());
+        if counting() {
+            reserve(layout.size());
+        }
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        reserve(layout.size());
+        if counting() {
+            reserve(layout.size());
+        }
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        if counting() {
+            release(layout.size());
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
-            reserve(new_size - layout.size());
-        } else {
-            IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+        if counting() {
+            if new_size > layout.size() {
+                reserve(new_size - layout.size());
+            } else {
+                release(layout.size() - new_size);
+            }
         }
         unsafe { System.realloc(ptr, layout, new_size) }
     }

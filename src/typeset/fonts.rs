@@ -1,5 +1,7 @@
 //! Fonts: the faces embedded in the binary (typst's own and those the built-in templates ship),
-//! plus any from `--font-path`. Faces are indexed once and parsed only when typst asks for them.
+//! plus any from `--font-path`. The embedded faces' index is made ahead of time (the committed
+//! `embedded-fonts.json`), other faces are indexed once, and a face is parsed only when typst
+//! asks for it.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -7,8 +9,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value as Json;
 
+use serde::Deserialize;
+use serde::de::value::SeqDeserializer;
 use typst::foundations::Bytes;
-use typst::text::{Font, FontBook, FontInfo};
+use typst::text::{Coverage, Font, FontAxis, FontBook, FontFlags, FontInfo, FontVariant};
 use typst::utils::LazyHash;
 
 use crate::diag::{Diagnostic, did_you_mean};
@@ -33,17 +37,139 @@ pub struct Fonts {
     slots: Vec<Slot>,
 }
 
+/// The index of the embedded faces, made ahead of time from the very files the binary embeds
+/// (a test makes it again and compares; `BLESS=1` rewrites it), so that no embedded font is
+/// read before typst needs one of its glyphs. Indexing them at start-up took about 20 million
+/// instructions, a tenth of a build.
+const EMBEDDED_BOOK: &str = include_str!("embedded-fonts.json");
+
+/// What `embedded-fonts.json` holds.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct EmbeddedBook {
+    /// The length in bytes of each embedded font file, in the order [`embedded_files`] gives
+    /// them: the book is used only for files of exactly these lengths.
+    files: Vec<usize>,
+    /// Every face, in the order [`FontInfo::new`] finds them.
+    faces: Vec<EmbeddedFace>,
+}
+
+/// One face of an embedded font file: its [`FontInfo`], field by field.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct EmbeddedFace {
+    /// The file it is in: its place in [`EmbeddedBook::files`].
+    file: usize,
+    /// Its index in the file (a collection has several faces).
+    index: u32,
+    family: String,
+    variant: FontVariant,
+    flags: FontFlags,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    axes: Vec<FontAxis>,
+    /// The runs of typst's [`Coverage`] (alternately codepoints outside and inside), as
+    /// decimal numbers separated by spaces: read several times faster than a JSON array.
+    coverage: String,
+}
+
+impl EmbeddedFace {
+    fn new(file: usize, index: u32, info: FontInfo) -> Self {
+        // typst keeps the runs private; they are what a coverage serializes to.
+        let runs: Vec<u32> = serde_json::to_value(&info.coverage).map_or(Vec::new(), |runs| {
+            serde_json::from_value(runs).unwrap_or_default()
+        });
+        let coverage = runs
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            file,
+            index,
+            family: info.family,
+            variant: info.variant,
+            flags: info.flags,
+            axes: info.axes,
+            coverage,
+        }
+    }
+
+    /// The face's info; `None` if the coverage is not a list of numbers.
+    fn info(self) -> Option<FontInfo> {
+        let runs = self
+            .coverage
+            .split_ascii_whitespace()
+            .map(str::parse::<u32>)
+            .collect::<Result<Vec<u32>, _>>()
+            .ok()?;
+        let runs = SeqDeserializer::<_, serde::de::value::Error>::new(runs.into_iter());
+        Some(FontInfo {
+            family: self.family,
+            variant: self.variant,
+            flags: self.flags,
+            axes: self.axes,
+            coverage: Coverage::deserialize(runs).ok()?,
+        })
+    }
+}
+
+/// The embedded font files: typst's own, then those the built-in templates ship.
+fn embedded_files() -> Vec<&'static [u8]> {
+    typst_assets::fonts()
+        .chain(crate::model::template::builtin_fonts())
+        .collect()
+}
+
+impl EmbeddedBook {
+    /// Indexes `files` the slow way, reading every face.
+    fn index(files: &[&[u8]]) -> Self {
+        let mut faces = Vec::new();
+        for (file, data) in files.iter().enumerate() {
+            let mut index = 0;
+            while let Some(info) = FontInfo::new(data, index) {
+                faces.push(EmbeddedFace::new(file, index, info));
+                index += 1;
+            }
+        }
+        Self {
+            files: files.iter().map(|data| data.len()).collect(),
+            faces,
+        }
+    }
+
+    /// The book made ahead of time, if it describes `files`: else (a font added or changed
+    /// without the book made again, which the tests catch) `None`.
+    fn known(files: &[&[u8]]) -> Option<Self> {
+        let book: Self = serde_json::from_str(EMBEDDED_BOOK).ok()?;
+        let lengths = files.iter().map(|data| data.len());
+        let matches = book.files.len() == files.len() && book.files.iter().copied().eq(lengths);
+        let in_range = book.faces.iter().all(|face| face.file < files.len());
+        (matches && in_range).then_some(book)
+    }
+}
+
 impl Fonts {
     /// The embedded fonts only: the same set on every machine, so output never depends on it.
     pub fn embedded() -> Self {
-        let mut fonts = Fonts {
-            book: LazyHash::new(FontBook::new()),
-            slots: Vec::new(),
-        };
-        for data in typst_assets::fonts().chain(crate::model::template::builtin_fonts()) {
-            fonts.add(Bytes::new(data));
+        let files = embedded_files();
+        let book = EmbeddedBook::known(&files).unwrap_or_else(|| EmbeddedBook::index(&files));
+        let data: Vec<Bytes> = files.iter().copied().map(Bytes::new).collect();
+        let mut infos = Vec::with_capacity(book.faces.len());
+        let mut slots = Vec::with_capacity(book.faces.len());
+        for face in book.faces {
+            let (file, index) = (face.file, face.index);
+            let Some(info) = face.info().or_else(|| FontInfo::new(files[file], index)) else {
+                continue;
+            };
+            infos.push(info);
+            slots.push(Slot {
+                data: data[file].clone(),
+                index,
+                font: OnceLock::new(),
+            });
         }
-        fonts
+        Fonts {
+            book: LazyHash::new(FontBook::from_infos(infos)),
+            slots,
+        }
     }
 
     /// Adds every font file found below `dir`; returns how many faces were added, or why a
@@ -261,5 +387,84 @@ fn strings(value: &Json, f: &mut impl FnMut(&str)) {
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOOK_PATH: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/typeset/embedded-fonts.json"
+    );
+
+    /// The book as committed: one face a line, so that a changed font shows as a changed line.
+    fn to_text(book: &EmbeddedBook) -> String {
+        let files = serde_json::to_string(&book.files).expect("lengths serialize");
+        let faces: Vec<String> = book
+            .faces
+            .iter()
+            .map(|face| serde_json::to_string(face).expect("a face serializes"))
+            .collect();
+        format!(
+            "{{\"files\":{files},\"faces\":[\n{}\n]}}\n",
+            faces.join(",\n")
+        )
+    }
+
+    /// The committed book is the one the embedded font files give today.
+    #[test]
+    fn embedded_book_describes_the_embedded_fonts() {
+        let files = embedded_files();
+        let fresh = EmbeddedBook::index(&files);
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(BOOK_PATH, to_text(&fresh)).expect("the book is writable");
+            return;
+        }
+        let committed: EmbeddedBook =
+            serde_json::from_str(EMBEDDED_BOOK).expect("the committed book parses");
+        assert!(
+            committed == fresh,
+            "src/typeset/embedded-fonts.json no longer describes the embedded fonts: run `BLESS=1 cargo test --release --lib fonts::` and commit it"
+        );
+        assert_eq!(
+            to_text(&fresh),
+            EMBEDDED_BOOK,
+            "the book is written as the test writes it"
+        );
+        assert!(EmbeddedBook::known(&files).is_some());
+    }
+
+    /// A book made for other files (one more, one fewer, one of another length) is not used.
+    #[test]
+    fn a_book_for_other_files_is_not_used() {
+        let files = embedded_files();
+        assert!(EmbeddedBook::known(&files[..files.len() - 1]).is_none());
+        let mut more = files.clone();
+        more.push(files[0]);
+        assert!(EmbeddedBook::known(&more).is_none());
+        let mut other = files.clone();
+        other[0] = &files[0][..files[0].len() - 1];
+        assert!(EmbeddedBook::known(&other).is_none());
+    }
+
+    /// The fonts made from the book serve every face as parsing its file does, in the
+    /// book's order.
+    #[test]
+    fn fonts_from_the_book_are_the_faces_of_the_files() {
+        let fonts = Fonts::embedded();
+        let files = embedded_files();
+        let parsed: Vec<Font> = files
+            .iter()
+            .flat_map(|data| Font::iter(Bytes::new(*data)))
+            .collect();
+        assert_eq!(fonts.len(), parsed.len());
+        for (i, expected) in parsed.iter().enumerate() {
+            let font = fonts.font(i).expect("every face parses");
+            assert_eq!(font.info(), expected.info());
+            assert_eq!(fonts.book().info(i), Some(expected.info()));
+            assert_eq!(font.index(), expected.index());
+        }
     }
 }

@@ -30,6 +30,7 @@ use typst_layout::{PagedDocument, PagedIntrospector};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diag::{Diagnostic, FileKey, Files, Span};
+use crate::model::brief::Image;
 use crate::typeset::world::{BriefWorld, Compiled};
 
 /// A typeset brief.
@@ -394,28 +395,47 @@ fn rebase_in(
     out
 }
 
-/// The document with a blank page added when its page count is odd, so that the next document
-/// in a duplex print run starts on a new sheet. The blank page has the last page's size.
-pub fn pad_to_even(document: PagedDocument) -> PagedDocument {
+/// A copy of a merged print file and what follows it, so that the next copy starts on a new
+/// sheet when the file is printed on both sides: the copy alone when it has an even number of
+/// pages, else the copy and `pad`, a one-page document (the `blank-page` template typeset with
+/// the copy's marking, see [`crate::jobs::handout::pad_page`]) put in as a document of its own
+/// so that [`concat`] gives its elements identities of their own. Should the copy's last page
+/// be another size than the pad's, the pad's content is moved to keep its top right corner
+/// (where the marking is) at the top right. Without `pad`, the blank page is empty.
+pub fn pad_to_even(document: PagedDocument, pad: Option<&PagedDocument>) -> Vec<PagedDocument> {
     let Some(last) = document
         .pages()
         .last()
         .filter(|_| document.pages().len() % 2 == 1)
     else {
-        return document;
+        return vec![document];
     };
-    let blank = typst_layout::Page {
-        frame: typst::layout::Frame::hard(last.frame.size()),
-        bleed: last.bleed,
-        fill: last.fill.clone(),
-        numbering: None,
-        supplement: typst::foundations::Content::empty(),
-        number: last.number + 1,
+    let size = last.frame.size();
+    let blank = match pad.and_then(|p| p.pages().first().map(|page| (p, page))) {
+        Some((pad, page)) if page.frame.size() == size => pad.clone(),
+        Some((pad, page)) => {
+            let mut frame = typst::layout::Frame::hard(size);
+            let dx = size.x - page.frame.size().x;
+            frame.push_frame(typst::layout::Point::with_x(dx), page.frame.clone());
+            let page = typst_layout::Page {
+                frame,
+                ..page.clone()
+            };
+            PagedDocument::new([page].into_iter().collect(), pad.info().clone())
+        }
+        None => {
+            let page = typst_layout::Page {
+                frame: typst::layout::Frame::hard(size),
+                bleed: last.bleed,
+                fill: last.fill.clone(),
+                numbering: None,
+                supplement: typst::foundations::Content::empty(),
+                number: last.number + 1,
+            };
+            PagedDocument::new([page].into_iter().collect(), document.info().clone())
+        }
     };
-    let info = document.info().clone();
-    let mut pages: Vec<_> = document.pages().to_vec();
-    pages.push(blank);
-    PagedDocument::new(pages.into_iter().collect(), info)
+    vec![document, blank]
 }
 
 /// A chrono date-time as typst's.
@@ -482,8 +502,38 @@ impl<'a, 'w> Mapper<'a, 'w> {
         Some(Span::new(key, range))
     }
 
+    /// The brief's image that the file `id` is, if it is one.
+    fn image(&self, id: FileId) -> Option<Image> {
+        self.worlds
+            .iter()
+            .find_map(|(world, _)| world.image(id).cloned())
+    }
+
     fn convert(&mut self, source: &SourceDiagnostic) -> Diagnostic {
         let span = self.span(source.span);
+        // An error inside one of the brief's images (an SVG typst cannot draw) is reported at
+        // the brief's line that names the image, with the place inside the image as a note.
+        if let Some(image) = source.span.id().and_then(|id| self.image(id))
+            && source.severity == TypstSeverity::Error
+        {
+            let message = source.message.as_str();
+            let why = message
+                .strip_prefix("failed to parse SVG (")
+                .and_then(|m| m.strip_suffix(')'))
+                .map_or_else(
+                    || format!("cannot be placed ({message})"),
+                    |m| format!("is not a readable SVG file ({m})"),
+                );
+            let mut diagnostic = image.problem(&why);
+            if let Some(span) = span {
+                let (line, column) = self.files.line_column(span.file, span.start);
+                diagnostic.notes.insert(
+                    0,
+                    format!("in {}:{line}:{column}", self.files.name(span.file)),
+                );
+            }
+            return diagnostic;
+        }
         let mut diagnostic = match source.severity {
             TypstSeverity::Error => Diagnostic::error(span, source.message.to_string()),
             TypstSeverity::Warning => Diagnostic::warning(span, source.message.to_string()),
@@ -501,5 +551,76 @@ impl<'a, 'w> Mapper<'a, 'w> {
             diagnostic.hints.push(hint.v.to_string());
         }
         diagnostic
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::layout::{Abs, Frame, FrameItem, Point, Size};
+
+    /// A one-page document of `size` with a 10pt square `at`.
+    fn one_page(size: Size, at: Option<Point>) -> PagedDocument {
+        let mut frame = Frame::hard(size);
+        if let Some(at) = at {
+            let square = typst::visualize::Geometry::Rect(Size::splat(Abs::pt(10.0)))
+                .filled(typst::visualize::Color::BLACK);
+            frame.push(
+                at,
+                FrameItem::Shape(square, typst::syntax::Span::detached()),
+            );
+        }
+        let page = typst_layout::Page {
+            frame,
+            bleed: Default::default(),
+            fill: typst::foundations::Smart::Auto,
+            numbering: None,
+            supplement: typst::foundations::Content::empty(),
+            number: 1,
+        };
+        PagedDocument::new([page].into_iter().collect(), Default::default())
+    }
+
+    /// Where the first square of a page lies, looking inside groups.
+    fn square(frame: &Frame, offset: Point) -> Option<Point> {
+        frame.items().find_map(|(at, item)| match item {
+            FrameItem::Shape(..) => Some(offset + *at),
+            FrameItem::Group(group) => square(&group.frame, offset + *at),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn an_odd_copy_gets_the_pad_and_an_even_one_nothing() {
+        let letter = Size::new(Abs::pt(612.0), Abs::pt(792.0));
+        let pad = one_page(letter, Some(Point::new(Abs::pt(540.0), Abs::pt(30.0))));
+        let padded = pad_to_even(one_page(letter, None), Some(&pad));
+        assert_eq!(padded.len(), 2);
+        assert_eq!(
+            square(&padded[1].pages()[0].frame, Point::zero()),
+            Some(Point::new(Abs::pt(540.0), Abs::pt(30.0)))
+        );
+        let two = concat(vec![one_page(letter, None), one_page(letter, None)]);
+        assert_eq!(pad_to_even(two, Some(&pad)).len(), 1);
+        // Without a pad, an empty page of the last page's size.
+        let padded = pad_to_even(one_page(letter, None), None);
+        assert_eq!(padded[1].pages()[0].frame.size(), letter);
+        assert_eq!(padded[1].pages()[0].frame.items().count(), 0);
+    }
+
+    #[test]
+    fn a_pad_of_another_size_keeps_its_top_right_corner() {
+        // A landscape copy and a portrait pad: the pad takes the copy's size, its marking
+        // as far from the right edge as it was.
+        let portrait = Size::new(Abs::pt(612.0), Abs::pt(792.0));
+        let landscape = Size::new(Abs::pt(792.0), Abs::pt(612.0));
+        let pad = one_page(portrait, Some(Point::new(Abs::pt(540.0), Abs::pt(30.0))));
+        let padded = pad_to_even(one_page(landscape, None), Some(&pad));
+        let page = &padded[1].pages()[0];
+        assert_eq!(page.frame.size(), landscape);
+        assert_eq!(
+            square(&page.frame, Point::zero()),
+            Some(Point::new(Abs::pt(720.0), Abs::pt(30.0)))
+        );
     }
 }

@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
+use typst::foundations::{Bytes, Smart};
+use typst::visualize::{ExchangeFormat, RasterImage};
 
 use crate::check::changes::Changes;
 use crate::diag::Files;
@@ -45,32 +47,7 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
         )
         .expect("without a binding to read, resolving cannot fail")
     });
-    let mut hasher = Sha256::new();
-    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
-    hasher.update(brief.template.manifest.name.as_bytes());
-    for (path, bytes) in &brief.template.files {
-        hasher.update((path.len() as u64).to_le_bytes());
-        hasher.update(path.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        // Fonts are named by path and size only: they are megabytes, too many to hash on
-        // every build, and a changed font keeps neither.
-        if !crate::model::template::is_font(path) {
-            hasher.update(bytes);
-        }
-    }
-    // The page library every built-in template imports is an input too.
-    for (path, bytes) in crate::model::template::page_library() {
-        hasher.update((path.len() as u64).to_le_bytes());
-        hasher.update(path.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    hasher.update(brief.fields.to_string().as_bytes());
-    let digest = hasher.finalize();
-    let build_id: String = match &options.build_id {
-        Some(id) => id.clone(),
-        None => digest.iter().take(5).map(|b| format!("{b:02x}")).collect(),
-    };
+    let build_id = build_id(brief, options);
     let marking = marking(brief, options);
     // A note marked above UNCLASSIFIED does not carry the merged brief, whose fields are not
     // all printed, unless the command line asks for it.
@@ -110,6 +87,38 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
 }
 
+/// The build identifier of a brief's document: the one the options give (`brief preview`'s),
+/// else a short hash of the template, the page library and the brief's data. The other options
+/// do not change it, so a handout knows its parts' identifiers before it lays them out.
+pub fn build_id(brief: &Brief, options: &BuildOptions) -> String {
+    if let Some(id) = &options.build_id {
+        return id.clone();
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("brief ", env!("CARGO_PKG_VERSION"), "\0"));
+    hasher.update(brief.template.manifest.name.as_bytes());
+    for (path, bytes) in &brief.template.files {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        // Fonts are named by path and size only: they are megabytes, too many to hash on
+        // every build, and a changed font keeps neither.
+        if !crate::model::template::is_font(path) {
+            hasher.update(bytes);
+        }
+    }
+    // The page library every built-in template imports is an input too.
+    for (path, bytes) in crate::model::template::page_library() {
+        hasher.update((path.len() as u64).to_le_bytes());
+        hasher.update(path.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    hasher.update(brief.fields.to_string().as_bytes());
+    let digest = hasher.finalize();
+    digest.iter().take(5).map(|b| format!("{b:02x}")).collect()
+}
+
 /// The marking a document carries: the one the options give (a handout's, for every part of
 /// the bundle), else the brief's own.
 pub fn marking(brief: &Brief, options: &BuildOptions) -> Option<Marking> {
@@ -118,6 +127,9 @@ pub fn marking(brief: &Brief, options: &BuildOptions) -> Option<Marking> {
         .clone()
         .or_else(|| Marking::of(&brief.fields))
 }
+
+/// The last second SOURCE_DATE_EPOCH may name: 9999-12-31 23:59:59 UTC.
+pub const LAST_EPOCH_SECOND: i64 = 253_402_300_799;
 
 /// The date the document carries: SOURCE_DATE_EPOCH when set, else the first date field the
 /// template's manifest names in `document-date` that the brief gives, else none. The clock is
@@ -131,9 +143,20 @@ pub fn document_date(brief: &Brief) -> Result<Option<DateTime<Utc>>, AppError> {
             ))
             .with_hint("set it to seconds since 1970-01-01 UTC, or unset it")
         })?;
-        return DateTime::from_timestamp(seconds, 0)
+        // A PDF date has four digits of year, and a date before 1970 is no build's.
+        return (0..=LAST_EPOCH_SECOND)
+            .contains(&seconds)
+            .then(|| DateTime::from_timestamp(seconds, 0))
+            .flatten()
             .map(Some)
-            .ok_or_else(|| AppError::new(format!("SOURCE_DATE_EPOCH is `{text}`, out of range")));
+            .ok_or_else(|| {
+                AppError::new(format!(
+                    "SOURCE_DATE_EPOCH is `{text}`, out of range (a document's date is from 1970-01-01 to 9999-12-31)"
+                ))
+                .with_hint(format!(
+                    "set it to seconds since 1970-01-01 UTC, from 0 to {LAST_EPOCH_SECOND}, or unset it"
+                ))
+            });
     }
     let iso = brief
         .template
@@ -281,6 +304,7 @@ pub fn prepare<'a>(
     let today = date.and_then(typeset::to_datetime);
     let mut world = BriefWorld::new(engine, compiled, data.json, data.source, today)
         .with_keywords(marking(brief, options).map_or_else(Vec::new, |m| m.lines(brief.language)));
+    let mut damaged = Vec::new();
     for image in &brief.images {
         files.depend(&image.host);
         // Read again and checked again: the file may have changed since the check.
@@ -297,18 +321,34 @@ pub fn prepare<'a>(
                     image.host.display()
                 ))
             })?;
-        let bytes = if options.grayscale {
-            crate::typeset::grayscale::convert(&bytes, extension).map_err(|why| {
+        // A body damaged past its header would fail in typst's decoder, at the template's
+        // `image(...)`: decode it here, where the brief's line is known. typst keeps decoded
+        // images by their bytes, so the compile takes this one instead of decoding again
+        // (with --grayscale, the gray copy is what it decodes).
+        if options.grayscale {
+            if let Err(why) = decodes(&Bytes::new(bytes.clone()), extension) {
+                damaged.push(image.problem(&why));
+                continue;
+            }
+            let gray = crate::typeset::grayscale::convert(&bytes, extension).map_err(|why| {
                 AppError::new(format!(
                     "cannot make the image {} gray ({why})",
                     image.host.display()
                 ))
                 .with_hint("build without --grayscale, or save the image in another format")
-            })?
+            })?;
+            world = world.with_image(image, Bytes::new(gray));
         } else {
-            bytes
-        };
-        world = world.with_file(&image.virtual_path, image.host.display().to_string(), bytes);
+            let bytes = Bytes::new(bytes);
+            if let Err(why) = decodes(&bytes, extension) {
+                damaged.push(image.problem(&why));
+                continue;
+            }
+            world = world.with_image(image, bytes);
+        }
+    }
+    if !damaged.is_empty() {
+        return Err(damaged.into());
     }
     Ok(Prepared {
         world,
@@ -316,6 +356,35 @@ pub fn prepare<'a>(
         date,
         page,
     })
+}
+
+/// Whether typst decodes a raster image's `bytes` (an extension that is not one of a raster
+/// format is left to typst), or why not: `is damaged (unexpected end of file)`. The call is
+/// the one typst's `image` element makes, so its memoized result serves the compile.
+fn decodes(bytes: &Bytes, extension: &str) -> Result<(), String> {
+    let format = match extension.to_ascii_lowercase().as_str() {
+        "png" => ExchangeFormat::Png,
+        "jpg" | "jpeg" => ExchangeFormat::Jpg,
+        "gif" => ExchangeFormat::Gif,
+        "webp" => ExchangeFormat::Webp,
+        _ => return Ok(()),
+    };
+    match RasterImage::new(bytes.clone(), format, Smart::Auto) {
+        Ok(_) => Ok(()),
+        // The decoder's own limit on memory (512 MB), for 16 bits a channel near the most
+        // pixels `input::image` lets through.
+        Err(error) if error.as_str() == "file is too large" => {
+            Err("is too large to decode (it would take more than 512 MB of memory)".into())
+        }
+        Err(error) => {
+            let reason = error.as_str();
+            let reason = reason
+                .strip_prefix("failed to decode image (")
+                .and_then(|r| r.strip_suffix(')'))
+                .unwrap_or(reason);
+            Err(format!("is damaged ({reason})"))
+        }
+    }
 }
 
 /// Typesets a checked brief to PDF with a template already compiled for the engine.

@@ -17,6 +17,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::error::AppError;
+use crate::model::brief::Image;
 use crate::model::contract::{COPY_PATH, DATA_PATH, PAGE_LIBRARY, SOURCE_PATH};
 use crate::model::template::{Template, page_library};
 use crate::typeset::fonts::Fonts;
@@ -103,11 +104,15 @@ impl Engine {
         Ok(Self::new(fonts))
     }
 
-    /// Runs `work` while the engine for `folders` is made on a second core, and returns both:
-    /// indexing the fonts takes about as long as reading and checking a brief.
+    /// Runs `work` while the engine for `folders` is made on a second core, and returns both;
+    /// the page library every template imports is parsed there too. Indexing the fonts of
+    /// `--font-path` can take longer than reading and checking a brief.
     pub fn beside<T>(folders: &[PathBuf], work: impl FnOnce() -> T) -> (T, Result<Self, AppError>) {
         std::thread::scope(|scope| {
-            let engine = scope.spawn(|| Self::with_font_folders(folders));
+            let engine = scope.spawn(|| {
+                LazyLock::force(&PAGE_FILES);
+                Self::with_font_folders(folders)
+            });
             let result = work();
             (result, engine.join().expect("font indexing does not panic"))
         })
@@ -195,9 +200,9 @@ pub struct BriefWorld<'a> {
     source: Bytes,
     copy: Bytes,
     today: Option<Datetime>,
-    /// Files the brief names (images), by their virtual path's id, with the name diagnostics
-    /// give them.
-    extra: HashMap<FileId, (String, Bytes)>,
+    /// Files the brief names (images), by their virtual path's id, with where the brief
+    /// names them.
+    extra: HashMap<FileId, (Image, Bytes)>,
     /// Keywords put first in the compiled document's metadata, whatever the template sets:
     /// the security marking.
     keywords: Vec<String>,
@@ -225,12 +230,11 @@ impl<'a> BriefWorld<'a> {
         }
     }
 
-    /// Serves `bytes` at the virtual path `path` (an image the brief names); `name` is what
-    /// diagnostics call it.
-    pub fn with_file(mut self, path: &str, name: String, bytes: Vec<u8>) -> Self {
-        if let Ok(vpath) = VirtualPath::new(path) {
+    /// Serves `bytes` as the brief's `image`, at its virtual path.
+    pub fn with_image(mut self, image: &Image, bytes: Bytes) -> Self {
+        if let Ok(vpath) = VirtualPath::new(&image.virtual_path) {
             let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
-            self.extra.insert(id, (name, Bytes::new(bytes)));
+            self.extra.insert(id, (image.clone(), bytes));
         }
         self
     }
@@ -255,7 +259,12 @@ impl<'a> BriefWorld<'a> {
 
     /// The name diagnostics give a file the brief named, if `id` is one.
     pub fn display_name(&self, id: FileId) -> Option<String> {
-        self.extra.get(&id).map(|(name, _)| name.clone())
+        self.image(id).map(|image| image.host.display().to_string())
+    }
+
+    /// The brief's image served as `id`, if it is one.
+    pub fn image(&self, id: FileId) -> Option<&Image> {
+        self.extra.get(&id).map(|(image, _)| image)
     }
 }
 

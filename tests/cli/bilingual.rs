@@ -330,7 +330,10 @@ sections:
         stderr.contains("error: expected text, found a map of fields"),
         "{stderr}"
     );
-    assert!(stderr.contains("to give the text per language"));
+    assert!(
+        stderr.contains("= hint: per-language values are allowed: give every language of this brief (en), as `{en: ...}`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("error: `en-CA` is not a language a text can be given in"));
     assert!(stderr.contains("write the language alone, `en`"));
     assert!(!stderr.contains("the language of this edition"), "{stderr}");

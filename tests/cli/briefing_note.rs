@@ -248,3 +248,113 @@ fn the_1971_submission_is_reproduced_sentence_by_sentence() {
     }
     assert!(checked >= 99, "{checked} sentences");
 }
+
+/// The lines of text above the body of page `page` (the running header), top to bottom, each
+/// its pieces joined left to right: laid out in-process, so a line is a baseline.
+fn header_lines(path: &Path, set: &[&str], page: usize) -> Vec<String> {
+    use brief::typeset::prepare::{self, BuildOptions};
+    use typst::layout::{Frame, FrameItem, Point, Transform};
+    let mut files = brief::diag::Files::default();
+    let sources = brief::check::load::Sources {
+        sets: set.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let note = brief::check::load::load(path, &sources, &mut files)
+        .ok()
+        .unwrap();
+    let engine = brief::typeset::world::Engine::with_font_folders(&[]).unwrap();
+    let compiled = brief::typeset::world::Compiled::new(&note.template);
+    let prepared = prepare::prepare(
+        &engine,
+        &compiled,
+        &note,
+        &BuildOptions::default(),
+        &mut files,
+    )
+    .ok()
+    .unwrap();
+    let document = brief::typeset::compile(&prepared.world, &compiled, &mut files)
+        .ok()
+        .unwrap()
+        .document;
+    fn walk(frame: &Frame, ts: Transform, found: &mut Vec<(f64, f64, String)>) {
+        for (pos, item) in frame.items() {
+            let ts = ts.pre_concat(Transform::translate(pos.x, pos.y));
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, ts.pre_concat(g.transform), found),
+                FrameItem::Text(t) => {
+                    let at = Point::zero().transform(ts);
+                    found.push((at.y.to_pt(), at.x.to_pt(), t.text.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(
+        &document.pages()[page - 1].frame,
+        Transform::identity(),
+        &mut found,
+    );
+    // The top margin is 1 inch: the header sits above it.
+    found.retain(|(y, _, _)| *y < 72.0);
+    found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut lines: Vec<(f64, String)> = Vec::new();
+    for (y, _, text) in found {
+        match lines.last_mut() {
+            Some((at, line)) if (*at - y).abs() < 0.5 => {
+                line.push(' ');
+                line.push_str(&text);
+            }
+            _ => lines.push((y, text)),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(_, l)| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn the_running_header_is_one_line() {
+    // Makes sure page 2's header is the marking over one line: the kicker, the short title
+    // and the tracking number, in each language; without a short title a long one is cut at
+    // a word with an ellipsis, and the date in it is never broken across lines.
+    let fr = example("briefing-note-roundtable-2025-fr.yaml");
+    assert_eq!(
+        header_lines(&fr, &[], 2),
+        [
+            "NON CLASSIFIÉ",
+            "NOTE DE BREFFAGE | Table ronde stratégique Canada–République de Corée BN-2025-04127"
+        ]
+    );
+    let en = example("briefing-note-roundtable-2025.yaml");
+    assert_eq!(
+        header_lines(&en, &[], 2),
+        [
+            "UNCLASSIFIED",
+            "BRIEFING NOTE | Canada–Republic of Korea Strategic Roundtable BN-2025-04127"
+        ]
+    );
+    // The French note without its short title.
+    let text = fs::read_to_string(&fr)
+        .unwrap()
+        .replace("short-title:", "keywords: [x]\n#");
+    let dir = workspace(&[("note.yaml", text.as_bytes())]);
+    assert_eq!(
+        header_lines(&dir.path().join("note.yaml"), &[], 2),
+        [
+            "NON CLASSIFIÉ",
+            "NOTE DE BREFFAGE | Participation à la table ronde stratégique Canada–République de Corée, Vancouver… BN-2025-04127"
+        ]
+    );
+    // A short title that fits is printed whole, its date included.
+    assert_eq!(
+        header_lines(
+            &fr,
+            &["short-title=Table ronde, Vancouver, 8 décembre 2025"],
+            2
+        )[1],
+        "NOTE DE BREFFAGE | Table ronde, Vancouver, 8 décembre 2025 BN-2025-04127"
+    );
+}

@@ -211,3 +211,212 @@ error: 1 of 1 brief has problems
 "
     );
 }
+
+#[test]
+fn every_name_tent_is_marked_on_both_faces() {
+    // Makes sure a marked brief's tents carry the marking and caveat on both faces of every
+    // sheet, in the edition's language, and that a screen reader hears it once: on the first
+    // sheet's front face (the back faces and later sheets are artifacts).
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tents.pdf");
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&example()),
+            "--name-tents",
+            "--set",
+            "classification=protected-b",
+            "--set",
+            "caveat=Canadian Eyes Only",
+            "--pdf-standard",
+            "ua-1",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pdf = fs::read(&out).unwrap();
+    let pages = pdf_pages(&pdf);
+    assert_eq!(pages.len(), 6);
+    for (i, page) in pages.iter().enumerate() {
+        assert_eq!(
+            page.matches("PROTECTED B").count(),
+            2,
+            "sheet {}: {page}",
+            i + 1
+        );
+        assert_eq!(
+            page.matches("CANADIAN EYES ONLY").count(),
+            2,
+            "sheet {}",
+            i + 1
+        );
+    }
+    let content = pdf_content_pages(&pdf);
+    assert_eq!(
+        content[0].matches("PROTECTED B").count(),
+        1,
+        "{}",
+        content[0]
+    );
+    assert_eq!(count(&content[1..], "PROTECTED B"), 0, "{content:#?}");
+
+    // The example's French edition.
+    let fr = example();
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&fr),
+            "--name-tents",
+            "--lang",
+            "fr",
+            "--set",
+            "classification=top-secret",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert!(
+        pages.iter().all(|p| p.matches("TRÈS SECRET").count() == 2),
+        "{pages:#?}"
+    );
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&fr),
+            "--name-tents",
+            "--lang",
+            "fr",
+            "--set",
+            "classification=protected-a",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert!(
+        pages.iter().all(|p| p.matches("PROTÉGÉ A").count() == 2),
+        "{pages:#?}"
+    );
+    assert_eq!(count(&pages, "PROTECTED"), 0);
+
+    // An unmarked brief's tents say nothing of the kind.
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&example()),
+            "--name-tents",
+            "-o",
+            path(&out),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&out).unwrap());
+    assert_eq!(count(&pages, "CLASSIFIED"), 0, "{pages:#?}");
+}
+
+/// A one-page background note with two participants, for merged print files whose copies
+/// each end with a blank page.
+const ONE_PAGE: &str = "\
+title: {en: Notes, fr: Notes et renvois}
+organization: Org
+classification: protected-b
+caveat: Canadian Eyes Only
+event: {name: Roundtable, date: 2025-12-08, city: Ottawa}
+participants:
+  - {name: Ada Lovelace, organization: Org}
+  - {name: Alan Turing, organization: Org}
+sections:
+  - heading: Context
+    body: Text.
+";
+
+#[test]
+fn the_blank_page_after_an_odd_copy_is_marked() {
+    // Makes sure the page that ends each one-page copy of a merged print file carries the
+    // marking and caveat, in the edition's language and on its paper, as an artifact (the
+    // copy's first page already says it to a screen reader).
+    let dir = crate::util::workspace(&[("note.yaml", ONE_PAGE.as_bytes())]);
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--per-participant",
+            "--merged",
+            "--pdf-standard",
+            "ua-1",
+            "-o",
+            "merged.pdf",
+        ],
+    );
+    let pdf = fs::read(dir.path().join("merged.pdf")).unwrap();
+    let pages = pdf_pages(&pdf);
+    assert_eq!(
+        pages.len(),
+        4,
+        "two copies of one page, each with its blank page"
+    );
+    assert_eq!(count(&pages, "PROTECTED B"), 4, "{pages:#?}");
+    assert_eq!(count(&pages, "CANADIAN EYES ONLY"), 4, "{pages:#?}");
+    for blank in [&pages[1], &pages[3]] {
+        let folded = blank.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(folded, "PROTECTED B CANADIAN EYES ONLY");
+    }
+    let content = pdf_content_pages(&pdf);
+    assert_eq!(count(&content, "PROTECTED B"), 2, "{content:#?}");
+    assert!(content[1].trim().is_empty(), "{}", content[1]);
+
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--lang",
+            "fr",
+            "--paper",
+            "a4",
+            "--per-participant",
+            "--merged",
+            "-o",
+            "fr.pdf",
+        ],
+    );
+    let pdf = fs::read(dir.path().join("fr.pdf")).unwrap();
+    let pages = pdf_pages(&pdf);
+    assert_eq!(count(&pages, "PROTÉGÉ B"), 4, "{pages:#?}");
+    assert_eq!(count(&pages, "PROTECTED"), 0);
+    assert!(
+        crate::handout::media_boxes(&pdf)
+            .iter()
+            .all(|&b| b == (595, 842)),
+        "every page A4, the blank ones too"
+    );
+}
+
+#[test]
+fn every_page_of_merged_handout_copies_is_marked() {
+    // Makes sure the merged print file of personalized bundles (seven pages each, so each
+    // ends with a blank page) is marked on every page, that page included.
+    let dir = tempfile::tempdir().unwrap();
+    let merged = dir.path().join("merged.pdf");
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            path(&example()),
+            "--set",
+            "classification=protected-a",
+            "--per-participant",
+            "--merged",
+            "-o",
+            path(&merged),
+        ],
+    );
+    let pages = pdf_pages(&fs::read(&merged).unwrap());
+    assert_eq!(pages.len(), 48, "six copies of 7 pages and a blank one");
+    assert_eq!(count(&pages, "PROTECTED A"), 48, "{pages:#?}");
+}

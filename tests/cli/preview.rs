@@ -546,7 +546,7 @@ fn in_a_real_browser() {
     assert_eq!(edited["panel"], Json::Null);
     // The syntax error: the report as the terminal prints it, over the last good pages.
     // A line over 100 characters is shown around its mark, as the terminal shows it.
-    let title = "Strengthening the Can…";
+    let title = "Strengthening the…";
     assert_eq!(
         broken["panel"].as_str().unwrap(),
         format!(

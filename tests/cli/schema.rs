@@ -74,7 +74,7 @@ fn schema_describes_the_template() {
     );
     assert_eq!(schema["title"], "background-note");
     assert_eq!(
-        schema["properties"]["event"]["properties"]["date"]["description"],
+        schema["properties"]["event"]["anyOf"][0]["properties"]["date"]["description"],
         "When it takes place"
     );
     assert_eq!(schema["properties"]["lang"]["default"], "en-CA");

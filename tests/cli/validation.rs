@@ -214,6 +214,59 @@ fn joined_documents_with_shared_footnotes_validate() {
     assert_eq!(report.matches("ok   ").count(), 5, "{report}");
 }
 
+/// A marked brief's name tents (the marking on both faces) and a merged print file whose
+/// one-page copies each end with a marked blank page are PDF/UA-1 files the validator passes.
+#[test]
+fn marked_tents_and_marked_blank_pages_validate() {
+    let Some(python) = validator() else { return };
+    let note = SHARED.replace(
+        "organization: Org\n",
+        "organization: Org\nclassification: secret\n",
+    );
+    let dir = workspace(&[("note.yaml", note.as_bytes())]);
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--per-participant",
+            "--merged",
+            "-o",
+            "copies.pdf",
+        ],
+    );
+    let example = example();
+    ok(
+        dir.path(),
+        &[
+            "handout",
+            example.to_str().unwrap(),
+            "--name-tents",
+            "--set",
+            "classification=protected-b",
+            "-o",
+            "tents.pdf",
+        ],
+    );
+    let paths = [dir.path().join("copies.pdf"), dir.path().join("tents.pdf")];
+    let text = String::from_utf8_lossy(&fs::read(&paths[0]).unwrap()).into_owned();
+    assert!(
+        text.contains("pdfuaid:part>1<"),
+        "the copies declare PDF/UA-1"
+    );
+    let pages = crate::util::pdf_pages(&fs::read(&paths[0]).unwrap());
+    assert_eq!(
+        pages.len(),
+        4,
+        "two one-page copies, each with its blank page"
+    );
+    assert!(pages[1].contains("SECRET"), "{}", pages[1]);
+    let files: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let (passed, report) = validate(&python, &[], &files);
+    assert!(passed, "{report}");
+    assert_eq!(report.matches("ok   ").count(), 2, "{report}");
+}
+
 /// A PDF/UA-1 file whose /Lang is taken out fails, and the validator names each rule it
 /// breaks with its message: the check is live.
 #[test]

@@ -22,7 +22,8 @@ fn acronym_spelled_out_in_the_text_is_defined() {
 }
 
 /// A warning about a word in a line of a thousand characters shows a few lines, with the
-/// words around it, the line's number and the word's own column; the summary counts it.
+/// whole words around it (never cut inside a word), the line's number and the word's own
+/// column; the summary counts it.
 #[test]
 fn warning_on_a_long_line_shows_its_span() {
     let filler = "The partnership deepened across many areas of policy. ".repeat(20);
@@ -38,8 +39,8 @@ fn warning_on_a_long_line_shows_its_span() {
 warning: the acronym `ZQX` is not defined in `acronyms`
   ┌─ note.yaml:8:{column}
   │
-8 │ …ss many areas of policy. Then ZQX met again, The partnership de…
-  │                                ^^^ sections[0].body
+8 │ …many areas of policy. Then ZQX met again, The partnership…
+  │                             ^^^ sections[0].body
   │
   = hint: add `ZQX: <what it stands for>` under `acronyms`, or spell it out
 

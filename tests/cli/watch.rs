@@ -434,3 +434,63 @@ fn unchanged_warning_prints_once() {
         "{log}"
     );
 }
+
+/// A bilingual note whose paragraph is given in English and French.
+fn bilingual(en: &str, fr: &str) -> String {
+    format!(
+        "title: {{en: Watching a Brief, fr: Surveiller une note}}\norganization: Asia Pacific Foundation of Canada\nevent:\n  name: Strategic Roundtable\n  date: 2025-12-08\n  city: Vancouver, Canada\nsections:\n  - body:\n      en: {en}\n      fr: {fr}\n"
+    )
+}
+
+/// A text changed in English but not in French since the watch started is reported after the
+/// rebuild, once: a later edit elsewhere counts it as before; a reflow of the English is no
+/// change, and neither is the French catching up.
+#[test]
+fn text_changed_in_one_language_since_start_is_reported() {
+    let dir = workspace(&[(
+        "note.yaml",
+        bilingual("The paragraph reads one.", "Le paragraphe dit un.").as_bytes(),
+    )]);
+    let watch = Watch::start(dir.path(), "note.yaml");
+    let warning =
+        "warning: `sections[0].body` changed in English but not in French since the watch started";
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit un."),
+    )
+    .unwrap();
+    watch.wait_written(2);
+    let log = watch.log();
+    assert!(
+        log.contains(&format!(
+            "{warning}\n   ┌─ note.yaml:10:11\n   │\n10 │       fr: Le paragraphe dit un.\n   │           ^^^^^^^^^^^^^^^^^^^^^ sections[0].body\n   │\n   = in English, “one.” became “two.”\n"
+        )),
+        "{log}"
+    );
+    // An edit of the title in both languages: the stale paragraph is as before.
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit un.")
+            .replace("Watching a Brief, fr: Surveiller", "Watched, fr: Surveillé"),
+    )
+    .unwrap();
+    watch.wait_written(3);
+    let log = watch.log();
+    assert_eq!(log.matches(warning).count(), 1, "{log}");
+    assert!(log.contains("ms; 1 warning as before)"), "{log}");
+    // The French brought up to date: nothing to report.
+    fs::write(
+        watch.path("note.yaml"),
+        bilingual("The paragraph reads two.", "Le paragraphe dit deux."),
+    )
+    .unwrap();
+    watch.wait_written(4);
+    let log = watch.log();
+    let last = log.lines().last().unwrap();
+    assert!(
+        last.contains("note.yaml changed: wrote note.pdf ("),
+        "{log}"
+    );
+    assert!(!last.contains("as before"), "{log}");
+    assert_eq!(log.matches(warning).count(), 1, "{log}");
+}
