@@ -1000,6 +1000,32 @@ mod tests {
         assert_eq!(fs::read(target.join("a.pdf")).unwrap(), b"one");
     }
 
+    /// Through a symbolic link, the folder the link leads to is replaced and the link stays; a
+    /// link to nothing is refused.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_writes_the_folder_it_leads_to() {
+        let (dir, brief, target) = setup();
+        batch(&target, &brief, &[("a.pdf", b"one")]).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("copies", &link).unwrap();
+        batch(&link, &brief, &[("b.pdf", b"two")]).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(listing(&target), [MARKER, "b.pdf"]);
+        assert_eq!(listing(dir.path()), ["copies", "link", "note.yaml"]);
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("nowhere", &dangling).unwrap();
+        assert!(
+            message(check(&dangling, &brief))
+                .ends_with("(it is a symbolic link to nowhere, which does not exist)")
+        );
+    }
+
     #[test]
     fn a_second_run_on_the_same_folder_is_refused() {
         let (_dir, brief, target) = setup();
