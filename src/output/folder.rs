@@ -4,10 +4,10 @@
 //! leftovers of stopped runs removed.
 //!
 //! Beside a target folder `DIR` in its parent, a run uses three names, all hidden and all
-//! made from `DIR`'s name: `.DIR.lock` (held with `flock` for the whole run, removed at its
-//! end), `.DIR.XXXXXX.partial` (the new batch being written) and, only where the system cannot
-//! exchange two folders in one step, `.DIR.XXXXXX.old` (the previous batch, for the moment
-//! between the two renames). Nothing of another run, and nothing brief did not make, is
+//! made from `DIR`'s name: `.DIR.lock` (held with `flock` while a run checks the folder and
+//! while it writes, removed after), `.DIR.XXXXXX.partial` (the new batch being written) and,
+//! only where the system cannot exchange two folders in one step, `.DIR.XXXXXX.old` (the
+//! previous batch, for the moment between the two renames). Nothing of another run, and nothing brief did not make, is
 //! touched: the leftovers are removed only under the lock, and only when they hold nothing but
 //! files (the marker among them, or only PDF files).
 
@@ -210,8 +210,9 @@ enum Leftover {
     Old,
 }
 
-/// The lock of one target folder, held for a whole run: a second run writing the same folder
-/// is refused at once instead of swapping batches under the first. `flock` on `.NAME.lock`,
+/// The lock of one target folder, held while a run checks it ([`check`]) and while it writes
+/// its batch ([`Staging`]): a second run writing the same folder then is refused at once
+/// instead of swapping batches under the first. `flock` on `.NAME.lock`,
 /// which is removed when the run ends (and, left by a killed run, reused by the next).
 struct Lock {
     file: fs::File,
