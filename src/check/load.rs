@@ -73,6 +73,9 @@ pub fn load_editions(
     for language in languages {
         let edition = edition_root(&root, &template, language, files);
         let mut checked = check::check_edition(&edition, &template, files, language);
+        for image in &checked.read {
+            files.depend(image);
+        }
         // The later checks read one value of each field: the edition's.
         let tree = check::edition_tree(&edition, &template, checked.edition);
         crate::check::content::review(&tree, &template, &mut checked, files);

@@ -50,6 +50,9 @@ pub struct Checked {
     pub origins: Vec<Provenance>,
     /// The images the brief names, for the typst world to serve.
     pub images: Vec<Image>,
+    /// Every image file a value names, in any language, found or not: a rebuilding session
+    /// watches them (a missing one may appear, another language's may be mended).
+    pub read: Vec<std::path::PathBuf>,
     /// Errors and warnings, in the order of the brief.
     pub problems: Vec<Diagnostic>,
     /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
@@ -99,6 +102,7 @@ fn check_inner(
     let mut checker = Checker {
         files,
         images: Vec::new(),
+        read: Vec::new(),
         problems: Vec::new(),
         origins: Vec::new(),
         defaults_at: template.manifest_span(),
@@ -136,6 +140,7 @@ fn check_inner(
         data,
         origins: checker.origins,
         images: checker.images,
+        read: checker.read,
         problems,
         edition,
     }
@@ -214,6 +219,8 @@ struct Checker<'f> {
     files: Option<&'f Files>,
     /// The images found so far.
     images: Vec<Image>,
+    /// The image files named so far, in any language, found or not.
+    read: Vec<std::path::PathBuf>,
     /// The brief's language, for dates, times and French spacing.
     locale: Locale,
     problems: Vec<Diagnostic>,
@@ -1219,6 +1226,7 @@ impl Checker<'_> {
         } else {
             base.join(relative)
         };
+        self.read.push(joined.clone());
         let real = fs::canonicalize(&joined).map_err(|_| {
             format!(
                 "the image `{text}` does not exist (looked for {})",
@@ -1277,7 +1285,7 @@ pub fn is_language_map(node: &Node) -> bool {
 
 /// Whether a value given for `field` is the field's value per language (`{en: ..., fr: ...}`)
 /// rather than one value of its kind. For a field whose own form is a map, the keys decide: a
-/// record's when none is one of its fields and one looks like a language, a map's when all are
+/// record's when none is one of its fields and one is a language, a map's when all are
 /// languages and each holds a map; for any other field, a map with a key that looks like a
 /// language.
 pub fn is_per_language(node: &Node, field: &Field) -> bool {
@@ -1285,9 +1293,10 @@ pub fn is_per_language(node: &Node, field: &Field) -> bool {
         return false;
     };
     match field.kind {
+        // A misspelt field of a record is no attempt at a language: one key must be one.
         Kind::Record => {
             entries.iter().all(|e| !field.fields.contains_key(&e.key))
-                && entries.iter().any(|e| like_language(&e.key))
+                && entries.iter().any(|e| locale::is_language(&e.key))
         }
         Kind::Map => {
             !entries.is_empty()

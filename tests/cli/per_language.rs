@@ -434,3 +434,56 @@ fn click_on_a_per_language_date_finds_its_language() {
         }
     }
 }
+
+/// A whole record given per language: each edition prints its own; a misspelt language key
+/// beside a real one is named with a suggestion, while a record with a misspelt field stays
+/// an unknown field.
+#[test]
+fn record_per_language() {
+    let brief_text = "\
+title: {en: A title, fr: Un titre}
+organization: Org
+event:
+  en: {name: Strategic Roundtable, date: 2023-08-15, city: Ottawa}
+  fr: {name: Table ronde stratégique, date: 2023-08-23, city: Gatineau}
+sections:
+  - body: {en: English text., fr: Texte français.}
+";
+    let dir = workspace(&[("note.yaml", brief_text.as_bytes())]);
+    let en = pages(dir.path(), &[]).join(" ");
+    assert!(
+        en.contains("Strategic Roundtable · August 15, 2023 · Ottawa"),
+        "{en}"
+    );
+    let fr = pages(dir.path(), &["--lang", "fr"]).join(" ");
+    assert!(
+        fr.contains("Table ronde stratégique · 23 août 2023 · Gatineau"),
+        "{fr}"
+    );
+    fs::write(
+        dir.path().join("note.yaml"),
+        brief_text.replace("  fr: {name: Table", "  fre: {name: Table"),
+    )
+    .unwrap();
+    let stderr = failing_check(dir.path(), &[]);
+    assert!(
+        stderr.starts_with(
+            "error: `fre` is not a language a value can be given in\n  ┌─ note.yaml:5:3\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("= hint: did you mean `fr`?"), "{stderr}");
+    fs::write(
+        dir.path().join("note.yaml"),
+        brief_text.replace(
+            "event:\n  en: {name: Strategic Roundtable, date: 2023-08-15, city: Ottawa}\n  fr: {name: Table ronde stratégique, date: 2023-08-23, city: Gatineau}",
+            "event: {nmae: Roundtable, date: 2023-08-15}",
+        ),
+    )
+    .unwrap();
+    let stderr = failing_check(dir.path(), &[]);
+    assert!(
+        stderr.starts_with("error: unknown field `nmae`"),
+        "{stderr}"
+    );
+}

@@ -380,6 +380,24 @@ fn missing_layer_and_template_appear_later() {
     assert!(text(&pdf).contains(&flatten("Memo: About watching")));
 }
 
+/// An image named for another language than the edition watched is checked, and watched: a
+/// missing French logo stops the English build, and its appearing rebuilds.
+#[test]
+fn missing_image_of_another_language_appears_later() {
+    let brief_text = "title: {en: A title, fr: Un titre}\norganization: Org\nlogo:\n  file: {en: en.svg, fr: fr.svg}\n  alt: {en: Logo, fr: Logo}\nsections:\n  - body: {en: Text., fr: Texte.}\n";
+    let svg: &[u8] = br#"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40"/></svg>"#;
+    let dir = workspace(&[("note.yaml", brief_text.as_bytes()), ("en.svg", svg)]);
+    let watch = Watch::start_failing(dir.path(), "note.yaml");
+    assert!(
+        watch.log().contains("the image `fr.svg` does not exist"),
+        "{}",
+        watch.log()
+    );
+    fs::write(watch.path("fr.svg"), svg).unwrap();
+    let pdf = watch.wait_written(1);
+    assert!(complete(&pdf));
+}
+
 /// `--format png --pages 1` keeps a picture of page one current (and writes no PDF); its own
 /// writes beside the brief start no rebuild.
 #[test]
