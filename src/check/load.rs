@@ -72,14 +72,27 @@ pub fn load_editions(
     let mut problems: Vec<Diagnostic> = template.warnings.clone();
     for language in languages {
         let edition = edition_root(&root, &template, language, files);
-        let mut checked = check::check_edition(&edition, &template, files, language);
+        let mut checked =
+            check::check_edition_of(&edition, &template, files, language, &input.langs);
         for image in &checked.read {
             files.depend(image);
         }
-        // The later checks read one value of each field: the edition's.
+        // The later checks read one value of each field: the edition's. What they find in a
+        // value given per language is named with its language, as the checker names it.
         let tree = check::edition_tree(&edition, &template, checked.edition);
-        crate::check::content::review(&tree, &template, &mut checked, files);
-        crate::check::programme::review(&tree, &template, &mut checked);
+        let found = std::mem::take(&mut checked.problems);
+        if !found.iter().any(Diagnostic::is_error) {
+            crate::check::content::review(&tree.tree, &template, &mut checked, files);
+            crate::check::programme::review(&tree.tree, &template, &mut checked);
+            for problem in &mut checked.problems {
+                problem.field = problem.field.as_deref().map(|f| tree.path(f));
+            }
+        }
+        let reviewed = std::mem::replace(&mut checked.problems, found);
+        checked.problems.extend(reviewed);
+        checked
+            .problems
+            .sort_by_key(|p| p.span.map(|s| (s.file, s.start)));
         // The rules see which languages each field is given in.
         crate::check::rules::enforce(&edition, &template, &mut checked);
         for problem in std::mem::take(&mut checked.problems) {

@@ -71,12 +71,12 @@ impl Checked {
 /// French spacing are printed in the brief's language (see [`brief_locale`]). Image paths
 /// cannot be resolved without knowing the files: see [`check_in`].
 pub fn check(root: &Node, template: &Template) -> Checked {
-    check_inner(root, template, None, None)
+    check_inner(root, template, None, None, &[])
 }
 
 /// Like [`check`], resolving image paths against the folder of the file that gave each one.
 pub fn check_in(root: &Node, template: &Template, files: &Files) -> Checked {
-    check_inner(root, template, Some(files), None)
+    check_inner(root, template, Some(files), None, &[])
 }
 
 /// Like [`check_in`], for the edition in `language` (`en`, `fr`, `ko`): a text given per
@@ -88,7 +88,20 @@ pub fn check_edition(
     files: &Files,
     language: Option<Language>,
 ) -> Checked {
-    check_inner(root, template, Some(files), language)
+    check_inner(root, template, Some(files), language, &[])
+}
+
+/// Like [`check_edition`], for one of the editions in `editions` built together (`--lang
+/// en,fr`): the brief's languages that a hint names include them all, so that each edition
+/// reports a problem alike, and it is reported once.
+pub fn check_edition_of(
+    root: &Node,
+    template: &Template,
+    files: &Files,
+    language: Option<Language>,
+    editions: &[Language],
+) -> Checked {
+    check_inner(root, template, Some(files), language, editions)
 }
 
 fn check_inner(
@@ -96,6 +109,7 @@ fn check_inner(
     template: &Template,
     files: Option<&Files>,
     language: Option<Language>,
+    editions: &[Language],
 ) -> Checked {
     let locale = brief_locale(root, template);
     let edition = language.unwrap_or(locale.language());
@@ -109,6 +123,7 @@ fn check_inner(
         in_default: false,
         locale,
         edition,
+        editions: editions.to_vec(),
         language_at: None,
         map_entry: false,
         translations: Vec::new(),
@@ -149,48 +164,100 @@ fn check_inner(
 /// The tree of one edition, as the checks that read a brief's own tree after the checker see
 /// it: each value given per language is replaced by the edition's (`language`), and a field or
 /// map entry not given in it is left out, so that those checks read one value of each field's
-/// kind.
-pub fn edition_tree(root: &Node, template: &Template, language: Language) -> Node {
-    let mut tree = root.clone();
-    if let Value::Map(entries) = &mut tree.value {
-        in_edition_record(entries, &template.manifest.fields, language.code());
+/// kind. What they report about such a value is named with its language key, as the checker
+/// names it: see [`EditionTree::path`].
+pub fn edition_tree(root: &Node, template: &Template, language: Language) -> EditionTree {
+    let mut tree = EditionTree {
+        tree: root.clone(),
+        code: language.code(),
+        per_language: Vec::new(),
+    };
+    if let Value::Map(entries) = &mut tree.tree.value {
+        in_edition_record(
+            entries,
+            &template.manifest.fields,
+            "",
+            language.code(),
+            &mut tree.per_language,
+        );
     }
     tree
+}
+
+/// One edition's tree (see [`edition_tree`]).
+pub struct EditionTree {
+    /// The tree, each value given per language replaced by the edition's.
+    pub tree: Node,
+    /// The edition's language key, such as `fr`.
+    code: &'static str,
+    /// The paths (as in the tree) of the values that were given per language.
+    per_language: Vec<String>,
+}
+
+impl EditionTree {
+    /// The path of a problem found in the tree, named as the brief gives it: with the
+    /// language key of a value given per language (`logo.alt.fr`, `sections[0].body.fr`).
+    pub fn path(&self, path: &str) -> String {
+        for given in &self.per_language {
+            if let Some(rest) = path.strip_prefix(given.as_str())
+                && (rest.is_empty() || rest.starts_with(['.', '[']))
+            {
+                return format!("{given}.{}{rest}", self.code);
+            }
+        }
+        path.to_string()
+    }
 }
 
 fn in_edition_record(
     entries: &mut Vec<yaml::Entry>,
     fields: &indexmap::IndexMap<String, Field>,
+    path: &str,
     code: &str,
+    per_language: &mut Vec<String>,
 ) {
     entries.retain_mut(|e| match fields.get(&e.key) {
-        Some(field) => in_edition(&mut e.node, field, code),
+        Some(field) => in_edition(&mut e.node, field, &join(path, &e.key), code, per_language),
         None => true,
     });
 }
 
-/// Takes `node`, given for `field`, in language `code`; false when it is not given in it.
-fn in_edition(node: &mut Node, field: &Field, code: &str) -> bool {
+/// Takes `node`, given for `field` at `path`, in language `code`, adding `path` to
+/// `per_language` when it is given per language; false when it is not given in `code`.
+fn in_edition(
+    node: &mut Node,
+    field: &Field,
+    path: &str,
+    code: &str,
+    per_language: &mut Vec<String>,
+) -> bool {
     if is_per_language(node, field) {
         match node.get(code) {
             Some(entry) => *node = entry.node.clone(),
             None => return false,
         }
+        per_language.push(path.to_string());
     }
     match (&mut node.value, field.kind) {
         (Value::List(items), Kind::List) => {
             if let Some(item_field) = field.items.as_deref() {
-                for item in items {
-                    if !in_edition(item, item_field, code) {
+                for (i, item) in items.iter_mut().enumerate() {
+                    let item_path = format!("{path}[{i}]");
+                    if !in_edition(item, item_field, &item_path, code, per_language) {
                         item.value = Value::Null;
                     }
                 }
             }
         }
-        (Value::Map(entries), Kind::Record) => in_edition_record(entries, &field.fields, code),
+        (Value::Map(entries), Kind::Record) => {
+            in_edition_record(entries, &field.fields, path, code, per_language)
+        }
         (Value::Map(entries), Kind::Map) => {
             if let Some(value_field) = field.values.as_deref() {
-                entries.retain_mut(|e| in_edition(&mut e.node, value_field, code));
+                entries.retain_mut(|e| {
+                    let entry_path = join(path, &e.key);
+                    in_edition(&mut e.node, value_field, &entry_path, code, per_language)
+                });
             }
         }
         _ => {}
@@ -231,6 +298,8 @@ struct Checker<'f> {
     in_default: bool,
     /// The language of the edition being checked: `en`, `fr` or `ko`.
     edition: Language,
+    /// Every edition built together with this one, if any (`--lang en,fr`).
+    editions: Vec<Language>,
     /// Set while the value being checked is one language's value of a field given per
     /// language: which field, and which language.
     language_at: Option<LanguageAt>,
@@ -878,13 +947,15 @@ impl Checker<'_> {
         ));
     }
 
-    /// The brief's languages: the edition's, and every language a field is given in.
+    /// The brief's languages: the edition's, those of the editions built with it, and every
+    /// language a field is given in.
     fn brief_languages(&self) -> Vec<&'static str> {
         Language::ALL
             .iter()
             .map(|l| l.code())
             .filter(|&c| {
                 c == self.edition.code()
+                    || self.editions.iter().any(|e| e.code() == c)
                     || self.translations.iter().any(|t| t.languages.contains(&c))
             })
             .collect()

@@ -487,3 +487,71 @@ sections:
         "{stderr}"
     );
 }
+
+/// The warnings of the checks run after the checker (an acronym not defined, an alt text
+/// that says nothing) about a value given per language name its language, as the checker's
+/// errors do (`sections[0].body.fr`), at its line and column (pinned).
+#[test]
+fn warnings_on_a_text_per_language_name_its_language() {
+    let brief_text = DATED.replace(
+        "  - body: {en: English text., fr: Texte français.}\n",
+        "  - body: {en: English text., fr: Texte sur la ZQX.}\n    blocks:\n      - figure:\n          file: trade.svg\n          alt: {en: Two-way trade rose from 2015 to 2024, fr: Photo}\n",
+    );
+    let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>"#;
+    let dir = workspace(&[
+        ("note.yaml", brief_text.as_bytes()),
+        ("trade.svg", svg.as_bytes()),
+    ]);
+    let (output, stderr) = run(brief(dir.path()).args(["check", "note.yaml", "--lang", "fr"]));
+    assert!(output.status.success(), "warnings only: {stderr}");
+    assert_eq!(
+        stderr,
+        "\
+warning: the acronym `ZQX` is not defined in `acronyms`
+  ┌─ note.yaml:7:48
+  │
+7 │   - body: {en: English text., fr: Texte sur la ZQX.}
+  │                                                ^^^ sections[0].body.fr
+  │
+  = hint: add `ZQX: <what it stands for>` under `acronyms`, or spell it out
+
+warning: the alt text `Photo` does not say what the image shows
+   ┌─ note.yaml:11:63
+   │
+11 │           alt: {en: Two-way trade rose from 2015 to 2024, fr: Photo}
+   │                                                               ^^^^^ sections[0].blocks[0].figure.alt.fr
+   │
+   = hint: say what it shows, such as `Two-way trade rose from 2015 to 2024`; a screen reader already says it is an image
+
+checked 1 brief: 2 warnings
+"
+    );
+}
+
+/// A one-language brief built in two editions (`--lang en,fr`) that gives a map for a date
+/// gets the error once, its hint naming both editions' languages (pinned).
+#[test]
+fn map_in_two_editions_of_a_one_language_brief_is_reported_once() {
+    let brief_text = "\
+title: A title
+organization: Org
+event: {name: Roundtable, date: {start: 2023-08-15}, city: Ottawa}
+sections:
+  - body: Text.
+";
+    let dir = workspace(&[("note.yaml", brief_text.as_bytes())]);
+    assert_eq!(
+        failing_check(dir.path(), &["--lang", "en,fr"]),
+        "\
+error: expected a date, found a map of fields
+  ┌─ note.yaml:3:33
+  │
+3 │ event: {name: Roundtable, date: {start: 2023-08-15}, city: Ottawa}
+  │                                 ^^^^^^^^^^^^^^^^^^^ event.date
+  │
+  = hint: per-language values are allowed: give every language of this brief (en, fr), as `{en: ..., fr: ...}`
+
+error: 1 of 1 brief has problems
+"
+    );
+}
