@@ -457,7 +457,17 @@ impl Offsets {
         let ascii = text.is_ascii();
         let mut lines = vec![0];
         if !ascii {
-            lines.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            // YAML breaks lines at LF, CR LF and a lone CR, and so do saphyr's markers.
+            let bytes = text.as_bytes();
+            lines.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| {
+                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    })
+                    .map(|(i, _)| i + 1),
+            );
         }
         Self { ascii, lines }
     }
@@ -1013,6 +1023,19 @@ mod tests {
                 .message
                 .contains("beyond the last Unicode character")
         );
+    }
+
+    /// A lone CR breaks a line as LF does (found by fuzzing: places after it on a line with
+    /// non-ASCII text pointed past the end of the text).
+    #[test]
+    fn lone_carriage_returns_break_lines() {
+        let text = "a: é\rb: x\r\nc: y\n";
+        let node = load(text).unwrap();
+        assert_eq!(&text[node.get("b").unwrap().node.span.range()], "x");
+        assert_eq!(&text[node.get("c").unwrap().node.span.range()], "y");
+        let errors = load("?\r\té\n").unwrap_err();
+        let span = errors[0].span.unwrap();
+        assert!(span.end <= 6, "{span:?}");
     }
 
     #[test]
