@@ -23,7 +23,7 @@ use brief::typeset::world::{BriefWorld, Compiled, Engine};
 use indicatif::ProgressBar;
 
 mod common;
-use common::{env_number, median, peak_rss_kib};
+use common::{big_brief, env_number, median, peak_rss_kib};
 
 /// Threads, as on the 2-core machines the target is set for.
 const THREADS: usize = 2;
@@ -61,64 +61,6 @@ fn timed<T>(f: impl FnOnce() -> T) -> (Duration, Duration, T) {
     let (wall, cpu) = (Instant::now(), process_cpu());
     let value = f();
     (wall.elapsed(), process_cpu() - cpu, value)
-}
-
-/// The example brief with `count` participants: names of several scripts (accents,
-/// apostrophes, Hangul), each with a seat and every fourth with a table.
-fn big_brief(example: &str, count: usize) -> String {
-    let given = [
-        "Hélène",
-        "Jordan",
-        "Marc-André",
-        "Priya",
-        "Siobhán",
-        "Zoë",
-        "Élodie",
-        "Minh",
-        "Olu",
-        "Anaïs",
-    ];
-    let family = [
-        "Tremblay",
-        "O'Neil",
-        "Côté",
-        "Raman",
-        "Nguyễn",
-        "Dubé",
-        "Okafor",
-        "Gagnon",
-        "Müller",
-        "Lévesque",
-        "Park",
-        "Fraser",
-    ];
-    let korean = ["김민준", "이서연", "박지원", "최도윤", "정하은", "강시우"];
-    let start = example
-        .find("\nparticipants:\n")
-        .expect("the example lists participants");
-    let end = example[start + 1..]
-        .find("\n\n")
-        .map_or(example.len(), |i| start + 1 + i);
-    let mut list = String::from("\nparticipants:\n");
-    for i in 0..count {
-        let name = if i % 5 == 1 {
-            format!("{} {}", korean[i % korean.len()], i / 5 + 1)
-        } else {
-            format!(
-                "{} {}",
-                given[i % given.len()],
-                family[(i / given.len()) % family.len()]
-            )
-        };
-        list.push_str(&format!(
-            "  - name: \"{name}\"\n    title: Senior Fellow\n    organization: Example Institute\n    seat: \"{}\"\n",
-            i + 1
-        ));
-        if i % 4 == 0 {
-            list.push_str(&format!("    table: \"{}\"\n", i / 8 + 1));
-        }
-    }
-    format!("{}{}{}", &example[..start], list, &example[end..])
 }
 
 /// Per-copy time spent typesetting and exporting, summed over threads.

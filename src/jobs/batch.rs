@@ -26,6 +26,15 @@ const EVICT_EVERY: usize = 4;
 /// copy used (its header and footer, its page runs) goes.
 const EVICT_AGE: usize = 2;
 
+/// Trims typst's memo cache as [`run`] does between items, for a job that makes several
+/// things itself (a chunk of copies of a merged print file): `done` counts what has been made
+/// so far, over every thread; every [`EVICT_EVERY`]th trims.
+pub fn trim_after(done: usize) {
+    if done.is_multiple_of(EVICT_EVERY) {
+        typst::comemo::evict(EVICT_AGE);
+    }
+}
+
 /// The threads to use for `items` items: one per core (as the system reports them), never
 /// more than there are items, at least one.
 pub fn threads(items: usize) -> usize {

@@ -11,6 +11,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value as Json, json};
 use typst_layout::PagedDocument;
@@ -416,42 +417,131 @@ pub fn make(
             })
         }
         Destination::Merged(path) => {
-            let finished = batch::run(
-                recipients,
-                job.threads,
-                &job.progress,
-                files,
-                |recipient, local, warnings| (job.compile)(recipient, local, warnings),
-            );
-            let warnings = finished.warnings;
-            let documents = collect(recipients, finished.results)?;
-            let copies = recipients
-                .iter()
-                .zip(&documents)
-                .map(|(r, d)| Copy {
-                    name: r.name.clone(),
-                    file: None,
-                    pages: d.pages().len(),
-                })
-                .collect();
+            let pdf = merged(recipients, job, files)?;
+            let (copies, pages) = pdf.1;
+            crate::output::write_atomic(path, &pdf.0).map_err(app)?;
+            Ok(Written {
+                copies,
+                pages,
+                warnings: pdf.2,
+                threads: job.threads,
+            })
+        }
+    }
+}
+
+/// The most copies one piece of a merged print file holds. Each piece is typeset and exported
+/// on its own (its pages, then its PDF, held only until the next piece) and the pieces are
+/// joined at the end ([`crate::typeset::join`]), so memory does not grow with the number of
+/// copies; each piece embeds its own subsets of the fonts, so fewer, bigger pieces make a
+/// smaller file (docs/benchmarks.md, Personalized copies).
+const MERGED_PIECE: usize = 50;
+
+/// A finished merged print file: its bytes, each copy and the page count, and the warnings.
+type Merged = (Vec<u8>, (Vec<Copy>, usize), Vec<Diagnostic>);
+
+/// Makes the merged print file of every recipient's copy: pieces of consecutive copies on
+/// every core, each typeset, padded to whole sheets, put together and exported, then joined.
+fn merged(
+    recipients: &[Recipient],
+    job: &Job<'_>,
+    files: &mut Files,
+) -> Result<Merged, Vec<Diagnostic>> {
+    let size = recipients
+        .len()
+        .div_ceil(job.threads.max(1))
+        .clamp(1, MERGED_PIECE);
+    let pieces: Vec<(usize, &[Recipient])> = recipients.chunks(size).enumerate().collect();
+    let made = AtomicUsize::new(0);
+    let hidden = indicatif::ProgressBar::hidden();
+    let finished = batch::run(
+        &pieces,
+        job.threads,
+        &hidden,
+        files,
+        |(number, piece), local, warnings| {
+            let mut documents = Vec::with_capacity(piece.len());
+            let mut failed = false;
+            for recipient in *piece {
+                match (job.compile)(recipient, local, warnings) {
+                    Ok(document) => documents.push(document),
+                    // Reported recipient by recipient below.
+                    Err(_) => failed = true,
+                }
+                job.progress.inc(1);
+                batch::trim_after(made.fetch_add(1, Ordering::Relaxed) + 1);
+            }
+            if failed {
+                return Err(Vec::new());
+            }
+            let pages: Vec<usize> = documents.iter().map(|d| d.pages().len()).collect();
             // Each copy starts on a new sheet when the file is printed on both sides.
-            let merged = crate::typeset::concat(
+            let document = crate::typeset::concat(
                 documents
                     .into_iter()
                     .flat_map(|d| crate::typeset::pad_to_even(d, job.pad.as_ref()))
                     .collect(),
             );
-            let pages = merged.pages().len();
-            let pdf = (job.export)(&merged, &format!("{}/copies", job.build_id), files)?;
-            crate::output::write_atomic(path, &pdf).map_err(app)?;
-            Ok(Written {
-                copies,
-                pages,
-                warnings,
-                threads: job.threads,
-            })
+            // The first piece gives the joined file its /ID: the batch's.
+            let ident = match number {
+                0 => format!("{}/copies", job.build_id),
+                n => format!("{}/copies/{n}", job.build_id),
+            };
+            let pdf = (job.export)(&document, &ident, local)?;
+            Ok((pages, document.pages().len(), pdf))
+        },
+    );
+    job.progress.finish_and_clear();
+    let warnings = finished.warnings;
+    let mut done = Vec::with_capacity(pieces.len());
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    let mut a_copy_failed = false;
+    for result in finished.results {
+        match result {
+            Ok(piece) => done.push(piece),
+            Err(found) if found.is_empty() => a_copy_failed = true,
+            Err(found) => {
+                for problem in found {
+                    if !problems.iter().any(|p| same_problem(p, &problem)) {
+                        problems.push(problem);
+                    }
+                }
+            }
         }
     }
+    if a_copy_failed {
+        // Typeset every copy again, to say which failed and why, as one file per copy does.
+        let report = batch::run(recipients, job.threads, &hidden, files, |r, local, w| {
+            (job.compile)(r, local, w).map(|d| d.pages().len())
+        });
+        collect(recipients, report.results)?;
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut copies = Vec::with_capacity(recipients.len());
+    let mut total = 0;
+    let mut pdfs = Vec::with_capacity(done.len());
+    let mut counts = Vec::new();
+    for (pages, piece_pages, pdf) in done {
+        counts.extend(pages);
+        total += piece_pages;
+        pdfs.push(pdf);
+    }
+    for (recipient, pages) in recipients.iter().zip(counts) {
+        copies.push(Copy {
+            name: recipient.name.clone(),
+            file: None,
+            pages,
+        });
+    }
+    let pdf = crate::typeset::join::join(pdfs).map_err(|why| {
+        vec![Diagnostic::error(
+            None,
+            format!("cannot put the merged print file together ({why})"),
+        )]
+    })?;
+    Ok((pdf, (copies, total), warnings))
 }
 
 /// Every recipient's result, or a report naming each one that failed. When every copy of

@@ -16,7 +16,8 @@ use crate::error::AppError;
 use crate::model::template::{Origin, Template};
 use crate::typeset::world::Compiled;
 
-/// How long after a change further changes are collected into the same rebuild.
+/// How long after a change further changes are collected into the same rebuild, unless the
+/// save ends before (the file closed after writing, or renamed into place).
 const SETTLE: Duration = Duration::from_millis(3);
 
 type Events = Receiver<notify::Result<notify::Event>>;
@@ -109,13 +110,23 @@ impl Watcher {
             match self.events.recv_timeout(slice) {
                 Ok(Ok(event)) => {
                     if let Some(changed) = self.relevant(&event) {
-                        // Collect the rest of this save.
+                        // Collect the rest of this save, up to the file's close after writing
+                        // (or its rename into place), which ends it.
                         let settle = Instant::now() + SETTLE;
+                        let mut done = self.finishes(&event);
                         while let Some(left) = settle.checked_duration_since(Instant::now()) {
-                            if self.events.recv_timeout(left).is_err() {
+                            if done {
                                 break;
                             }
+                            match self.events.recv_timeout(left) {
+                                Ok(Ok(next)) => done = self.finishes(&next),
+                                Ok(Err(_)) => {}
+                                Err(_) => break,
+                            }
                         }
+                        // What the system has already queued is of this save too (a second
+                        // watch of the same folder, the save's last steps).
+                        while self.events.try_recv().is_ok() {}
                         return Some(format!("{changed} changed"));
                     }
                 }
@@ -134,6 +145,25 @@ impl Watcher {
         if event.kind.is_access() {
             return None;
         }
+        self.dependency_in(event)
+    }
+
+    /// Whether `event` ends a save of something the last build read: the file closed after
+    /// writing, or renamed into place (an editor's atomic save). Waiting out the rest of
+    /// [`SETTLE`] after it would only delay the rebuild.
+    fn finishes(&self, event: &notify::Event) -> bool {
+        use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
+        let ends = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
+        ends && self.dependency_in(event).is_some()
+    }
+
+    /// The name of the first path of `event` that the last build read (not one of the
+    /// session's own outputs).
+    fn dependency_in(&self, event: &notify::Event) -> Option<String> {
         for path in &event.paths {
             if self.is_output(path) {
                 continue;

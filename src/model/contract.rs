@@ -6,16 +6,26 @@
 //! A template declares the version it was written for with `contract:` in its manifest.
 
 /// The version of the template contract this `brief` serves.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// What each version of the contract changed, oldest first: (version, what changed). A
 /// template declaring another version is told what lies between it and [`VERSION`].
-pub const HISTORY: &[(u32, &str)] = &[(
-    1,
-    "first versioned contract: /.brief/data.json (fields, build), /.brief/source.yaml, \
-     /.brief/copy.json, the page library @brief/page:0.1.0, the manifest keys \
-     name, description, entry, document-date, contract and fields",
-)];
+pub const HISTORY: &[(u32, &str)] = &[
+    (
+        1,
+        "first versioned contract: /.brief/data.json (fields, build), /.brief/source.yaml, \
+         /.brief/copy.json, the page library @brief/page:0.1.0, the manifest keys \
+         name, description, entry, document-date, contract and fields",
+    ),
+    (
+        2,
+        "security markings and house rules: data.build.marking (level, text, caveat, \
+         sensitive); the page library's marking, marking-lines, marking-mark and one-line, \
+         its header on one line (a long title cut with an ellipsis); the manifest keys rules, \
+         pdf-standard and part; the blank-page template also ends odd copies in merged print \
+         files, its marking in its header",
+    ),
+];
 
 /// What changed after version `from` up to this brief's [`VERSION`] (or, for a template newer
 /// than this brief, nothing this brief knows of): the lines of [`HISTORY`] between the two.

@@ -123,7 +123,8 @@ impl PartialDate {
         }
     }
 
-    /// The structured value a template receives; `text` is printed in the brief's language.
+    /// The structured value a template receives; `text` is printed in the brief's language,
+    /// held on one line where a typesetter would (see [`crate::model::locale::tie_dates`]).
     pub fn to_json(&self, locale: Locale) -> Json {
         json!({
             "iso": self.iso(),
@@ -131,7 +132,7 @@ impl PartialDate {
             "month": (self.precision >= Precision::Month).then(|| self.date.month()),
             "day": (self.precision >= Precision::Day).then(|| self.date.day()),
             "precision": self.precision.name(),
-            "text": self.format_in(locale),
+            "text": crate::model::locale::tie_dates(&self.format_in(locale)),
         })
     }
 }
@@ -573,8 +574,16 @@ mod tests {
     #[test]
     fn text_is_in_the_briefs_language() {
         let date = PartialDate::parse("2025-12-08").unwrap();
-        assert_eq!(date.to_json(Locale::FrCa)["text"], "8 décembre 2025");
-        assert_eq!(date.to_json(Locale::KoKr)["text"], "2025년 12월 8일");
+        // Held on one line: no-break spaces.
+        assert_eq!(
+            date.to_json(Locale::FrCa)["text"],
+            "8\u{a0}décembre\u{a0}2025"
+        );
+        assert_eq!(
+            date.to_json(Locale::KoKr)["text"],
+            "2025년\u{a0}12월\u{a0}8일"
+        );
+        assert_eq!(date.to_json(Locale::EnCa)["text"], "December\u{a0}8, 2025");
         assert_eq!(date.to_json(Locale::KoKr)["iso"], "2025-12-08");
         let when = parse_datetime("2025-12-08 09:30").unwrap();
         assert_eq!(

@@ -336,15 +336,66 @@ impl Locale {
         }
     }
 
-    /// Text as it should be printed in this locale: French spacing for fr-CA and fr-FR, as
-    /// written otherwise.
+    /// Text as it should be printed in this locale: French spacing for fr-CA and fr-FR, and
+    /// in every locale the dates written in it held together (see [`tie_dates`]).
     pub fn typeset_text(self, text: &str) -> String {
         if self.conventions().french_spacing {
-            french_spacing(text)
+            tie_dates(&french_spacing(text))
         } else {
-            text.to_string()
+            tie_dates(text)
         }
     }
+}
+
+/// Dates written in prose kept on one line, as a typesetter would: a no-break space between a
+/// day and its month and between a month and its day or year ("8\u{a0}décembre\u{a0}2025",
+/// "December\u{a0}8, 2025", "juin\u{a0}2024", "2025년\u{a0}12월\u{a0}8일"). A space after
+/// punctuation (the comma in "December 8, 2025") may still break. English month names count
+/// when capitalized (so "may" is no month); French ones in either case.
+pub fn tie_dates(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in words.iter().enumerate() {
+        out.push_str(word);
+        let Some(next) = words.get(i + 1) else {
+            break;
+        };
+        let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        // What follows the word's last letter or digit: a comma or a period allows a break.
+        let bare = word.ends_with(|c: char| c.is_alphanumeric());
+        let (a, b) = (core(word), core(next));
+        let starts = next.starts_with(|c: char| c.is_alphanumeric());
+        let tie = bare
+            && starts
+            && ((is_day(&a) && is_month(&b))
+                || (is_month(&a) && (is_day(&b) || is_year(&b)))
+                || (korean_date_part(&a, &['년', '월']) && korean_date_part(&b, &['월', '일'])));
+        out.push(if tie { NBSP } else { ' ' });
+    }
+    out
+}
+
+/// `8`, `31`, `1er`.
+fn is_day(word: &str) -> bool {
+    word == "1er" || (word.len() <= 2 && word.parse::<u8>().is_ok_and(|d| (1..=31).contains(&d)))
+}
+
+/// `2025`.
+fn is_year(word: &str) -> bool {
+    word.len() == 4
+        && word
+            .parse::<u16>()
+            .is_ok_and(|y| (1000..=2999).contains(&y))
+}
+
+fn is_month(word: &str) -> bool {
+    MONTHS_EN.contains(&word) || MONTHS_FR.iter().any(|m| word.to_lowercase() == *m)
+}
+
+/// `2025년`, `12월`, `8일`: digits and one of `units`.
+fn korean_date_part(word: &str, units: &[char]) -> bool {
+    word.strip_suffix(units)
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// French spacing (fr-CA and fr-FR), as Canadian French typography (the OQLF's usage) and the
@@ -510,6 +561,29 @@ mod tests {
         assert_eq!(french_spacing("Vraiment?!"), "Vraiment\u{202f}?!");
         // Already spaced on purpose: left alone.
         assert_eq!(french_spacing("Titre\u{a0}: x"), "Titre\u{a0}: x");
+    }
+
+    #[test]
+    fn dates_in_prose_are_held_together() {
+        assert_eq!(
+            tie_dates("on December 8, 2025, in Vancouver"),
+            "on December\u{a0}8, 2025, in Vancouver"
+        );
+        assert_eq!(
+            Locale::FrCa.typeset_text("le 8 décembre 2025 : oui (juin 2024)"),
+            "le 8\u{a0}décembre\u{a0}2025\u{a0}: oui (juin\u{a0}2024)"
+        );
+        assert_eq!(tie_dates("1er mai 2025"), "1er\u{a0}mai\u{a0}2025");
+        assert_eq!(
+            tie_dates("2025년 12월 8일 회의"),
+            "2025년\u{a0}12월\u{a0}8일 회의"
+        );
+        // No month, no tie: "may", a count, a year alone.
+        assert_eq!(
+            tie_dates("we may 8 times in 2025"),
+            "we may 8 times in 2025"
+        );
+        assert_eq!(tie_dates("8 December"), "8\u{a0}December");
     }
 
     #[test]

@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use crate::diag::{Diagnostic, Files, Span, did_you_mean};
+use crate::diag::{Diagnostic, FileKey, Files, Span, did_you_mean};
 use crate::error::describe_io;
 use crate::input::read::{ReadFailure, read_bounded};
 use crate::input::yaml::ManifestValue;
@@ -444,6 +445,94 @@ fn template_folders(folder: &Path) -> Vec<String> {
     names
 }
 
+/// Manifests read in this process, by their text and the key of their text in the registry
+/// of files (the tree's places name it): a watch session, a preview or a handout loads the
+/// same templates again at every build, and reading a manifest twice over (the tree, then
+/// serde) is about 10 million instructions, as much as checking the brief.
+struct ReadManifests {
+    entries: Vec<ReadManifest>,
+}
+
+/// One manifest seen: read again only the second time it is seen, so that a process that
+/// loads a template once (`brief build`) keeps no copy of it.
+struct ReadManifest {
+    text: String,
+    key: FileKey,
+    read: Option<(Manifest, Node)>,
+}
+
+/// How many manifests [`ReadManifests`] remembers: a handout's parts and their template.
+const READ_MANIFESTS: usize = 16;
+
+static READ: Mutex<ReadManifests> = Mutex::new(ReadManifests {
+    entries: Vec::new(),
+});
+
+/// A manifest's text read into the typed manifest and its positioned tree (its diagnostics
+/// registered under `key`); the same text under the same key a second time comes from
+/// [`READ`].
+fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Diagnostic>> {
+    let seen = {
+        let cache = READ.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entries
+            .iter()
+            .find(|e| e.key == key && e.text == text)
+            .map(|e| e.read.clone())
+    };
+    if let Some(Some(read)) = seen {
+        return Ok(read);
+    }
+    let (tree, manifest) = read_both(&text, key);
+    let tree = tree.map_err(yaml::for_manifest)?;
+    let manifest: Manifest = manifest.map_err(|d| vec![d])?;
+    let mut cache = READ.lock().unwrap_or_else(|e| e.into_inner());
+    match cache
+        .entries
+        .iter_mut()
+        .find(|e| e.key == key && e.text == text)
+    {
+        Some(entry) => entry.read = Some((manifest.clone(), tree.clone())),
+        None => {
+            if cache.entries.len() == READ_MANIFESTS {
+                cache.entries.remove(0);
+            }
+            cache.entries.push(ReadManifest {
+                text,
+                key,
+                read: None,
+            });
+        }
+    }
+    Ok((manifest, tree))
+}
+
+/// A manifest's positioned tree and its typed reading. serde_yaml expands aliases without
+/// a bound, so it reads only a text that [`yaml::parse`] has read within a brief's limits,
+/// or one without any alias (`*`), where its work is bounded by the text's length: then both
+/// are read at once, serde on a second core (half a template's load, 5 million instructions).
+fn read_both(
+    text: &str,
+    key: FileKey,
+) -> (Result<Node, Vec<Diagnostic>>, Result<Manifest, Diagnostic>) {
+    if text.contains('*') {
+        let tree = yaml::parse(text, key);
+        let manifest = match &tree {
+            Ok(_) => yaml::deserialize(text, key),
+            Err(_) => Err(Diagnostic::error(None, "not read: the tree failed")),
+        };
+        return (tree, manifest);
+    }
+    std::thread::scope(|scope| {
+        let typed = scope.spawn(|| yaml::deserialize(text, key));
+        let tree = yaml::parse(text, key);
+        let manifest = typed
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (tree, manifest)
+    })
+}
+
 impl Template {
     /// The names of the built-in templates.
     pub fn builtin_names() -> Vec<&'static str> {
@@ -572,9 +661,7 @@ impl Template {
         };
         let text = String::from_utf8_lossy(manifest).into_owned();
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let manifest_tree = yaml::parse(&text, key).map_err(yaml::for_manifest)?;
-        // The tree above was read within a brief's limits, so serde_yaml may read it too.
-        let manifest: Manifest = yaml::deserialize(&text, key).map_err(|d| vec![d])?;
+        let (manifest, manifest_tree) = read_manifest(text, key)?;
         let template = Template {
             manifest,
             manifest_tree,
@@ -865,6 +952,49 @@ pub fn builtin_fonts() -> impl Iterator<Item = &'static [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The manifest of a built-in template, as text.
+    fn builtin_manifest(name: &str) -> String {
+        let path = format!("{name}/{MANIFEST}");
+        let (_, bytes) = embedded::FILES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .expect("a built-in manifest");
+        String::from_utf8(bytes.to_vec()).expect("UTF-8")
+    }
+
+    /// A manifest read a third time comes from the memo, the same as reading it afresh.
+    #[test]
+    fn a_manifest_read_again_comes_from_the_memo() {
+        // A key no registry of files reaches in these tests.
+        let key = 9_000_001;
+        let text = builtin_manifest("background-note");
+        let fresh = read_manifest(text.clone(), key).expect("it reads");
+        let again = read_manifest(text.clone(), key).expect("it reads");
+        let memo = READ.lock().unwrap();
+        let entry = memo.entries.iter().find(|e| e.key == key && e.text == text);
+        assert!(
+            entry.is_some_and(|e| e.read.is_some()),
+            "kept after the second read"
+        );
+        drop(memo);
+        let third = read_manifest(text, key).expect("it reads");
+        for read in [&again, &third] {
+            assert_eq!(format!("{:?}", read.0), format!("{:?}", fresh.0));
+            assert_eq!(read.1, fresh.1);
+        }
+    }
+
+    /// The memo serves a manifest only under the key it was read with (its places name it).
+    #[test]
+    fn the_memo_keeps_manifests_apart_by_key() {
+        let text = builtin_manifest("notes");
+        for _ in 0..2 {
+            read_manifest(text.clone(), 9_000_002).expect("it reads");
+        }
+        let (_, tree) = read_manifest(text, 9_000_003).expect("it reads");
+        assert_eq!(tree.span.file, 9_000_003);
+    }
 
     #[test]
     fn every_builtin_template_loads() {

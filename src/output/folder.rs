@@ -4,10 +4,10 @@
 //! leftovers of stopped runs removed.
 //!
 //! Beside a target folder `DIR` in its parent, a run uses three names, all hidden and all
-//! made from `DIR`'s name: `.DIR.lock` (held with `flock` for the whole run, removed at its
-//! end), `.DIR.XXXXXX.partial` (the new batch being written) and, only where the system cannot
-//! exchange two folders in one step, `.DIR.XXXXXX.old` (the previous batch, for the moment
-//! between the two renames). Nothing of another run, and nothing brief did not make, is
+//! made from `DIR`'s name: `.DIR.lock` (held with `flock` while a run checks the folder and
+//! while it writes, removed after), `.DIR.XXXXXX.partial` (the new batch being written) and,
+//! only where the system cannot exchange two folders in one step, `.DIR.XXXXXX.old` (the
+//! previous batch, for the moment between the two renames). Nothing of another run, and nothing brief did not make, is
 //! touched: the leftovers are removed only under the lock, and only when they hold nothing but
 //! files (the marker among them, or only PDF files).
 
@@ -58,13 +58,24 @@ enum State {
     Complete,
 }
 
-/// One file brief wrote: its name, size and SHA-256.
+/// One file brief wrote: its name, size, SHA-256, and when it was last modified (nanoseconds
+/// since 1970 as the file system keeps it, 0 if unknown). A file of the same size and time is
+/// taken as unchanged without reading it; any other of the same size is read and hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
     name: String,
     size: u64,
     sha256: String,
+    modified: u64,
+}
+
+/// When a file was last modified, in nanoseconds since 1970 (0 if unknown).
+fn modified(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(0))
 }
 
 /// What a run found and put right before writing: a batch brought back from an interrupted
@@ -199,8 +210,9 @@ enum Leftover {
     Old,
 }
 
-/// The lock of one target folder, held for a whole run: a second run writing the same folder
-/// is refused at once instead of swapping batches under the first. `flock` on `.NAME.lock`,
+/// The lock of one target folder, held while a run checks it ([`check`]) and while it writes
+/// its batch ([`Staging`]): a second run writing the same folder then is refused at once
+/// instead of swapping batches under the first. `flock` on `.NAME.lock`,
 /// which is removed when the run ends (and, left by a killed run, reused by the next).
 struct Lock {
     file: fs::File,
@@ -542,12 +554,19 @@ fn ours(target: &Target, brief: &str, contents: bool) -> Result<(), AppError> {
 }
 
 /// The files among `files` that are not as brief wrote them: another size, or (when
-/// `contents`) other bytes. Read on several threads: a batch may hold a thousand copies.
+/// `contents`) other bytes, read and hashed where the modification time is not the one
+/// recorded (on several threads: a batch may hold a thousand copies).
 fn changed_files(dir: &Path, files: &[(&str, &Entry)], contents: bool) -> Vec<String> {
     let differs = |(name, entry): &(&str, &Entry)| -> bool {
         let path = dir.join(name);
-        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == entry.size) {
+        let Ok(meta) = fs::symlink_metadata(&path) else {
             return true;
+        };
+        if !meta.is_file() || meta.len() != entry.size {
+            return true;
+        }
+        if entry.modified != 0 && modified(&meta) == entry.modified {
+            return false;
         }
         contents
             && match crate::input::read::read_bounded(&path, entry.size) {
@@ -649,18 +668,22 @@ impl Staging {
     /// `jobs::copies::file_names`). It reaches the disk at [`Staging::commit`], which syncs
     /// every file at once.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), AppError> {
-        let entry = Entry {
-            name: name.to_string(),
-            size: bytes.len() as u64,
-            sha256: sha256(bytes),
-        };
-        fs::write(self.dir.join(name), bytes).map_err(|e| {
+        let path = self.dir.join(name);
+        let fail = |e: io::Error| {
             AppError::new(format!(
                 "cannot write {} ({})",
                 self.target.shown.join(name).display(),
                 describe_io(&e)
             ))
-        })?;
+        };
+        fs::write(&path, bytes).map_err(fail)?;
+        let meta = fs::metadata(&path).map_err(fail)?;
+        let entry = Entry {
+            name: name.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256(bytes),
+            modified: modified(&meta),
+        };
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -949,7 +972,9 @@ mod tests {
         assert_eq!(fs::read(target.join("a.pdf")).unwrap(), b"longer");
 
         // A marker brief cannot read, or of another version, is not trusted.
+        // The same bytes written again (a copy restored from elsewhere) are brief's still.
         fs::write(target.join("a.pdf"), "one").unwrap();
+        assert!(Staging::new(&target, &brief).is_ok());
         fs::write(target.join(MARKER), "4 copies\n").unwrap();
         assert!(message(check(&target, &brief)).ends_with(&format!(
             "(its {MARKER} does not list what brief wrote there)"
@@ -974,6 +999,32 @@ mod tests {
             "{error}"
         );
         assert_eq!(fs::read(target.join("a.pdf")).unwrap(), b"one");
+    }
+
+    /// Through a symbolic link, the folder the link leads to is replaced and the link stays; a
+    /// link to nothing is refused.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_writes_the_folder_it_leads_to() {
+        let (dir, brief, target) = setup();
+        batch(&target, &brief, &[("a.pdf", b"one")]).unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("copies", &link).unwrap();
+        batch(&link, &brief, &[("b.pdf", b"two")]).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(listing(&target), [MARKER, "b.pdf"]);
+        assert_eq!(listing(dir.path()), ["copies", "link", "note.yaml"]);
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink("nowhere", &dangling).unwrap();
+        assert!(
+            message(check(&dangling, &brief))
+                .ends_with("(it is a symbolic link to nowhere, which does not exist)")
+        );
     }
 
     #[test]

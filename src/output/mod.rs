@@ -264,6 +264,9 @@ fn failed(path: &Path, error: &io::Error) -> AppError {
 }
 
 /// Writes `bytes` to a new temporary file beside `path`, with the mode `path` has (or 0644).
+/// Its name, `.NAME.PID-XXXXXX.partial`, says which process writes it, and the process holds
+/// it locked (`flock`) until it is renamed: a durable write (not `brief watch`'s) first
+/// removes the temporary files of `path` that killed runs left (see [`remove_stale`]).
 fn write_temporary(
     path: &Path,
     bytes: &[u8],
@@ -274,16 +277,78 @@ fn write_temporary(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    if durable {
+        remove_stale(dir, &name);
+    }
     let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+        .prefix(&format!(".{name}.{}-", std::process::id()))
         .suffix(".partial")
         .tempfile_in(dir)?;
+    let _ = temp.as_file().try_lock();
     temp.write_all(bytes)?;
     if durable {
         temp.as_file().sync_all()?;
     }
     set_permissions(temp.path(), path);
     Ok(temp)
+}
+
+/// Removes the temporary files a killed run left beside `dir/name`: a regular file named
+/// `.NAME.PID-XXXXXX.partial` whose process is gone and which nobody holds locked. A file of a
+/// process still running (or of a reused process number) is left alone, as is anything not
+/// named so.
+fn remove_stale(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        let Some((pid, token)) = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".partial"))
+            .and_then(|rest| rest.split_once('-'))
+        else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if token.is_empty()
+            || !token.chars().all(|c| c.is_ascii_alphanumeric())
+            || pid == std::process::id()
+            || running(pid)
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(handle) = fs::OpenOptions::new().read(true).open(&path) else {
+            continue;
+        };
+        if handle.try_lock().is_ok() {
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Whether a process of this number is running (on this machine).
+fn running(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // Signal 0 only asks whether the process exists; EPERM means it does.
+        let exists = unsafe { libc::kill(pid, 0) } == 0;
+        exists || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 fn write_replacing(output: &Output, bytes: &[u8], durability: Durability) -> Result<(), AppError> {
@@ -349,6 +414,40 @@ mod tests {
         write_atomic(&path.clone().into(), b"second").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"second");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A durable write removes the temporary files of its target that killed runs left, and
+    /// none of a running process, none held locked, none of another target.
+    #[cfg(unix)]
+    #[test]
+    fn removes_temporaries_of_killed_runs_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = format!(".out.pdf.{dead}-Ab12Cd.partial");
+        let locked = format!(".out.pdf.{dead}-Zz99Zz.partial");
+        let live = ".out.pdf.1-Qq11Qq.partial";
+        let other = format!(".other.pdf.{dead}-Ab12Cd.partial");
+        for name in [&stale, &locked, live, &other] {
+            fs::write(dir.path().join(name), "half").unwrap();
+        }
+        let held = fs::File::open(dir.path().join(&locked)).unwrap();
+        held.lock().unwrap();
+        write_atomic(&path.clone().into(), b"pdf").unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected = vec![locked.clone(), live.to_string(), other, "out.pdf".into()];
+        expected.sort();
+        assert_eq!(left, expected);
+        // Unsynced writes (brief watch) do not look.
+        drop(held);
+        write_replacing(&path.clone().into(), b"pdf", Durability::Unsynced).unwrap();
+        assert!(dir.path().join(&locked).exists());
     }
 
     #[test]

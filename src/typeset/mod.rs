@@ -3,12 +3,14 @@
 //!
 //! Around it, in this folder: the typst world and its shared engine ([`world`]), the data and
 //! images a compile is given ([`prepare`]), fonts ([`fonts`]), pictures of pages ([`preview`]),
-//! grayscale images ([`grayscale`]) and page limits ([`limit`]).
+//! grayscale images ([`grayscale`]), page limits ([`limit`]) and PDF files exported apart joined
+//! into one ([`join`]).
 
 pub mod budget;
 pub mod contrast;
 pub mod fonts;
 pub mod grayscale;
+pub mod join;
 pub mod limit;
 pub mod prepare;
 pub mod preview;

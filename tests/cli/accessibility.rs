@@ -122,7 +122,7 @@ fn the_examples_have_no_accessibility_warnings() {
 /// `|` are decoration and not judged.
 #[test]
 fn low_contrast_text_in_a_template_is_a_warning() {
-    let manifest = "name: mine\ndescription: A one-line memo\ncontract: 1\nfields:\n  title: {type: text, required: true}\n";
+    let manifest = "name: mine\ndescription: A one-line memo\ncontract: 2\nfields:\n  title: {type: text, required: true}\n";
     let main = r##"#let data = json("/.brief/data.json")
 #set text(lang: "en")
 #set document(title: data.fields.title)

@@ -217,8 +217,21 @@ fn the_1971_submission_is_reproduced_sentence_by_sentence() {
     let pages = build(dir.path(), &example("dfat-submission-un-china-1971.yaml"));
     assert_eq!(pages.len(), 4);
     assert!(pages.iter().all(|p| p.trim_start().starts_with("SECRET")));
-    // Headings print in capitals.
-    let pdf = flatten(&pages.join("\n")).to_lowercase();
+    // Australian: dated day first as the source's dateline ("Canberra, 21 June 1971") is, in
+    // the head block and every footer, on A4.
+    let date = |p: &String| flatten(p).contains(&flatten("21 June 1971"));
+    assert!(pages.iter().all(date), "{pages:#?}");
+    assert!(!pages.iter().any(|p| p.contains("June 21")), "{pages:#?}");
+    let pdf = fs::read(dir.path().join("out.pdf")).unwrap();
+    assert!(
+        crate::handout::media_boxes(&pdf)
+            .iter()
+            .all(|&b| b == (595, 842)),
+        "A4"
+    );
+    // Headings print in capitals. The running header and footer (artifacts) are left out, as
+    // a screen reader leaves them: a sentence may run on over a page break.
+    let pdf = flatten(&crate::util::pdf_content_pages(&pdf).join("\n")).to_lowercase();
     let body = corpus.split("\nSecret\n").nth(1).unwrap();
     let mut at = 0;
     let mut checked = 0;
@@ -346,6 +359,14 @@ fn the_running_header_is_one_line() {
         [
             "NON CLASSIFIÉ",
             "NOTE DE BREFFAGE | Participation à la table ronde stratégique Canada–République de Corée, Vancouver… BN-2025-04127"
+        ]
+    );
+    // The 1971 submission calls itself one, and its title fits.
+    assert_eq!(
+        header_lines(&example("dfat-submission-un-china-1971.yaml"), &[], 2),
+        [
+            "SECRET",
+            "SUBMISSION | Australian Policy: Chinese Representation in the United Nations"
         ]
     );
     // A short title that fits is printed whole, its date included.

@@ -50,7 +50,12 @@ fn body_text(pages: &[String]) -> String {
     let mut body = String::new();
     for (i, page) in pages.iter().enumerate() {
         let footer = format!("Page {} of {}", i + 1, pages.len());
-        for line in page.lines().map(str::trim) {
+        // Dates are held together by no-break spaces: compared as spaces.
+        for line in page
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        {
+            let line = line.as_str();
             // The footer's second line: revision stamps and the build identifier.
             let stamp = line.starts_with("build ") || line.contains(" · build ");
             if !furniture.contains(&line) && line != footer && !stamp {
@@ -127,6 +132,7 @@ fn pages_and_metadata() {
     assert!(
         info(&pdf, b"Subject")
             .unwrap()
+            .replace('\u{a0}', " ")
             .starts_with("A Background Note in support of APF Canada’s December 8, 2025"),
         "{:?}",
         info(&pdf, b"Subject")

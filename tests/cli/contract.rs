@@ -28,7 +28,7 @@ const MAIN: &str = "#import \"@brief/page:0.1.0\": *\n\
                     #set page(paper: paper, margin: margins(), header: header(f.lang, kicker: \"Memo\", title: f.event.name),\n\
                     \x20 footer: footer(f.lang, info: (f.event.name, f.event.city).join(\" · \")))\n\
                     #text(fill: accent, f.title) for #f.organization, #f.event.date.text\n\
-                    #if data.build.contract != 1 { panic(\"build.contract\") }\n";
+                    #if data.build.contract != 2 { panic(\"build.contract\") }\n";
 
 /// Builds `note.yaml` with the template `mine` made of `manifest` and `main`.
 fn build(manifest: &str, main: &str) -> (std::process::Output, String, Option<Vec<u8>>) {
@@ -46,7 +46,7 @@ fn build(manifest: &str, main: &str) -> (std::process::Output, String, Option<Ve
 /// ("Page N of M", the build stamp) and `build.contract` in its data.
 #[test]
 fn a_template_importing_the_page_library_builds() {
-    let (output, stderr, pdf) = build(&manifest("contract: 1\n"), MAIN);
+    let (output, stderr, pdf) = build(&manifest("contract: 2\n"), MAIN);
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
     let text = pdf_text(&pdf.expect("a PDF"));
@@ -61,7 +61,7 @@ fn a_template_importing_the_page_library_builds() {
 #[test]
 fn an_unknown_package_import_is_a_clear_error() {
     let main = "#import \"@preview/cetz:0.3.0\": *\nHello\n";
-    let (output, stderr, pdf) = build(&manifest("contract: 1\n"), main);
+    let (output, stderr, pdf) = build(&manifest("contract: 2\n"), main);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("packages cannot be downloaded (@preview/cetz:0.3.0)"),
@@ -72,7 +72,7 @@ fn an_unknown_package_import_is_a_clear_error() {
     assert!(pdf.is_none());
     // Another version of the library is another package: also refused.
     let (output, stderr, _) = build(
-        &manifest("contract: 1\n"),
+        &manifest("contract: 2\n"),
         "#import \"@brief/page:0.2.0\": *\n",
     );
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -100,7 +100,7 @@ fn a_template_without_contract_warns() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("add `contract: 1` to template.yaml"),
+        stderr.contains("add `contract: 2` to template.yaml"),
         "{stderr}"
     );
     // `brief check --template` says so too.
@@ -115,6 +115,33 @@ fn a_template_without_contract_warns() {
     );
 }
 
+/// A template written for contract 1 (before markings, house rules and the one-line header)
+/// still builds, with a warning at its `contract:` line saying what contract 2 changed.
+#[test]
+fn a_template_for_contract_1_builds_and_is_told_what_changed() {
+    let main = MAIN.replace("build.contract != 2", "build.contract < 1");
+    let (output, stderr, pdf) = build(&manifest("contract: 1\n"), &main);
+    assert!(output.status.success(), "{stderr}");
+    let text = pdf_text(&pdf.expect("a PDF"));
+    assert!(text.contains("Page 1 of 1"), "{text}");
+    let (warning, wrote) = stderr.split_once("\nwrote ").expect("a summary line");
+    assert!(wrote.starts_with("out.pdf (1 page, "), "{wrote}");
+    assert_eq!(
+        warning,
+        "\
+warning: the template is written for template contract 1; this brief serves contract 2
+  ┌─ templates/mine/template.yaml:4:11
+  │
+4 │ contract: 1
+  │           ^
+  │
+  = changed since:
+    contract 2: security markings and house rules: data.build.marking (level, text, caveat, sensitive); the page library's marking, marking-lines, marking-mark and one-line, its header on one line (a long title cut with an ellipsis); the manifest keys rules, pdf-standard and part; the blank-page template also ends odd copies in merged print files, its marking in its header
+  = hint: check the template against these changes, then write `contract: 2`
+"
+    );
+}
+
 /// A template written for a contract newer than this brief's is refused at its manifest line,
 /// with the versions this brief knows.
 #[test]
@@ -126,7 +153,7 @@ fn a_template_for_a_newer_contract_is_an_error() {
         stderr.contains("error: the template is written for template contract 99, but this brief"),
         "{stderr}"
     );
-    assert!(stderr.contains("serves contract 1"), "{stderr}");
+    assert!(stderr.contains("serves contract 2"), "{stderr}");
     assert!(
         stderr.contains("templates/mine/template.yaml:4:11"),
         "{stderr}"
@@ -141,7 +168,7 @@ fn a_template_for_a_newer_contract_is_an_error() {
         stderr.contains("there is no template contract 0"),
         "{stderr}"
     );
-    assert!(stderr.contains("write `contract: 1`"), "{stderr}");
+    assert!(stderr.contains("write `contract: 2`"), "{stderr}");
 }
 
 /// The page library is not a template: `brief templates` does not list it, and a brief cannot

@@ -215,14 +215,14 @@ fn an_error_in_a_part_points_at_the_brief() {
 #[test]
 fn a_part_template_without_a_contract_is_warned_about() {
     let work = with_own_participants(
-        |manifest| manifest.replace("contract: 1\n", ""),
+        |manifest| manifest.replace("contract: 2\n", ""),
         "  - name: Ann Lee\n    organization: Org\n",
     );
     let (output, stderr) = run(brief(work.path()).args(["handout", "note.yaml"]));
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("warning:"), "{stderr}");
     assert!(
-        stderr.contains("`contract: 1`"),
+        stderr.contains("`contract: 2`"),
         "the hint names the key: {stderr}"
     );
     assert_eq!(

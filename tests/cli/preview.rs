@@ -420,7 +420,7 @@ fn a_text_two_fields_print_is_ambiguous() {
 /// A value a template of one's own defaults names that template's template.yaml.
 #[test]
 fn a_default_names_the_template() {
-    let manifest = "name: mine\ndescription: A memo\nentry: main.typ\ncontract: 1\nfields:\n\
+    let manifest = "name: mine\ndescription: A memo\nentry: main.typ\ncontract: 2\nfields:\n\
                     \x20 title: {type: text, required: true}\n\
                     \x20 closing:\n    type: text\n    default: With thanks to every participant\n";
     let main =

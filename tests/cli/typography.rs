@@ -2,8 +2,15 @@
 //! straight quote stays), in literal and rich text.
 
 use std::fs;
+use std::path::Path;
 
-use crate::util::{brief, info, pdf_pages, run, workspace};
+use brief::check::load::{self, Sources};
+use brief::diag::Files;
+use brief::typeset::prepare::{self, BuildOptions};
+use brief::typeset::world::{Compiled, Engine};
+use typst::layout::{Frame, FrameItem, Point};
+
+use crate::util::{brief, info, pdf_pages, root, run, workspace};
 
 /// A note in `lang` whose title (literal text) and body (rich text) hold straight quotes, a
 /// code span with quotes, and a quote kept straight with a backslash.
@@ -132,4 +139,84 @@ fn link_addresses_in_parentheses_or_not_at_all() {
             assert!(!text.contains(absent), "{choice}: {text}");
         }
     }
+}
+
+/// Each text item of a laid-out frame: where it starts (x and baseline y, in points), how
+/// wide it is, and its text.
+fn text_items(frame: &Frame, at: Point, out: &mut Vec<(f64, f64, f64, String)>) {
+    for (pos, item) in frame.items() {
+        let here = at + *pos;
+        match item {
+            FrameItem::Group(group) => text_items(&group.frame, here, out),
+            FrameItem::Text(text) => out.push((
+                here.x.to_pt(),
+                here.y.to_pt(),
+                text.width().to_pt(),
+                text.text.to_string(),
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// The space between the number of footnote 1 and the first word of its text, `first`, on
+/// the first page of `brief` laid out in-process, in points.
+fn footnote_gap(brief_path: &Path, sets: &[&str], first: &str) -> f64 {
+    let mut files = Files::default();
+    let sources = Sources {
+        sets: sets.iter().map(|s| s.to_string()).collect(),
+        ..Sources::default()
+    };
+    let note = match load::load(brief_path, &sources, &mut files) {
+        Ok(note) => note,
+        Err(brief::error::Failure::Problems(p)) => panic!("{}", brief::diag::render(&files, &p)),
+        Err(brief::error::Failure::App(e)) => panic!("{e}"),
+    };
+    let engine = Engine::with_font_folders(&[]).unwrap();
+    let compiled = Compiled::new(&note.template);
+    let prepared = prepare::prepare(
+        &engine,
+        &compiled,
+        &note,
+        &BuildOptions::default(),
+        &mut files,
+    )
+    .ok()
+    .unwrap();
+    let document = brief::typeset::compile(&prepared.world, &compiled, &mut files)
+        .ok()
+        .unwrap();
+    let mut items = Vec::new();
+    text_items(
+        &document.document.pages()[0].frame,
+        Point::zero(),
+        &mut items,
+    );
+    let (x, y, ..) = items
+        .iter()
+        .find(|(.., t)| t.starts_with(first))
+        .unwrap_or_else(|| panic!("no `{first}` in {items:?}"))
+        .clone();
+    let number = items
+        .iter()
+        .filter(|(nx, ny, _, t)| t == "1" && *nx < x && (y - ny).abs() < 6.0)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or_else(|| panic!("no footnote number before `{first}` in {items:?}"));
+    x - (number.0 + number.2)
+}
+
+/// In the footnote area, a footnote's number stands a word space (at least 2 pt at 8.5 pt)
+/// from its text, on the background note and the briefing note alike; typst's own gap is a
+/// twentieth of an em, and the number touches the first word.
+#[test]
+fn footnote_numbers_stand_apart_from_their_text() {
+    let dir = workspace(&[("note.yaml", linked_note("").as_bytes())]);
+    let gap = footnote_gap(&dir.path().join("note.yaml"), &[], "https://example.org");
+    assert!(gap >= 2.0, "background note: {gap} pt");
+    let gap = footnote_gap(
+        &root().join("briefs/briefing-note-roundtable-2025.yaml"),
+        &[r#"summary="Opening the roundtable matters.[^1]\n\n[^1]: Footnoted remark.""#],
+        "Footnoted",
+    );
+    assert!(gap >= 2.0, "briefing note: {gap} pt");
 }

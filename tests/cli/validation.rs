@@ -312,3 +312,123 @@ fn a_file_without_its_language_fails_validation() {
         "{report}"
     );
 }
+
+/// A merged print file of many copies is exported in pieces and joined: the joined file is one
+/// document (one structure tree under one `Document` element, its parent tree numbered once
+/// through every page, every copy's bookmarks, the brief attached once), and it passes PDF/UA-1.
+#[test]
+fn a_merged_file_joined_from_pieces_is_one_tagged_document() {
+    let Some(python) = validator() else { return };
+    let mut text = fs::read_to_string(example()).unwrap();
+    let start = text.find("\nparticipants:\n").unwrap();
+    let end = start + 1 + text[start + 1..].find("\n\n").unwrap();
+    // More copies than one piece holds (50), fewer than the validator's 256 bookmarks deep.
+    let count = 120;
+    let list: String = (1..=count)
+        .map(|i| format!("  - name: Participant {i}\n    seat: \"{i}\"\n"))
+        .collect();
+    text = format!("{}\nparticipants:\n{list}{}", &text[..start], &text[end..]);
+    let dir = workspace(&[("note.yaml", text.as_bytes())]);
+    ok(
+        dir.path(),
+        &["build", "note.yaml", "--per-participant", "--merged"],
+    );
+    ok(dir.path(), &["build", "note.yaml", "-o", "one.pdf"]);
+    let merged = dir.path().join("note-copies.pdf");
+    let (passed, report) = validate(&python, &["--profile", "ua1"], &[&merged]);
+    assert!(passed, "{report}");
+
+    let doc = lopdf::Document::load(&merged).unwrap();
+    let one = lopdf::Document::load(dir.path().join("one.pdf")).unwrap();
+    let pages = doc.get_pages().len();
+    // Every copy of the 2-page note on whole sheets.
+    assert_eq!(pages, count * one.get_pages().len().next_multiple_of(2));
+    let catalog = doc.catalog().unwrap();
+    let get = |dict: &lopdf::Dictionary, key: &[u8]| -> lopdf::Dictionary {
+        let object = dict.get(key).unwrap();
+        doc.dereference(object)
+            .unwrap()
+            .1
+            .as_dict()
+            .unwrap()
+            .clone()
+    };
+    let tree = get(catalog, b"StructTreeRoot");
+    let kids = tree.get(b"K").unwrap().as_array().unwrap();
+    assert_eq!(kids.len(), 1, "one element at the root");
+    let document = doc.get_dictionary(kids[0].as_reference().unwrap()).unwrap();
+    assert_eq!(document.get(b"S").unwrap().as_name().unwrap(), b"Document");
+    let document_id = kids[0].as_reference().unwrap();
+    for kid in document.get(b"K").unwrap().as_array().unwrap() {
+        let element = doc.get_dictionary(kid.as_reference().unwrap()).unwrap();
+        assert_eq!(
+            element.get(b"P").unwrap().as_reference().unwrap(),
+            document_id
+        );
+    }
+    // Each page's structure parents key is its own, and the parent tree has every key once.
+    let mut keys: Vec<i64> = doc
+        .page_iter()
+        .map(|p| {
+            doc.get_dictionary(p)
+                .unwrap()
+                .get(b"StructParents")
+                .unwrap()
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    let in_order = keys.clone();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), pages, "{in_order:?}");
+    let nums = get(&tree, b"ParentTree");
+    let nums = nums.get(b"Nums").unwrap().as_array().unwrap();
+    let mut tree_keys: Vec<i64> = nums
+        .iter()
+        .step_by(2)
+        .map(|k| k.as_i64().unwrap())
+        .collect();
+    tree_keys.sort();
+    tree_keys.dedup();
+    assert_eq!(tree_keys.len() * 2, nums.len(), "no key twice");
+    let next = tree.get(b"ParentTreeNextKey").unwrap().as_i64().unwrap();
+    assert!(tree_keys.iter().all(|k| *k < next), "{next}");
+    // Every copy's bookmarks, in one chain.
+    let chain = |doc: &lopdf::Document| {
+        let outlines = doc
+            .catalog()
+            .unwrap()
+            .get(b"Outlines")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let outlines = doc.get_dictionary(outlines).unwrap();
+        let mut items = 0;
+        let mut at = outlines.get(b"First").unwrap().as_reference().ok();
+        while let Some(id) = at {
+            items += 1;
+            at = doc
+                .get_dictionary(id)
+                .unwrap()
+                .get(b"Next")
+                .and_then(|n| n.as_reference())
+                .ok();
+        }
+        items
+    };
+    let per_copy = chain(&one);
+    assert!(per_copy > 0);
+    assert_eq!(chain(&doc), count * per_copy);
+    // The brief is attached once, and the metadata counts every page.
+    let bytes = fs::read(&merged).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert_eq!(
+        text.matches("/Type /Filespec").count() + text.matches("/Type/Filespec").count(),
+        1
+    );
+    assert!(text.contains(&format!("<xmpTPg:NPages>{pages}</xmpTPg:NPages>")));
+    let (output, stderr) =
+        run(brief(dir.path()).args(["extract", "note-copies.pdf", "-o", "back.yaml"]));
+    assert!(output.status.success(), "{stderr}");
+}
