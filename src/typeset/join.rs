@@ -26,6 +26,8 @@ const CATALOG_KEYS: &[&[u8]] = &[
     b"ViewerPreferences",
     b"AF",
     b"PageMode",
+    // PDF/A's colour profile: the same in every piece, the first's is kept.
+    b"OutputIntents",
 ];
 
 /// One PDF file made of `pieces` in order (each a PDF that typst exported): the first gives
