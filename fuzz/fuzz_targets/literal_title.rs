@@ -44,9 +44,12 @@ sections:
         .load("background-note", &mut files, None)
         .expect("the built-in template loads");
     let checked = check::check(&root, &template);
-    let unprintable = title
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'));
+    // Control characters, and direction controls (which would reorder what follows), are
+    // refused at `title`.
+    let unprintable = title.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || brief::text::direction_control(c).is_some()
+    });
     // Folding: runs of white space become one space, but no-break spaces are kept as written.
     let folded = title
         .split(|c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}'))
