@@ -12,8 +12,8 @@
 //! it there (instead of a temporary folder), to time the printed `typst compile` by other means.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use brief::check::load;
 use brief::diag::Files;
@@ -31,44 +31,12 @@ use common::{env_number, median, ms};
 /// The example, relative to the crate.
 const EXAMPLE: &str = "briefs/canada-korea-defence-2025.yaml";
 
-/// What one run of a command cost.
-#[derive(Clone, Copy)]
-struct Run {
-    wall: Duration,
-    cpu: Duration,
-    /// Peak resident memory, in KiB.
-    peak_kib: u64,
-}
+/// What one run of a command cost: the shared measure of one child process.
+type Run = common::Child;
 
-/// Runs `command` to its end and measures it: wall time here, CPU time and peak memory from
-/// the kernel's accounting of that one child (`wait4`), not of every child so far.
-// The child is reaped by `wait4`, which `Child::wait` cannot replace: it gives no usage.
-#[allow(clippy::zombie_processes)]
+/// Runs `command` to its end and measures it (`wait4`'s figures for that one child).
 fn measure(command: &mut Command) -> Run {
-    let start = Instant::now();
-    // Errors go to the terminal, so a failure says why.
-    let child = command
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {command:?} ({e})"));
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is valid, and wait4 writes only into the two locals.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet reaped (the Child handle never waits).
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    assert_eq!(reaped, pid, "wait4 reaps the child");
-    let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    assert!(exited_ok, "{command:?} failed (wait status {status})");
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    Run {
-        wall,
-        cpu: time(usage.ru_utime) + time(usage.ru_stime),
-        peak_kib: usage.ru_maxrss as u64,
-    }
+    common::measure_child(command)
 }
 
 /// The medians of each figure over `runs`.

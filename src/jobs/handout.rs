@@ -401,6 +401,24 @@ impl Handout {
         plan.blank_before.iter().any(|b| *b)
     }
 
+    /// The bundle's blank page (the page put in before a part, and the pad that ends an odd
+    /// copy in a merged print file), prepared for `plan`.
+    fn prepare_blank<'a>(
+        &'a self,
+        engine: &'a Engine,
+        plan: &Plan,
+        files: &mut Files,
+    ) -> Result<Prepared<'a>, Failure> {
+        let options = self.options(None, 0, Some(plan));
+        prepare::prepare(
+            engine,
+            &self.blank.compiled,
+            &self.blank.brief,
+            &options,
+            files,
+        )
+    }
+
     /// The worlds the bundle compiles in, for its place in `plan`: the blank page first (if
     /// any part needs one), then the parts. Images are read here, once per handout.
     fn prepare<'a>(
@@ -411,15 +429,10 @@ impl Handout {
     ) -> Result<Vec<(Prepared<'a>, &'a Compiled)>, Failure> {
         let mut prepared = Vec::new();
         if self.has_blank(plan) {
-            let options = self.options(None, 0, Some(plan));
-            let blank = prepare::prepare(
-                engine,
+            prepared.push((
+                self.prepare_blank(engine, plan, files)?,
                 &self.blank.compiled,
-                &self.blank.brief,
-                &options,
-                files,
-            )?;
-            prepared.push((blank, &self.blank.compiled));
+            ));
         }
         for (i, part) in self.parts.iter().enumerate() {
             let options = self.options(Some(part), plan.first[i], Some(plan));
@@ -952,14 +965,7 @@ impl Handout {
         // bundle's blank page, with its marking.
         let pad = match destination {
             Destination::Merged(_) => {
-                let options = self.options(None, 0, Some(plan));
-                let prepared = prepare::prepare(
-                    engine,
-                    &self.blank.compiled,
-                    &self.blank.brief,
-                    &options,
-                    files,
-                )?;
+                let prepared = self.prepare_blank(engine, plan, files)?;
                 Some(typeset::compile(&prepared.world, &self.blank.compiled, files)?.document)
             }
             Destination::Folder { .. } => None,
