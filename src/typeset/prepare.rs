@@ -323,20 +323,25 @@ pub fn prepare<'a>(
             })?;
         // A body damaged past its header would fail in typst's decoder, at the template's
         // `image(...)`: decode it here, where the brief's line is known. typst keeps decoded
-        // images by their bytes, so the compile takes this one instead of decoding again
-        // (with --grayscale, the gray copy is what it decodes).
+        // images by their bytes, so the compile takes this one instead of decoding again.
+        // With --grayscale typst decodes only the gray copy; the original is decoded by the
+        // conversion, and by typst's decoder only to say what is wrong with it.
         if options.grayscale {
-            if let Err(why) = decodes(&Bytes::new(bytes.clone()), extension) {
-                damaged.push(image.problem(&why));
-                continue;
-            }
-            let gray = crate::typeset::grayscale::convert(&bytes, extension).map_err(|why| {
-                AppError::new(format!(
-                    "cannot make the image {} gray ({why})",
-                    image.host.display()
-                ))
-                .with_hint("build without --grayscale, or save the image in another format")
-            })?;
+            let gray = match crate::typeset::grayscale::convert(&bytes, extension) {
+                Ok(gray) => gray,
+                Err(why) => {
+                    if let Err(damage) = decodes(&Bytes::new(bytes), extension) {
+                        damaged.push(image.problem(&damage));
+                        continue;
+                    }
+                    return Err(AppError::new(format!(
+                        "cannot make the image {} gray ({why})",
+                        image.host.display()
+                    ))
+                    .with_hint("build without --grayscale, or save the image in another format")
+                    .into());
+                }
+            };
             world = world.with_image(image, Bytes::new(gray));
         } else {
             let bytes = Bytes::new(bytes);
