@@ -366,29 +366,46 @@ fn spelled_out_before(text: &str, offset: usize, word: &str) -> bool {
         .filter(|c| c.is_uppercase())
         .flat_map(char::to_lowercase)
         .collect();
-    let mut remaining = words.iter().rev();
+    // An elided article is not a word of its own: l’Atlantique, d’investissement.
+    let core = |w: &str| -> String {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+        w.split_once(['’', '\''])
+            .filter(|(head, _)| head.chars().count() == 1)
+            .map_or(w, |(_, tail)| tail)
+            .to_lowercase()
+    };
+    let mut remaining = words.iter().rev().peekable();
     while let Some(letter) = letters.pop() {
         loop {
             let Some(w) = remaining.next() else {
                 return false;
             };
-            // An elided article is not a word of its own: l’Atlantique, d’investissement.
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
-            let core = w
-                .split_once(['’', '\''])
-                .filter(|(head, _)| head.chars().count() == 1)
-                .map_or(w, |(_, tail)| tail);
-            let lower = core.to_lowercase();
+            let lower = core(w);
             if lower.starts_with(letter) {
                 break;
             }
-            if !SKIPPED_WORDS.contains(&lower.as_str()) {
-                return false;
+            if SKIPPED_WORDS.contains(&lower.as_str()) {
+                continue;
             }
+            // A place named after "of" or "du" is often left out of the letters: the
+            // Treasury Board of Canada Secretariat (TBS), le Secrétariat du Conseil du Trésor
+            // du Canada (SCT).
+            let capitalized = w.chars().next().is_some_and(char::is_uppercase);
+            if capitalized
+                && remaining
+                    .next_if(|before| PLACE_OF.contains(&core(before).as_str()))
+                    .is_some()
+            {
+                continue;
+            }
+            return false;
         }
     }
     true
 }
+
+/// The short words that put a place's name after a name: "of Canada", "du Canada".
+const PLACE_OF: &[&str] = &["of", "du", "de", "des"];
 
 /// Lists of people whose entries (or whose entries' `name`) are people's names.
 const PEOPLE: &[&str] = &["participants", "speakers", "authors"];
@@ -741,6 +758,12 @@ mod tests {
             "the Canada-Republic of Korea (CROK, since 2022)",
             "CROK"
         ));
+        assert!(at(
+            "le Secrétariat du Conseil du Trésor du Canada (SCT) et",
+            "SCT"
+        ));
+        assert!(at("the Treasury Board of Canada Secretariat (TBS)", "TBS"));
+        assert!(!at("the Treasury Board Canada Secretariat (TBS)", "TBS"));
         assert!(!at("foreign investment (FDI)", "FDI"));
         assert!(!at("we met (FDI) later", "FDI"));
         assert!(!at("foreign direct investment in (FDI)", "FDI"));
