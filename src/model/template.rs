@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,8 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
+mod prepared;
+
 /// The template a brief gets when it names none.
 pub const DEFAULT_TEMPLATE: &str = "background-note";
 
@@ -32,7 +34,7 @@ pub const DEFAULT_TEMPLATE: &str = "background-note";
 pub const MANIFEST: &str = "template.yaml";
 
 /// A template's manifest: what it is and the typed fields it reads.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The template's name, as briefs write it in `template:`.
@@ -67,7 +69,7 @@ pub struct Manifest {
 /// A house rule a manifest states and the checker enforces, each failure a located error:
 /// fields a brief must give when others have given values (`when` and `require`), and texts
 /// it must give in several languages (`languages`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// The top-level fields and the values that make the rule apply (all of them); empty, it
@@ -119,7 +121,7 @@ fn default_entry() -> String {
 }
 
 /// The declaration of one field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// The field's type.
@@ -174,7 +176,7 @@ pub struct Field {
 }
 
 /// The types a field can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// One line or more of plain text, white space folded.
@@ -483,9 +485,14 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
     if let Some(Some(read)) = seen {
         return Ok(read);
     }
-    let (tree, manifest) = read_both(&text, key);
-    let tree = tree.map_err(yaml::for_manifest)?;
-    let manifest: Manifest = manifest.map_err(|d| vec![d])?;
+    let (manifest, tree) = match prepared::read_ahead(&text, key) {
+        Some(read) => read,
+        None => {
+            let (tree, manifest) = read_both(&text, key);
+            let tree = tree.map_err(yaml::for_manifest)?;
+            (manifest.map_err(|d| vec![d])?, tree)
+        }
+    };
     let mut cache = READ.lock().unwrap_or_else(|e| e.into_inner());
     match cache
         .entries
