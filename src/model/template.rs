@@ -485,7 +485,7 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
     if let Some(Some(read)) = seen {
         return Ok(read);
     }
-    let (manifest, tree) = match prepared::read_ahead(&text, key) {
+    let (manifest, tree) = match prepared::read_ahead::<Manifest>(&text, key) {
         Some(read) => read,
         None => {
             let (tree, manifest) = read_both(&text, key);
@@ -990,6 +990,54 @@ mod tests {
             assert_eq!(format!("{:?}", read.0), format!("{:?}", fresh.0));
             assert_eq!(read.1, fresh.1);
         }
+    }
+
+    /// Every built-in manifest read as a manifest on disk is: (name, text, manifest, tree).
+    fn read_afresh(file: FileKey) -> Vec<(String, String, Manifest, Node)> {
+        Template::builtin_names()
+            .into_iter()
+            .map(|name| {
+                let text = builtin_manifest(name);
+                let (tree, manifest) = read_both(&text, file);
+                let (tree, manifest) = (tree.expect("it parses"), manifest.expect("it reads"));
+                (name.to_string(), text, manifest, tree)
+            })
+            .collect()
+    }
+
+    /// The manifests read ahead of time are what reading each built-in manifest gives today,
+    /// and they are served for exactly that text.
+    #[test]
+    fn prepared_manifests_are_the_builtin_ones_read_afresh() {
+        let read = read_afresh(7);
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(prepared::PATH, prepared::written(&read)).expect("writable");
+            return;
+        }
+        assert_eq!(
+            prepared::written(&read),
+            prepared::COMMITTED,
+            "src/model/template/manifests.json no longer holds the built-in manifests as they read: run `BLESS=1 cargo test --release --lib prepared_manifests` and commit it"
+        );
+        for (name, text, manifest, tree) in &read {
+            let (served, served_tree) = prepared::read_ahead::<Manifest>(text, 7).expect("served");
+            assert_eq!(format!("{served:?}"), format!("{manifest:?}"), "{name}");
+            assert_eq!(&served_tree, tree, "{name}");
+        }
+    }
+
+    /// Any other text, even one of the same length, is read as written.
+    #[test]
+    fn other_manifests_are_read_as_written() {
+        let text = builtin_manifest("background-note");
+        assert!(prepared::read_ahead::<Manifest>(&text, 3).is_some());
+        // The same length, one letter changed.
+        let changed = text.replacen("name: background-note", "name: background-notf", 1);
+        assert_eq!(changed.len(), text.len());
+        assert!(prepared::read_ahead::<Manifest>(&changed, 3).is_none());
+        assert!(prepared::read_ahead::<Manifest>("name: x\n", 3).is_none());
+        let (manifest, _) = read_manifest(changed, 3).expect("it reads");
+        assert_eq!(manifest.name, "background-notf");
     }
 
     /// The memo serves a manifest only under the key it was read with (its places name it).

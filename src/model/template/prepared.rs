@@ -2,21 +2,22 @@
 //! each one's typed manifest and positioned tree, so that a brief on a built-in template is
 //! checked without parsing 18 KB of YAML twice (saphyr for the tree, serde_yaml for the typed
 //! manifest: about 10 million instructions, more than checking the brief). A test reads every
-//! built-in manifest again and compares (`BLESS=1 cargo test --release --lib prepared::`
+//! built-in manifest again and compares (`BLESS=1 cargo test --release --lib prepared_manifests`
 //! rewrites the file); a manifest text that is not exactly one of them is read as before.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{FileKey, Span};
 use crate::input::yaml::{Entry, Node, Scalar, Value};
-use crate::model::template::Manifest;
 
 /// What `manifests.json` holds, one line a template.
 const PREPARED: &str = include_str!("manifests.json");
 
-/// One built-in manifest, read ahead of time.
+/// One built-in manifest, read ahead of time (`M` is the typed manifest,
+/// [`crate::model::template::Manifest`]).
 #[derive(Serialize, Deserialize)]
-struct Prepared {
+struct Prepared<M> {
     /// The template's name (for whoever reads the file).
     name: String,
     /// The length of the manifest's text in bytes and its [`fingerprint`]: the entry serves
@@ -24,7 +25,7 @@ struct Prepared {
     length: usize,
     fingerprint: u64,
     /// The typed manifest, as serde_yaml reads the text.
-    manifest: Manifest,
+    manifest: M,
     /// The positioned tree, as [`crate::input::yaml::parse`] reads it.
     tree: Stored,
 }
@@ -108,7 +109,7 @@ fn fingerprint(text: &str) -> u64 {
 
 /// The typed manifest and positioned tree (its places in `file`) of a manifest whose text is
 /// exactly a built-in template's, as reading the text would give them; `None` for any other.
-pub fn read_ahead(text: &str, file: FileKey) -> Option<(Manifest, Node)> {
+pub fn read_ahead<M: DeserializeOwned>(text: &str, file: FileKey) -> Option<(M, Node)> {
     let mut wanted = None;
     for line in PREPARED.lines() {
         // Each line starts `{"name":"...","length":N,"fingerprint":F,`: compare the length
@@ -120,7 +121,7 @@ pub fn read_ahead(text: &str, file: FileKey) -> Option<(Manifest, Node)> {
         if length == Some(text.len()) {
             wanted = Some(wanted.unwrap_or_else(|| fingerprint(text)));
             let line = line.strip_suffix(',').unwrap_or(line);
-            if let Ok(prepared) = serde_json::from_str::<Prepared>(line)
+            if let Ok(prepared) = serde_json::from_str::<Prepared<M>>(line)
                 && Some(prepared.fingerprint) == wanted
             {
                 return Some((prepared.manifest, prepared.tree.into_node(file)));
@@ -130,85 +131,32 @@ pub fn read_ahead(text: &str, file: FileKey) -> Option<(Manifest, Node)> {
     None
 }
 
+/// Where the file is, for the test that writes it.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::template::{MANIFEST, Template, embedded, read_both};
+pub const PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/src/model/template/manifests.json"
+);
 
-    const PATH: &str = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src/model/template/manifests.json"
-    );
+/// The committed file as it is.
+#[cfg(test)]
+pub const COMMITTED: &str = PREPARED;
 
-    /// Every built-in manifest read as a manifest on disk is: (name, text, manifest, tree).
-    fn read_afresh(file: FileKey) -> Vec<(String, String, Manifest, Node)> {
-        Template::builtin_names()
-            .into_iter()
-            .map(|name| {
-                let path = format!("{name}/{MANIFEST}");
-                let (_, bytes) = embedded::FILES
-                    .iter()
-                    .find(|(p, _)| *p == path)
-                    .expect("a built-in manifest");
-                let text = String::from_utf8(bytes.to_vec()).expect("UTF-8");
-                let (tree, manifest) = read_both(&text, file);
-                let (tree, manifest) = (tree.expect("it parses"), manifest.expect("it reads"));
-                (name.to_string(), text, manifest, tree)
+/// The file as the test writes it, one manifest a line: (name, text, typed manifest, tree).
+#[cfg(test)]
+pub fn written<M: Serialize>(read: &[(String, String, M, Node)]) -> String {
+    let lines: Vec<String> = read
+        .iter()
+        .map(|(name, text, manifest, tree)| {
+            serde_json::to_string(&Prepared {
+                name: name.clone(),
+                length: text.len(),
+                fingerprint: fingerprint(text),
+                manifest,
+                tree: Stored::of(tree),
             })
-            .collect()
-    }
-
-    /// The file as the test writes it: one template a line.
-    fn to_text(read: &[(String, String, Manifest, Node)]) -> String {
-        let lines: Vec<String> = read
-            .iter()
-            .map(|(name, text, manifest, tree)| {
-                serde_json::to_string(&Prepared {
-                    name: name.clone(),
-                    length: text.len(),
-                    fingerprint: fingerprint(text),
-                    manifest: manifest.clone(),
-                    tree: Stored::of(tree),
-                })
-                .expect("a manifest serializes")
-            })
-            .collect();
-        format!("[\n{}\n]\n", lines.join(",\n"))
-    }
-
-    /// The committed file holds what reading each built-in manifest gives today, and serves it.
-    #[test]
-    fn prepared_manifests_are_the_builtin_ones_read_afresh() {
-        let read = read_afresh(7);
-        if std::env::var_os("BLESS").is_some() {
-            std::fs::write(PATH, to_text(&read)).expect("the file is writable");
-            return;
-        }
-        assert_eq!(
-            to_text(&read),
-            PREPARED,
-            "src/model/template/manifests.json no longer holds the built-in manifests as they read: run `BLESS=1 cargo test --release --lib prepared::` and commit it"
-        );
-        for (name, text, manifest, tree) in &read {
-            let (prepared, prepared_tree) = read_ahead(text, 7).expect("served");
-            assert_eq!(format!("{prepared:?}"), format!("{manifest:?}"), "{name}");
-            assert_eq!(&prepared_tree, tree, "{name}");
-        }
-    }
-
-    /// Any other text, even one of the same length, is not served.
-    #[test]
-    fn other_manifests_are_read_as_written() {
-        let read = read_afresh(3);
-        let (_, text, _, _) = read
-            .iter()
-            .find(|(name, ..)| name == "background-note")
-            .expect("background-note is built in");
-        assert!(read_ahead(text, 3).is_some());
-        // The same length, one letter changed.
-        let changed = text.replacen("name: background-note", "name: background-notf", 1);
-        assert_eq!(changed.len(), text.len());
-        assert!(read_ahead(&changed, 3).is_none());
-        assert!(read_ahead("name: x\n", 3).is_none());
-    }
+            .expect("a manifest serializes")
+        })
+        .collect();
+    format!("[\n{}\n]\n", lines.join(",\n"))
 }
