@@ -394,9 +394,19 @@ struct DatePart {
 impl DatePart {
     fn of(word: &str) -> Self {
         let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        // A day, a year and a Korean part have an ASCII digit; a month has none.
+        if !core.bytes().any(|b| b.is_ascii_digit()) {
+            return Self {
+                day: false,
+                month: is_month(core),
+                year: false,
+                year_or_month: false,
+                month_or_day: false,
+            };
+        }
         Self {
             day: is_day(core),
-            month: is_month(core),
+            month: false,
             year: is_year(core),
             year_or_month: korean_date_part(core, &['년', '월']),
             month_or_day: korean_date_part(core, &['월', '일']),
@@ -420,10 +430,19 @@ fn is_year(word: &str) -> bool {
 /// An English month name as written (`December`), or a French one in any case (`décembre`,
 /// `Décembre`, `DÉCEMBRE`): the word lowercased is the name, compared letter by letter.
 fn is_month(word: &str) -> bool {
-    MONTHS_EN.contains(&word)
-        || MONTHS_FR
-            .iter()
-            .any(|m| word.chars().flat_map(char::to_lowercase).eq(m.chars()))
+    // Every month name is 3 to 9 bytes long and starts with one of these ASCII letters, and
+    // the only letters that lowercase to a month's letters (A-Z, É, Û) keep their length in
+    // UTF-8: any other word is no month.
+    let candidate = (3..=9).contains(&word.len())
+        && matches!(
+            word.as_bytes()[0].to_ascii_lowercase(),
+            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+        );
+    candidate
+        && (MONTHS_EN.contains(&word)
+            || MONTHS_FR
+                .iter()
+                .any(|m| word.chars().flat_map(char::to_lowercase).eq(m.chars())))
 }
 
 /// `2025년`, `12월`, `8일`: digits and one of `units`.
