@@ -253,7 +253,10 @@ fn citations(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Dia
                 used.insert(cite.id.clone());
                 continue;
             }
-            let span = cite.at.clone().map_or(leaf.node.span, |at| leaf.locate(at, files));
+            let span = cite
+                .at
+                .clone()
+                .map_or(leaf.node.span, |at| leaf.locate(at, files));
             let mut diagnostic =
                 Diagnostic::error(Some(span), format!("no source has the id `{}`", cite.id))
                     .with_field(&leaf.path);
