@@ -45,22 +45,30 @@ pub struct Manifest {
     #[serde(default = "default_entry")]
     pub entry: String,
     /// Field paths tried in order for the PDF's creation date, such as `event.date`.
-    #[serde(default, rename = "document-date")]
+    #[serde(
+        default,
+        rename = "document-date",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub document_date: Vec<String>,
     /// The version of the template contract (see [`contract`]) the template is written for;
     /// none is read as version 1, with a warning.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<u32>,
     /// Whether this is a part of the handout (`brief handout` uses it; a writer does not
     /// name it in `template:`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub part: bool,
     /// The PDF standards a build meets unless the command line says otherwise (see
     /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
-    #[serde(default, rename = "pdf-standard")]
+    #[serde(
+        default,
+        rename = "pdf-standard",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub pdf_standard: Vec<Standard>,
     /// House rules the checker enforces beyond each field's type (see [`Rule`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
@@ -74,17 +82,17 @@ pub struct Manifest {
 pub struct Rule {
     /// The top-level fields and the values that make the rule apply (all of them); empty, it
     /// always applies.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub when: IndexMap<String, String>,
     /// The top-level fields a brief must then give.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub require: Vec<String>,
     /// Fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
     /// when it is written in one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub languages: IndexMap<String, Vec<String>>,
     /// Why the rule holds, said with each error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -116,6 +124,11 @@ impl Manifest {
     }
 }
 
+/// Whether a flag is off: a manifest read ahead of time (`manifests.json`) leaves it out.
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
 fn default_entry() -> String {
     "main.typ".into()
 }
@@ -128,50 +141,54 @@ pub struct Field {
     #[serde(rename = "type")]
     pub kind: Kind,
     /// Whether a brief must give it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// The value used when a brief gives none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<ManifestValue>,
     /// One line saying what the field is for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The allowed values of an `enum`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
     /// The type of a `list`'s items.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Field>>,
     /// The fields of a `record`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fields: IndexMap<String, Field>,
     /// The type of a `map`'s values.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<Field>>,
     /// Fewest items of a `list`, or the smallest value of an `integer`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<usize>,
     /// Most items of a `list`, or the largest value of an `integer`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
     /// (the participant list, personalized copies, name tents): `brief check --template` then
     /// does not warn that the template never reads it.
-    #[serde(default, rename = "used-by")]
+    #[serde(default, rename = "used-by", skip_serializing_if = "Option::is_none")]
     pub used_by: Option<String>,
     /// For a `record` whose fields are alternatives, such as the kinds of a block: a brief
     /// gives exactly one of these fields.
-    #[serde(default, rename = "one-of")]
+    #[serde(default, rename = "one-of", skip_serializing_if = "Vec::is_empty")]
     pub one_of: Vec<String>,
     /// For a `list` of lists, such as a table's rows: each inner list has as many items as the
     /// list field of this name beside it in the same record (the table's `columns`).
-    #[serde(default, rename = "row-length")]
+    #[serde(
+        default,
+        rename = "row-length",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub row_length: Option<String>,
     /// The smallest value of a `length`, written as a length (`6pt`).
-    #[serde(default, rename = "at-least")]
+    #[serde(default, rename = "at-least", skip_serializing_if = "Option::is_none")]
     pub at_least: Option<String>,
     /// The largest value of a `length`, written as a length (`20pt`).
-    #[serde(default, rename = "at-most")]
+    #[serde(default, rename = "at-most", skip_serializing_if = "Option::is_none")]
     pub at_most: Option<String>,
 }
 
