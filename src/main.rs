@@ -9,6 +9,7 @@ use clap::Parser;
 static ALLOCATOR: budget::Counting = budget::Counting;
 
 fn main() {
+    budget::tune_allocator();
     brief::install_panic_hook();
     budget::set_memory_limit();
     let cli = Cli::parse();
