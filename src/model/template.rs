@@ -477,7 +477,7 @@ struct ReadManifests {
 struct ReadManifest {
     text: String,
     key: FileKey,
-    read: Option<(Manifest, Node)>,
+    read: Option<(Manifest, Node, bool)>,
 }
 
 /// How many manifests [`ReadManifests`] remembers: a handout's parts and their template.
@@ -488,9 +488,10 @@ static READ: Mutex<ReadManifests> = Mutex::new(ReadManifests {
 });
 
 /// A manifest's text read into the typed manifest and its positioned tree (its diagnostics
-/// registered under `key`); the same text under the same key a second time comes from
-/// [`READ`].
-fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Diagnostic>> {
+/// registered under `key`), and whether it is a built-in manifest read ahead of time, whose
+/// fields are known to be declared coherently (a test loads every built-in template); the
+/// same text under the same key a second time comes from [`READ`].
+fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node, bool), Vec<Diagnostic>> {
     let seen = {
         let cache = READ.lock().unwrap_or_else(|e| e.into_inner());
         cache
@@ -502,12 +503,12 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
     if let Some(Some(read)) = seen {
         return Ok(read);
     }
-    let (manifest, tree) = match prepared::read_ahead::<Manifest>(&text, key) {
-        Some(read) => read,
+    let (manifest, tree, built_in) = match prepared::read_ahead::<Manifest>(&text, key) {
+        Some((manifest, tree)) => (manifest, tree, true),
         None => {
             let (tree, manifest) = read_both(&text, key);
             let tree = tree.map_err(yaml::for_manifest)?;
-            (manifest.map_err(|d| vec![d])?, tree)
+            (manifest.map_err(|d| vec![d])?, tree, false)
         }
     };
     let mut cache = READ.lock().unwrap_or_else(|e| e.into_inner());
@@ -516,7 +517,7 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
         .iter_mut()
         .find(|e| e.key == key && e.text == text)
     {
-        Some(entry) => entry.read = Some((manifest.clone(), tree.clone())),
+        Some(entry) => entry.read = Some((manifest.clone(), tree.clone(), built_in)),
         None => {
             if cache.entries.len() == READ_MANIFESTS {
                 cache.entries.remove(0);
@@ -528,7 +529,7 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
             });
         }
     }
-    Ok((manifest, tree))
+    Ok((manifest, tree, built_in))
 }
 
 /// A manifest's positioned tree and its typed reading. serde_yaml expands aliases without
@@ -683,9 +684,13 @@ impl Template {
                 format!("the template folder {display_root} has no {MANIFEST}"),
             )]);
         };
-        let text = String::from_utf8_lossy(manifest).into_owned();
+        // Checked as UTF-8 at once when it is (every built-in manifest), else read lossily.
+        let text = match std::str::from_utf8(manifest) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(manifest).into_owned(),
+        };
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let (manifest, manifest_tree) = read_manifest(text, key)?;
+        let (manifest, manifest_tree, built_in) = read_manifest(text, key)?;
         let template = Template {
             manifest,
             manifest_tree,
@@ -695,7 +700,7 @@ impl Template {
             warnings: Vec::new(),
         };
         let mut template = template;
-        template.validate()?;
+        template.validate(built_in)?;
         template.warnings = template.check_contract()?;
         Ok(template)
     }
@@ -782,7 +787,7 @@ impl Template {
     }
 
     /// Checks that the manifest is coherent: lists have items, records fields, and so on.
-    fn validate(&self) -> Result<(), Vec<Diagnostic>> {
+    fn validate(&self, fields_known_valid: bool) -> Result<(), Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let entry = &self.manifest.entry;
         let plain = entry.ends_with(".typ")
@@ -806,12 +811,14 @@ impl Template {
                 ),
             ));
         }
-        validate_record(
-            "",
-            &self.manifest.fields,
-            self.manifest_span(),
-            &mut problems,
-        );
+        if !fields_known_valid {
+            validate_record(
+                "",
+                &self.manifest.fields,
+                self.manifest_span(),
+                &mut problems,
+            );
+        }
         for (i, rule) in self.manifest.rules.iter().enumerate() {
             let named = rule
                 .when
@@ -1040,6 +1047,14 @@ mod tests {
             let (served, served_tree) = prepared::read_ahead::<Manifest>(text, 7).expect("served");
             assert_eq!(format!("{served:?}"), format!("{manifest:?}"), "{name}");
             assert_eq!(&served_tree, tree, "{name}");
+            // Loading a template read ahead does not check its fields again: they are sound.
+            let mut problems = Vec::new();
+            validate_record("", &manifest.fields, tree.span, &mut problems);
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert!(
+                read_manifest(text.clone(), 7).expect("it reads").2,
+                "{name}"
+            );
         }
     }
 
@@ -1053,7 +1068,8 @@ mod tests {
         assert_eq!(changed.len(), text.len());
         assert!(prepared::read_ahead::<Manifest>(&changed, 3).is_none());
         assert!(prepared::read_ahead::<Manifest>("name: x\n", 3).is_none());
-        let (manifest, _) = read_manifest(changed, 3).expect("it reads");
+        let (manifest, _, built_in) = read_manifest(changed, 3).expect("it reads");
+        assert!(!built_in);
         assert_eq!(manifest.name, "background-notf");
     }
 
@@ -1064,7 +1080,7 @@ mod tests {
         for _ in 0..2 {
             read_manifest(text.clone(), 9_000_002).expect("it reads");
         }
-        let (_, tree) = read_manifest(text, 9_000_003).expect("it reads");
+        let (_, tree, _) = read_manifest(text, 9_000_003).expect("it reads");
         assert_eq!(tree.span.file, 9_000_003);
     }
 
