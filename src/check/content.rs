@@ -78,7 +78,8 @@ struct Leaf<'a> {
     node: &'a Node,
     text: &'a str,
     kind: Kind,
-    /// The text parsed, once for all the checks that read it.
+    /// The text parsed (without its blocks, which no check here reads), once for all the
+    /// checks that read it.
     parsed: OnceCell<markdown::Parsed>,
 }
 
@@ -86,9 +87,9 @@ impl Leaf<'_> {
     fn parsed(&self) -> &markdown::Parsed {
         self.parsed.get_or_init(|| {
             if self.kind == Kind::Rich {
-                markdown::parse(self.text)
+                markdown::parse_without_blocks(self.text, false)
             } else if self.kind == Kind::Inline {
-                markdown::parse_inline(self.text)
+                markdown::parse_without_blocks(self.text, true)
             } else {
                 markdown::Parsed {
                     prose: vec![Prose::verbatim(self.text)],
