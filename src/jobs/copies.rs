@@ -639,7 +639,15 @@ pub fn of_note(
     let recipients = recipients(brief)?;
     let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
     let missing = engine.fonts().missing_glyphs([brief]);
-    let base = &prepared.world;
+    // A copy of its own attaches the brief without the participants; the merged print file,
+    // which holds every participant's copy, attaches it whole.
+    let base = &match destination {
+        Destination::Folder { .. } => prepared
+            .world
+            .clone()
+            .with_source(prepare::copy_source(brief, &prepared.build_id)),
+        Destination::Merged(_) => prepared.world.clone(),
+    };
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
         let document = compile_copy(base, compiled, recipient, local, warnings)?;
         // The recipient's box can push a note that just fits onto another page.
