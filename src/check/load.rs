@@ -53,6 +53,17 @@ pub fn load_editions(
     input: &Sources,
     files: &mut Files,
 ) -> Result<Vec<Brief>, Failure> {
+    load_editions_with(path, input, files, &mut |_| {})
+}
+
+/// [`load_editions`], handing the brief's template to `on_template` as soon as it is loaded,
+/// before any edition is checked (a build parses its typst files on another core meanwhile).
+pub fn load_editions_with(
+    path: &Path,
+    input: &Sources,
+    files: &mut Files,
+    on_template: &mut dyn FnMut(&Template),
+) -> Result<Vec<Brief>, Failure> {
     let mut languages: Vec<Option<Language>> = Vec::new();
     for &language in &input.langs {
         if languages.contains(&Some(language)) {
@@ -67,6 +78,7 @@ pub fn load_editions(
         languages.push(None);
     }
     let (root, template, at) = read(path, input, files)?;
+    on_template(&template);
     let mut editions = Vec::new();
     // The template's own warnings (such as a manifest without `contract`) come first.
     let mut problems: Vec<Diagnostic> = template.warnings.clone();

@@ -42,38 +42,81 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
         }
         (Some(plan), None)
     };
-    // Fonts are indexed on a second core while the brief is read and checked.
-    let (briefs, engine) = Engine::beside(&args.pdf.font_paths, || {
-        load::load_editions(&args.brief, &args.input.sources(), files)
-    });
-    let briefs = briefs?;
-    for brief in &briefs {
-        ctx.warn(files, &brief.warnings);
-    }
-    let engine = engine?;
-    ctx.detail(format!(
-        "checked {} in {} ms",
-        args.brief.display(),
-        started.elapsed().as_millis()
-    ));
-    let per_edition = edition_options(ctx, args, &briefs, files)?;
-    let compiled = Compiled::new(&briefs[0].template);
-    let Some(plan) = plan else {
-        let destination = destination.expect("made for --per-participant");
-        let sources = args.input.sources();
-        return per_participant(
-            ctx,
-            &engine,
-            &compiled,
-            &briefs[0],
-            &per_edition[0],
-            &destination,
-            sources.templates.as_deref(),
-            files,
-            started,
-        );
-    };
-    let result = build::produce(&engine, &compiled, &briefs, &per_edition, &plan, files)?;
+    // Fonts are indexed on a second core while the brief is read and checked; the template's
+    // typst files are parsed there too, and its fonts made ready during the compile.
+    Engine::beside_then(
+        &args.pdf.font_paths,
+        |on_template| {
+            let sources = args.input.sources();
+            let briefs = load::load_editions_with(&args.brief, &sources, files, on_template);
+            (briefs, files)
+        },
+        |(briefs, files), engine, compiled| {
+            let briefs = briefs?;
+            for brief in &briefs {
+                ctx.warn(files, &brief.warnings);
+            }
+            let engine = engine?;
+            ctx.detail(format!(
+                "checked {} in {} ms",
+                args.brief.display(),
+                started.elapsed().as_millis()
+            ));
+            let per_edition = edition_options(ctx, args, &briefs, files)?;
+            let compiled = compiled.unwrap_or_else(|| Compiled::new(&briefs[0].template));
+            match (plan, destination) {
+                (Some(plan), _) => {
+                    build_note(
+                        ctx,
+                        args,
+                        engine,
+                        &compiled,
+                        &briefs,
+                        &per_edition,
+                        &plan,
+                        files,
+                        started,
+                    )?;
+                }
+                (None, destination) => {
+                    let destination = destination.expect("made for --per-participant");
+                    let sources = args.input.sources();
+                    per_participant(
+                        ctx,
+                        engine,
+                        &compiled,
+                        &briefs[0],
+                        &per_edition[0],
+                        &destination,
+                        sources.templates.as_deref(),
+                        files,
+                        started,
+                    )?;
+                }
+            }
+            // The process ends right after this (a build is its only command): what the build
+            // made (the parsed template, the briefs) is left to the system to reclaim rather
+            // than freed piece by piece.
+            std::mem::forget((compiled, briefs));
+            Ok(())
+        },
+    )
+}
+
+/// Writes the note of each edition, and the pictures `plan` asks for.
+#[allow(clippy::too_many_arguments)]
+fn build_note(
+    ctx: &Context,
+    args: &BuildArgs,
+    engine: &Engine,
+    compiled: &Compiled,
+    briefs: &[Brief],
+    per_edition: &[BuildOptions],
+    plan: &Plan,
+    files: &mut Files,
+    started: Instant,
+) -> Result<(), Failure> {
+    let result = build::produce(engine, compiled, briefs, per_edition, plan, files)?;
     ctx.warn(files, &result.warnings);
     ctx.detail(result.timings.join(", "));
     for (path, _) in &result.files {
@@ -97,11 +140,8 @@ fn build(ctx: &Context, args: &BuildArgs, files: &mut Files) -> Result<(), Failu
             started.elapsed().as_millis()
         ));
     }
-    note_stale_pictures(ctx, &plan, result.pages);
-    // The process ends right after this (a build is its only command): what the build made
-    // (the engine, the parsed template, the briefs, the files in memory) is left to the
-    // system to reclaim rather than freed piece by piece.
-    std::mem::forget((engine, compiled, briefs, result));
+    note_stale_pictures(ctx, plan, result.pages);
+    std::mem::forget(result);
     Ok(())
 }
 

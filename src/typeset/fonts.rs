@@ -31,6 +31,10 @@ struct Slot {
 /// The largest font file read, in bytes: a collection of every CJK weight is about 120 MB.
 pub const MAX_FONT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The largest font file [`Fonts::warm`] makes ready ahead of need: Latin faces are well
+/// under it, a CJK face (4.6 MB for NanumGothic) over it.
+pub const WARM_MAX_BYTES: usize = 2 * 1024 * 1024;
+
 /// The fonts a compile may use, indexed in a [`FontBook`].
 pub struct Fonts {
     book: LazyHash<FontBook>,
@@ -238,6 +242,35 @@ impl Fonts {
         slot.font
             .get_or_init(|| Font::new(slot.data.clone(), slot.index))
             .clone()
+    }
+
+    /// Makes ready, ahead of the compile that will ask for them, every face of the families
+    /// that `texts` (a template's typst files) name in a string literal, such as `"Lato"`:
+    /// each is parsed and its file hashed, as typst does the first time one of its cached
+    /// functions sees a face (about two million instructions a megabyte), so that work is
+    /// done here, on another core, while the brief is checked and evaluated. The smallest
+    /// files come first; a file over [`WARM_MAX_BYTES`] (a CJK face) is left until a glyph
+    /// needs it. A face the compile asks for meanwhile is made once, by whichever comes first.
+    pub fn warm<'t>(&self, texts: impl IntoIterator<Item = &'t str>) {
+        let mut named: Vec<usize> = Vec::new();
+        for text in texts {
+            for literal in text.split('"').skip(1).step_by(2) {
+                let family = literal.to_lowercase();
+                if family.is_empty() || family.len() > 64 {
+                    continue;
+                }
+                named.extend(self.book.select_family(&family));
+            }
+        }
+        named.sort_unstable();
+        named.dedup();
+        named.retain(|&i| self.slots[i].data.len() <= WARM_MAX_BYTES);
+        named.sort_by_key(|&i| (self.slots[i].data.len(), i));
+        for index in named {
+            if let Some(font) = self.font(index) {
+                typst::utils::hash128(&font);
+            }
+        }
     }
 
     /// Whether some face can print `c`; typst falls back to any face that covers a character,
@@ -466,5 +499,28 @@ mod tests {
             assert_eq!(fonts.book().info(i), Some(expected.info()));
             assert_eq!(font.index(), expected.index());
         }
+    }
+
+    /// Warming makes every face of the families a template names, and only those, leaving
+    /// a large CJK file until a glyph needs it.
+    #[test]
+    fn warming_makes_the_faces_of_the_families_named() {
+        let fonts = Fonts::embedded();
+        let template = r#"#set text(font: ("Lato", "NanumGothic"), lang: "en")
+#let serif = "libertinus serif" // the case of a family does not matter
+"#;
+        fonts.warm([template, "#text(font: \"No Such Family\")[x]"]);
+        let made: Vec<String> = (0..fonts.len())
+            .filter(|&i| fonts.slots[i].font.get().is_some())
+            .map(|i| fonts.book().info(i).expect("in the book").family.clone())
+            .collect();
+        let count = |family: &str| made.iter().filter(|f| *f == family).count();
+        assert_eq!(count("Lato"), 5, "{made:?}");
+        assert_eq!(count("Libertinus Serif"), 6, "{made:?}");
+        assert_eq!(count("NanumGothic"), 0, "a large file waits: {made:?}");
+        assert_eq!(made.len(), 11, "nothing else is made: {made:?}");
+        // A face made ahead serves the compile as one made on demand.
+        let lato = fonts.book().select("lato", FontVariant::default()).expect("Lato");
+        assert_eq!(fonts.font(lato).expect("made").info().family, "Lato");
     }
 }

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock, mpsc};
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -118,6 +118,64 @@ impl Engine {
         })
     }
 
+    /// Runs `check` while a second core makes the engine for `folders` (and parses the page
+    /// library); once `check` names the brief's template through the callback it is given,
+    /// that core parses the template's typst files and then makes ready the faces they name
+    /// ([`Fonts::warm`]). Then runs `rest` with what `check` returned, the engine, and the
+    /// template parsed (`None` if `check` named none, or the engine could not be made), while
+    /// the faces may still be being made.
+    pub fn beside_then<T, R>(
+        folders: &[PathBuf],
+        check: impl FnOnce(&mut dyn FnMut(&Template)) -> T,
+        rest: impl FnOnce(T, Result<&Engine, AppError>, Option<Compiled>) -> R,
+    ) -> R {
+        let made: OnceLock<Engine> = OnceLock::new();
+        let outcome = std::thread::scope(|scope| {
+            let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AppError>>();
+            let (template_tx, template_rx) = mpsc::channel::<Unparsed>();
+            let (parsed_tx, parsed_rx) = mpsc::channel::<Compiled>();
+            let made = &made;
+            scope.spawn(move || {
+                LazyLock::force(&PAGE_FILES);
+                let engine = match Self::with_font_folders(folders) {
+                    Ok(engine) => made.get_or_init(|| engine),
+                    Err(error) => {
+                        let _ = ready_tx.send(Err(error));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
+                let Ok(unparsed) = template_rx.recv() else {
+                    return;
+                };
+                let compiled = unparsed.parse();
+                let texts: Vec<Source> = compiled
+                    .sources
+                    .values()
+                    .chain(PAGE_FILES.0.values())
+                    .cloned()
+                    .collect();
+                let _ = parsed_tx.send(compiled);
+                engine.fonts.warm(texts.iter().map(Source::text));
+            });
+            let mut sent = false;
+            let result = check(&mut |template| {
+                sent = template_tx.send(Unparsed::of(template)).is_ok();
+            });
+            drop(template_tx);
+            let engine = ready_rx
+                .recv()
+                .expect("font indexing does not panic")
+                .map(|()| made.get().expect("made before it is ready"));
+            let compiled = if sent { parsed_rx.recv().ok() } else { None };
+            rest(result, engine, compiled)
+        });
+        // Made once per process, the engine lasts as long as the process: the system reclaims
+        // it at exit, rather than the fonts and the library being freed piece by piece.
+        std::mem::forget(made);
+        outcome
+    }
+
     /// The fonts.
     pub fn fonts(&self) -> &Fonts {
         &self.fonts
@@ -136,34 +194,7 @@ pub struct Compiled {
 impl Compiled {
     /// Parses a template's typst files. The template folder is the root `/`.
     pub fn new(template: &Template) -> Self {
-        let (mut sources, files) = parse(
-            &VirtualRoot::Project,
-            template.files.iter().map(|(path, bytes)| {
-                let bytes = match bytes {
-                    Cow::Borrowed(data) => Bytes::new(*data),
-                    Cow::Owned(data) => Bytes::new(data.clone()),
-                };
-                (path.as_str(), bytes)
-            }),
-        );
-        let main = project_id(WRAPPER_PATH);
-        let wrapper = format!(
-            "#include \"/{entry}\"\n\
-             #let brief-build = json(\"{DATA_PATH}\").build\n\
-             #if brief-build.attach != none {{\n\
-             \x20 pdf.attach(brief-build.attach, read(\"{SOURCE_PATH}\", encoding: none),\n\
-             \x20   relationship: \"source\", mime-type: \"application/yaml\",\n\
-             \x20   description: \"The brief this document was made from (brief extract writes it out)\")\n\
-             }}\n",
-            entry = template.manifest.entry
-        );
-        sources.insert(main, Source::new(main, wrapper));
-        Self {
-            main,
-            sources,
-            files,
-            display_root: template.display_root.clone(),
-        }
+        Unparsed::of(template).parse()
     }
 
     /// The name diagnostics give a file of this template.
@@ -184,6 +215,72 @@ impl Compiled {
     /// The source text of one of the template's typst files, or of the page library's.
     pub fn source(&self, id: FileId) -> Option<&Source> {
         self.sources.get(&id).or_else(|| PAGE_FILES.0.get(&id))
+    }
+}
+
+/// A template's files taken out of its [`Template`], to be parsed into a [`Compiled`] on another
+/// core while the brief is still being checked.
+pub struct Unparsed {
+    files: Vec<(String, Bytes)>,
+    entry: String,
+    display_root: String,
+}
+
+impl Unparsed {
+    /// The files of `template` (built-in ones are borrowed from the binary, not copied).
+    pub fn of(template: &Template) -> Self {
+        let files = template
+            .files
+            .iter()
+            .map(|(path, bytes)| {
+                let bytes = match bytes {
+                    Cow::Borrowed(data) => Bytes::new(*data),
+                    Cow::Owned(data) => Bytes::new(data.clone()),
+                };
+                (path.clone(), bytes)
+            })
+            .collect();
+        Self {
+            files,
+            entry: template.manifest.entry.clone(),
+            display_root: template.display_root.clone(),
+        }
+    }
+
+    /// The typst text of each of the template's `.typ` files.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|(path, _)| path.ends_with(".typ"))
+            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
+    }
+
+    /// Parses the typst files. The template folder is the root `/`.
+    pub fn parse(self) -> Compiled {
+        let (mut sources, files) = parse(
+            &VirtualRoot::Project,
+            self.files
+                .iter()
+                .map(|(path, bytes)| (path.as_str(), bytes.clone())),
+        );
+        let main = project_id(WRAPPER_PATH);
+        let wrapper = format!(
+            "#include \"/{entry}\"\n\
+             #let brief-build = json(\"{DATA_PATH}\").build\n\
+             #if brief-build.attach != none {{\n\
+             \x20 pdf.attach(brief-build.attach, read(\"{SOURCE_PATH}\", encoding: none),\n\
+             \x20   relationship: \"source\", mime-type: \"application/yaml\",\n\
+             \x20   description: \"The brief this document was made from (brief extract writes it out)\")\n\
+             }}\n",
+            entry = self.entry
+        );
+        sources.insert(main, Source::new(main, wrapper));
+        Compiled {
+            main,
+            sources,
+            files,
+            display_root: self.display_root,
+        }
     }
 }
 
