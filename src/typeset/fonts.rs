@@ -520,7 +520,10 @@ mod tests {
         assert_eq!(count("NanumGothic"), 0, "a large file waits: {made:?}");
         assert_eq!(made.len(), 11, "nothing else is made: {made:?}");
         // A face made ahead serves the compile as one made on demand.
-        let lato = fonts.book().select("lato", FontVariant::default()).expect("Lato");
+        let lato = fonts
+            .book()
+            .select("lato", FontVariant::default())
+            .expect("Lato");
         assert_eq!(fonts.font(lato).expect("made").info().family, "Lato");
     }
 }
