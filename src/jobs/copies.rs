@@ -441,7 +441,9 @@ const MERGED_PIECE: usize = 50;
 type Merged = (Vec<u8>, (Vec<Copy>, usize), Vec<Diagnostic>);
 
 /// Makes the merged print file of every recipient's copy: pieces of consecutive copies on
-/// every core, each typeset, padded to whole sheets, put together and exported, then joined.
+/// every core, each typeset, padded to whole sheets, put together and exported, and joined
+/// on a thread of its own as they come, in order, while the later pieces are being made (the
+/// join is not left to the end, when one core would do it alone).
 fn merged(
     recipients: &[Recipient],
     job: &Job<'_>,
@@ -454,43 +456,40 @@ fn merged(
     let pieces: Vec<(usize, &[Recipient])> = recipients.chunks(size).enumerate().collect();
     let made = AtomicUsize::new(0);
     let hidden = indicatif::ProgressBar::hidden();
-    let finished = batch::run(
-        &pieces,
-        job.threads,
-        &hidden,
-        files,
-        |(number, piece), local, warnings| {
-            let mut documents = Vec::with_capacity(piece.len());
-            let mut failed = false;
-            for recipient in *piece {
-                match (job.compile)(recipient, local, warnings) {
-                    Ok(document) => documents.push(document),
-                    // Reported recipient by recipient below.
-                    Err(_) => failed = true,
+    // Each piece's PDF, by its number; `None` for a piece that failed, which ends the join.
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Option<Vec<u8>>)>();
+    let (finished, joined) = std::thread::scope(|scope| {
+        let joiner = scope.spawn(|| {
+            let mut in_order = InOrder::new(receiver);
+            let joined = crate::typeset::join::join(&mut in_order, pieces.len());
+            (joined, in_order.next)
+        });
+        let finished = batch::run(
+            &pieces,
+            job.threads,
+            &hidden,
+            files,
+            |(number, piece), local, warnings| {
+                let made_piece = make_piece(*number, piece, job, &made, local, warnings);
+                match made_piece {
+                    Ok((pages, piece_pages, pdf)) => {
+                        // A join stopped early (a piece it could not read) takes no more.
+                        let _ = sender.send((*number, Some(pdf)));
+                        Ok((pages, piece_pages))
+                    }
+                    Err(problems) => {
+                        let _ = sender.send((*number, None));
+                        Err(problems)
+                    }
                 }
-                job.progress.inc(1);
-                batch::trim_after(made.fetch_add(1, Ordering::Relaxed) + 1);
-            }
-            if failed {
-                return Err(Vec::new());
-            }
-            let pages: Vec<usize> = documents.iter().map(|d| d.pages().len()).collect();
-            // Each copy starts on a new sheet when the file is printed on both sides.
-            let document = crate::typeset::concat(
-                documents
-                    .into_iter()
-                    .flat_map(|d| crate::typeset::pad_to_even(d, job.pad.as_ref()))
-                    .collect(),
-            );
-            // The first piece gives the joined file its /ID: the batch's.
-            let ident = match number {
-                0 => format!("{}/copies", job.build_id),
-                n => format!("{}/copies/{n}", job.build_id),
-            };
-            let pdf = (job.export)(&document, &ident, local)?;
-            Ok((pages, document.pages().len(), pdf))
-        },
-    );
+            },
+        );
+        drop(sender);
+        let joined = joiner
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (finished, joined)
+    });
     job.progress.finish_and_clear();
     let warnings = finished.warnings;
     let mut done = Vec::with_capacity(pieces.len());
@@ -521,12 +520,10 @@ fn merged(
     }
     let mut copies = Vec::with_capacity(recipients.len());
     let mut total = 0;
-    let mut pdfs = Vec::with_capacity(done.len());
     let mut counts = Vec::new();
-    for (pages, piece_pages, pdf) in done {
+    for (pages, piece_pages) in done {
         counts.extend(pages);
         total += piece_pages;
-        pdfs.push(pdf);
     }
     for (recipient, pages) in recipients.iter().zip(counts) {
         copies.push(Copy {
@@ -535,13 +532,101 @@ fn merged(
             pages,
         });
     }
-    let pdf = crate::typeset::join::join(pdfs).map_err(|why| {
-        vec![Diagnostic::error(
-            None,
-            format!("cannot put the merged print file together ({why})"),
-        )]
-    })?;
+    let (joined, taken) = joined;
+    let pdf = joined
+        .and_then(|pdf| {
+            // Every piece was made, so the join was given every one.
+            if taken == pieces.len() {
+                Ok(pdf)
+            } else {
+                Err(format!("{taken} of {} pieces were joined", pieces.len()))
+            }
+        })
+        .map_err(|why| {
+            vec![Diagnostic::error(
+                None,
+                format!("cannot put the merged print file together ({why})"),
+            )]
+        })?;
     Ok((pdf, (copies, total), warnings))
+}
+
+/// One piece of a merged print file: its copies typeset, padded to whole sheets, put
+/// together and exported. Gives each copy's pages, the piece's pages and its PDF; an empty
+/// error when a copy failed (reported recipient by recipient afterwards).
+fn make_piece(
+    number: usize,
+    piece: &[Recipient],
+    job: &Job<'_>,
+    made: &AtomicUsize,
+    local: &mut Files,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(Vec<usize>, usize, Vec<u8>), Vec<Diagnostic>> {
+    let mut documents = Vec::with_capacity(piece.len());
+    let mut failed = false;
+    for recipient in piece {
+        match (job.compile)(recipient, local, warnings) {
+            Ok(document) => documents.push(document),
+            // Reported recipient by recipient by the caller.
+            Err(_) => failed = true,
+        }
+        job.progress.inc(1);
+        batch::trim_after(made.fetch_add(1, Ordering::Relaxed) + 1);
+    }
+    if failed {
+        return Err(Vec::new());
+    }
+    let pages: Vec<usize> = documents.iter().map(|d| d.pages().len()).collect();
+    // Each copy starts on a new sheet when the file is printed on both sides.
+    let document = crate::typeset::concat(
+        documents
+            .into_iter()
+            .flat_map(|d| crate::typeset::pad_to_even(d, job.pad.as_ref()))
+            .collect(),
+    );
+    // The first piece gives the joined file its /ID: the batch's.
+    let ident = match number {
+        0 => format!("{}/copies", job.build_id),
+        n => format!("{}/copies/{n}", job.build_id),
+    };
+    let pdf = (job.export)(&document, &ident, local)?;
+    Ok((pages, document.pages().len(), pdf))
+}
+
+/// The pieces of a merged print file in their order, from a channel that brings them in the
+/// order they are finished: those that come early wait (one per thread at most). Ends at the
+/// first piece that failed, or when no more come.
+struct InOrder {
+    receiver: std::sync::mpsc::Receiver<(usize, Option<Vec<u8>>)>,
+    waiting: std::collections::BTreeMap<usize, Option<Vec<u8>>>,
+    /// The number of the next piece, which is also how many were given.
+    next: usize,
+}
+
+impl InOrder {
+    fn new(receiver: std::sync::mpsc::Receiver<(usize, Option<Vec<u8>>)>) -> Self {
+        Self {
+            receiver,
+            waiting: std::collections::BTreeMap::new(),
+            next: 0,
+        }
+    }
+}
+
+impl Iterator for InOrder {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        loop {
+            if let Some(piece) = self.waiting.remove(&self.next) {
+                let piece = piece?;
+                self.next += 1;
+                return Some(piece);
+            }
+            let (number, piece) = self.receiver.recv().ok()?;
+            self.waiting.insert(number, piece);
+        }
+    }
 }
 
 /// Every recipient's result, or a report naming each one that failed. When every copy of
@@ -639,7 +724,15 @@ pub fn of_note(
     let recipients = recipients(brief)?;
     let prepared = prepare::prepare(engine, compiled, brief, options, files)?;
     let missing = engine.fonts().missing_glyphs([brief]);
-    let base = &prepared.world;
+    // A copy of its own attaches the brief without the participants; the merged print file,
+    // which holds every participant's copy, attaches it whole.
+    let base = &match destination {
+        Destination::Folder { .. } => prepared
+            .world
+            .clone()
+            .with_source(prepare::copy_source(brief, &prepared.build_id)),
+        Destination::Merged(_) => prepared.world.clone(),
+    };
     let compile = |recipient: &Recipient, local: &mut Files, warnings: &mut Vec<_>| {
         let document = compile_copy(base, compiled, recipient, local, warnings)?;
         // The recipient's box can push a note that just fits onto another page.
@@ -768,6 +861,29 @@ mod tests {
                 "김민준.pdf",
             ]
         );
+    }
+
+    #[test]
+    fn pieces_finished_out_of_order_are_joined_in_order_up_to_a_failed_one() {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        for (number, piece) in [(1, Some(vec![1])), (0, Some(vec![0])), (3, Some(vec![3]))] {
+            sender.send((number, piece)).unwrap();
+        }
+        sender.send((2, None)).unwrap();
+        let mut in_order = InOrder::new(receiver);
+        let given: Vec<Vec<u8>> = in_order.by_ref().collect();
+        assert_eq!(given, [vec![0], vec![1]]);
+        assert_eq!(in_order.next, 2);
+        // Without a failure, every piece once the senders are gone.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let worker = std::thread::spawn(move || {
+            for number in [2, 0, 1] {
+                sender.send((number, Some(vec![number as u8]))).unwrap();
+            }
+        });
+        let given: Vec<Vec<u8>> = InOrder::new(receiver).collect();
+        worker.join().unwrap();
+        assert_eq!(given, [vec![0], vec![1], vec![2]]);
     }
 
     #[test]

@@ -435,14 +435,32 @@ fn is_ours(dir: &Path) -> bool {
 
 /// Removes a batch folder brief made, its marker last (a removal cut short leaves a folder
 /// still recognizably brief's, which the next run removes). Whether it is gone.
+///
+/// The files are removed from many threads at once, as they are synced: on a file system
+/// mounted with `discard`, each removal waits for the disk to be told its blocks are free,
+/// and a thousand copies removed one after another took 1.2-2.2 s of a batch's end where 16
+/// threads take 0.13 s (docs/benchmarks.md, Personalized copies).
 fn remove_batch(dir: &Path) -> bool {
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            if entry.file_name() != MARKER && entry.file_type().is_ok_and(|t| t.is_file()) {
-                let _ = fs::remove_file(entry.path());
-            }
+    let paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_name() != MARKER && e.file_type().is_ok_and(|t| t.is_file()))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    let threads = paths.len().clamp(1, 16);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        for share in paths.chunks(chunk) {
+            scope.spawn(move || {
+                for path in share {
+                    let _ = fs::remove_file(path);
+                }
+            });
         }
-    }
+    });
     let _ = fs::remove_file(dir.join(MARKER));
     fs::remove_dir(dir).is_ok()
 }

@@ -42,18 +42,22 @@ const CATALOG_KEYS: &[&[u8]] = &[
 /// keeps back until the end are held: the first piece's catalog, page tree, structure root,
 /// `Document` element and metadata, and the last bookmark written (the next piece's first
 /// bookmark comes after it).
-pub fn join(pieces: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
-    let total: usize = pieces.iter().map(Vec::len).sum();
-    let mut pieces = pieces.into_iter();
+///
+/// `pieces` may be a channel's receiving end: each piece is taken when the one before is
+/// written, so the join can run while later pieces are still being made. `count`, how many
+/// pieces there are, sizes the output.
+pub fn join(pieces: impl IntoIterator<Item = Vec<u8>>, count: usize) -> Result<Vec<u8>, String> {
+    let mut pieces = pieces.into_iter().peekable();
     let Some(first) = pieces.next() else {
         return Err("there is nothing to join".into());
     };
-    if pieces.len() == 0 {
+    if pieces.peek().is_none() {
         return Ok(first);
     }
+    let capacity = first.len().saturating_mul(count.max(2));
     let base = load(&first, 1)?;
     drop(first);
-    let mut out = Output::new(total, &base.version);
+    let mut out = Output::new(capacity, &base.version);
     let mut joined = Piece::of(&base, 1)?;
     let catalog_id = base
         .trailer

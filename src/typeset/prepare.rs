@@ -87,6 +87,26 @@ pub fn data(brief: &Brief, options: &BuildOptions) -> Data {
     }
 }
 
+/// The merged brief a personalized copy carries, attached where [`data`]'s source is: the
+/// same, without its `participants`, so that the copy handed to one participant holds no
+/// one else's name, title, organization, seat or table beyond what it prints (a note prints
+/// none of them). Every copy attaches the same file, which also spares compressing the whole
+/// list again in each of them.
+pub fn copy_source(brief: &Brief, build_id: &str) -> Vec<u8> {
+    let mut root = brief.root.clone();
+    if let crate::input::yaml::Value::Map(entries) = &mut root.value {
+        entries.retain(|e| e.key != "participants");
+    }
+    format!(
+        "# The merged brief (every layer and --set value) behind a personalized copy made by brief {} (build {build_id}).\n\
+         # Its participants are left out: a copy carries no one else's name, seat or table.\n\
+         # Build the note again with: brief build FILE.yaml (its copies need the participants back)\n{}",
+        env!("CARGO_PKG_VERSION"),
+        crate::input::yaml::to_yaml(&root)
+    )
+    .into_bytes()
+}
+
 /// The build identifier of a brief's document: the one the options give (`brief preview`'s),
 /// else a short hash of the template, the page library and the brief's data. The other options
 /// do not change it, so a handout knows its parts' identifiers before it lays them out.

@@ -348,6 +348,12 @@ impl<'a> BriefWorld<'a> {
         &self.keywords
     }
 
+    /// Serves `source` as the merged brief attached to the PDF ([`SOURCE_PATH`]).
+    pub fn with_source(mut self, source: Vec<u8>) -> Self {
+        self.source = Bytes::new(source);
+        self
+    }
+
     /// Makes this a personalized copy: `copy` is the JSON served at [`COPY_PATH`].
     pub fn with_copy(mut self, copy: Vec<u8>) -> Self {
         self.copy = Bytes::new(copy);

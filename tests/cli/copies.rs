@@ -202,6 +202,64 @@ fn merged_print_file_holds_every_copy_in_order() {
     }
 }
 
+/// A copy of its own carries the merged brief without its participants (no copy holds the
+/// others' names, seats and tables), which checks and builds the same note again; the merged
+/// print file, which holds every copy, carries the whole brief.
+#[test]
+fn a_copy_attaches_the_brief_without_the_participants() {
+    let (dir, _) = with_participants(None);
+    let (output, stderr) = run(brief(dir.path()).args(["build", "note.yaml", "--per-participant"]));
+    assert!(output.status.success(), "{stderr}");
+    let (output, stderr) =
+        run(brief(dir.path()).args(["build", "note.yaml", "--per-participant", "--merged"]));
+    assert!(output.status.success(), "{stderr}");
+    let whole = fs::read_to_string(dir.path().join("note.yaml")).unwrap();
+    for (i, (name, file)) in EXAMPLE.iter().enumerate() {
+        let back = format!("back-{i}.yaml");
+        let copy = format!("note-copies/{file}");
+        let (output, stderr) = run(brief(dir.path()).args(["extract", &copy, "-o", &back]));
+        assert!(output.status.success(), "{stderr}");
+        let text = fs::read_to_string(dir.path().join(&back)).unwrap();
+        assert!(!text.contains("\nparticipants:"), "{text}");
+        assert!(
+            text.contains("# Its participants are left out: a copy carries no one else's name, seat or table.\n"),
+            "{text}"
+        );
+        // Each participant's family name (or whole name), their organization and title.
+        for word in PRIVATE {
+            assert!(
+                !text.contains(word),
+                "{file} (for {name}) names {word}: {text}"
+            );
+        }
+        assert!(text.contains("title:"), "{text}");
+        let (output, stderr) = run(brief(dir.path()).args(["check", &back]));
+        assert!(output.status.success(), "{back}: {stderr}");
+    }
+    let (output, stderr) =
+        run(brief(dir.path()).args(["extract", "note-copies.pdf", "-o", "merged.yaml"]));
+    assert!(output.status.success(), "{stderr}");
+    let merged = fs::read_to_string(dir.path().join("merged.yaml")).unwrap();
+    assert!(merged.contains("\nparticipants:"), "{merged}");
+    for word in PRIVATE {
+        assert!(merged.contains(word), "the merged file names {word}");
+        assert!(whole.contains(word), "the example names {word}");
+    }
+}
+
+/// What the example says only in its participants: a word of each name, and a title and an
+/// organization.
+const PRIVATE: &[&str] = &[
+    "Tremblay",
+    "김민준",
+    "Neil",
+    "Ji-won",
+    "Côté",
+    "Raman",
+    "Korea Institute for Defense Analyses",
+    "Associate Professor of Political Science",
+];
+
 /// Every copy's PDF has its own /ID, and building again gives the same ones.
 #[test]
 fn each_copy_has_its_own_id() {

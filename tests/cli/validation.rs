@@ -214,6 +214,46 @@ fn joined_documents_with_shared_footnotes_validate() {
     assert_eq!(report.matches("ok   ").count(), 5, "{report}");
 }
 
+/// Personalized copies of their own, which attach the brief without its participants, are
+/// PDF/UA-1 files the validator passes, and PDF/A-3b ones too (which allows the attachment).
+#[test]
+fn copies_of_their_own_validate() {
+    let Some(python) = validator() else { return };
+    let dir = workspace(&[("note.yaml", SHARED.as_bytes())]);
+    ok(dir.path(), &["build", "note.yaml", "--per-participant"]);
+    ok(
+        dir.path(),
+        &[
+            "build",
+            "note.yaml",
+            "--per-participant",
+            "--pdf-standard",
+            "a-3b",
+            "--out-dir",
+            "archive",
+        ],
+    );
+    let paths: Vec<PathBuf> = ["note-copies", "archive"]
+        .iter()
+        .flat_map(|folder| {
+            ["Ada-Lovelace.pdf", "Alan-Turing.pdf"].map(|f| dir.path().join(folder).join(f))
+        })
+        .collect();
+    for path in &paths {
+        let text = String::from_utf8_lossy(&fs::read(path).unwrap()).into_owned();
+        assert!(
+            text.contains("/EmbeddedFile"),
+            "{} attaches the brief",
+            path.display()
+        );
+    }
+    let files: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let (passed, report) = validate(&python, &[], &files);
+    assert!(passed, "{report}");
+    // Two profiles for each PDF/A-3b copy, one for each of the others.
+    assert_eq!(report.matches("ok   ").count(), 6, "{report}");
+}
+
 /// A marked brief's name tents (the marking on both faces) and a merged print file whose
 /// one-page copies each end with a marked blank page are PDF/UA-1 files the validator passes.
 #[test]
