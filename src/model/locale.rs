@@ -433,16 +433,19 @@ fn is_month(word: &str) -> bool {
     // Every month name is 3 to 9 bytes long and starts with one of these ASCII letters, and
     // the only letters that lowercase to a month's letters (A-Z, É, Û) keep their length in
     // UTF-8: any other word is no month.
+    let first = word.as_bytes().first().map(u8::to_ascii_lowercase);
     let candidate = (3..=9).contains(&word.len())
         && matches!(
-            word.as_bytes()[0].to_ascii_lowercase(),
-            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+            first,
+            Some(b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd')
         );
+    // A French month is compared only when its first letter is the word's.
     candidate
         && (MONTHS_EN.contains(&word)
-            || MONTHS_FR
-                .iter()
-                .any(|m| word.chars().flat_map(char::to_lowercase).eq(m.chars())))
+            || MONTHS_FR.iter().any(|m| {
+                m.as_bytes().first() == first.as_ref()
+                    && word.chars().flat_map(char::to_lowercase).eq(m.chars())
+            }))
 }
 
 /// `2025년`, `12월`, `8일`: digits and one of `units`.
