@@ -9,11 +9,18 @@ use clap::Parser;
 static ALLOCATOR: budget::Counting = budget::Counting;
 
 fn main() {
+    budget::tune_allocator();
     brief::install_panic_hook();
     budget::set_memory_limit();
-    budget::big_stacks_for_workers();
     let cli = Cli::parse();
-    let code = budget::with_big_stack(|| brief::cli::run(&cli));
+    // Only a command that typesets needs rayon's workers and a big stack: the others (such
+    // as `brief check`) start no thread they do not use, and run on this one.
+    let code = if cli.command.typesets() {
+        budget::big_stacks_for_workers();
+        budget::with_big_stack(|| brief::cli::run(&cli))
+    } else {
+        brief::cli::run(&cli)
+    };
     // Everything is written: end now, flushing what is buffered, rather than unwinding the
     // rest of the process (the parsed command line, the runtime's teardown).
     let _ = std::io::Write::flush(&mut std::io::stdout());

@@ -2,6 +2,7 @@
 //! against `sources`, acronyms against `acronyms`, and the order of `milestones`. Each runs
 //! only when the template declares the field it is about.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -44,11 +45,14 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
     // Rich text too deep, footnotes cited inside themselves, links that are not web or mail
     // addresses: each at its place in the text.
     for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
-        for problem in leaf.parsed().problems {
+        for problem in &leaf.parsed().problems {
             problems.push(
-                Diagnostic::error(Some(leaf.locate(problem.at, files)), problem.message)
-                    .with_field(&leaf.path)
-                    .with_hint(problem.hint),
+                Diagnostic::error(
+                    Some(leaf.locate(problem.at.clone(), files)),
+                    problem.message.clone(),
+                )
+                .with_field(&leaf.path)
+                .with_hint(problem.hint.clone()),
             );
         }
     }
@@ -74,20 +78,24 @@ struct Leaf<'a> {
     node: &'a Node,
     text: &'a str,
     kind: Kind,
+    /// The text parsed, once for all the checks that read it.
+    parsed: OnceCell<markdown::Parsed>,
 }
 
 impl Leaf<'_> {
-    fn parsed(&self) -> markdown::Parsed {
-        if self.kind == Kind::Rich {
-            markdown::parse(self.text)
-        } else if self.kind == Kind::Inline {
-            markdown::parse_inline(self.text)
-        } else {
-            markdown::Parsed {
-                prose: vec![Prose::verbatim(self.text)],
-                ..Default::default()
+    fn parsed(&self) -> &markdown::Parsed {
+        self.parsed.get_or_init(|| {
+            if self.kind == Kind::Rich {
+                markdown::parse(self.text)
+            } else if self.kind == Kind::Inline {
+                markdown::parse_inline(self.text)
+            } else {
+                markdown::Parsed {
+                    prose: vec![Prose::verbatim(self.text)],
+                    ..Default::default()
+                }
             }
-        }
+        })
     }
 
     /// The place in the file of bytes `at` of the value's text: the same text found in the
@@ -115,6 +123,7 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &m
             node,
             text: &s.text,
             kind: field.kind,
+            parsed: OnceCell::new(),
         }),
         (Value::Map(entries), Kind::Text | Kind::Rich | Kind::Inline) => {
             if let Some(entry) = entries.iter().find(|e| e.key == language)
@@ -125,6 +134,7 @@ fn walk<'a>(node: &'a Node, field: &Field, path: String, language: &str, out: &m
                     node: &entry.node,
                     text: &s.text,
                     kind: field.kind,
+                    parsed: OnceCell::new(),
                 });
             }
         }
@@ -238,12 +248,15 @@ fn citations(root: &Node, leaves: &[Leaf], files: &Files, problems: &mut Vec<Dia
     let known: Vec<&str> = sources.iter().map(|(id, ..)| id.as_str()).collect();
     let mut used = HashSet::new();
     for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
-        for cite in leaf.parsed().cites {
+        for cite in &leaf.parsed().cites {
             if known.contains(&cite.id.as_str()) {
-                used.insert(cite.id);
+                used.insert(cite.id.clone());
                 continue;
             }
-            let span = cite.at.map_or(leaf.node.span, |at| leaf.locate(at, files));
+            let span = cite
+                .at
+                .clone()
+                .map_or(leaf.node.span, |at| leaf.locate(at, files));
             let mut diagnostic =
                 Diagnostic::error(Some(span), format!("no source has the id `{}`", cite.id))
                     .with_field(&leaf.path);
@@ -460,7 +473,7 @@ fn acronyms(
         if NOT_PROSE.contains(&top) {
             continue;
         }
-        for prose in leaf.parsed().prose {
+        for prose in &leaf.parsed().prose {
             // Any word can use a definition, even one that looks like a Roman numeral (`CCC`).
             for (_, word) in words(&prose.text) {
                 let word = word.trim_matches('&');

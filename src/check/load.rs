@@ -1,6 +1,7 @@
 //! Loading a brief: its layers and `--set` values merged, its template chosen, and each edition
 //! checked against the template's declared fields, every problem reported at once.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::check;
@@ -83,7 +84,7 @@ pub fn load_editions_with(
     // The template's own warnings (such as a manifest without `contract`) come first.
     let mut problems: Vec<Diagnostic> = template.warnings.clone();
     for language in languages {
-        let edition = edition_root(&root, &template, language, files);
+        let edition = edition_of(&root, &template, language, files);
         let mut checked =
             check::check_edition_of(&edition, &template, files, language, &input.langs);
         for image in &checked.read {
@@ -154,11 +155,21 @@ pub fn edition_root(
     language: Option<Language>,
     files: &mut Files,
 ) -> Node {
+    edition_of(root, template, language, files).into_owned()
+}
+
+/// [`edition_root`], borrowing the brief's own tree when the edition's is the same.
+fn edition_of<'a>(
+    root: &'a Node,
+    template: &Template,
+    language: Option<Language>,
+    files: &mut Files,
+) -> Cow<'a, Node> {
     let Some(language) = language else {
-        return root.clone();
+        return Cow::Borrowed(root);
     };
     if !template.manifest.fields.contains_key("lang") {
-        return root.clone();
+        return Cow::Borrowed(root);
     }
     let current = check::brief_locale(root, template);
     // A template of one's own may not offer the region's locale (fr-FR): its usual one then.
@@ -171,7 +182,7 @@ pub fn edition_root(
         .filter(|l| offered(*l))
         .unwrap_or_else(|| language.usual_locale());
     if locale == current && root.get("lang").is_some() {
-        return root.clone();
+        return Cow::Borrowed(root);
     }
     let tag = locale.tag();
     let key = files.add_argument("--lang", tag.to_string());
@@ -194,7 +205,7 @@ pub fn edition_root(
             }),
         }
     }
-    edition
+    Cow::Owned(edition)
 }
 
 /// Reads a brief with its layers and `--set` values, and loads its template.

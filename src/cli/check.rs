@@ -35,11 +35,12 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
     let mut failed = 0;
     let mut warnings = 0;
     let mut stale = 0;
-    for brief in &args.briefs {
+    for (i, brief) in args.briefs.iter().enumerate() {
         let mut files = Files::default();
         // Every edition --lang names (the brief's own language without it); a problem found
         // in several editions is reported once.
         let loaded = load::load_editions(brief, &args.input.sources(), &mut files);
+        let mut checked = None;
         let (problems, app_error) = match loaded {
             Ok(editions) => {
                 let mut problems: Vec<Diagnostic> =
@@ -59,6 +60,7 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
                         Err(Failure::App(error)) => app_error = Some(error),
                     }
                 }
+                checked = Some(editions);
                 (problems, app_error)
             }
             Err(Failure::Problems(problems)) => (problems, None),
@@ -98,6 +100,12 @@ pub fn run(ctx: &Context, args: &CheckArgs) -> u8 {
                     "problems": entries,
                 }));
             }
+        }
+        // The process ends after the report: the last brief's editions and files are left to
+        // the system to reclaim rather than freed piece by piece (a third of a million
+        // instructions for the example); the others are freed as the check goes on.
+        if i + 1 == args.briefs.len() {
+            std::mem::forget((checked, files));
         }
     }
     match args.format {

@@ -44,6 +44,27 @@ pub fn run(cli: &Cli) -> u8 {
     }
 }
 
+impl Command {
+    /// Whether the command typesets (with typst, on rayon's workers and a big stack), so
+    /// that the binary starts those threads only for the commands that use them.
+    pub fn typesets(&self) -> bool {
+        match self {
+            Command::Build(_) | Command::Watch(_) | Command::Preview(_) | Command::Handout(_) => {
+                true
+            }
+            Command::Check(_)
+            | Command::Register(_)
+            | Command::Show(_)
+            | Command::Schema(_)
+            | Command::Templates(_)
+            | Command::New(_)
+            | Command::Extract(_)
+            | Command::Completions(_)
+            | Command::Man => false,
+        }
+    }
+}
+
 impl InputArgs {
     /// What these flags add to the brief's own files, for the library.
     pub fn sources(&self) -> Sources {

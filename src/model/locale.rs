@@ -353,26 +353,65 @@ impl Locale {
 /// punctuation (the comma in "December 8, 2025") may still break. English month names count
 /// when capitalized (so "may" is no month); French ones in either case.
 pub fn tie_dates(text: &str) -> String {
-    let words: Vec<&str> = text.split(' ').collect();
+    // Every part of a date that ties (a day, a year, `1er`, `12월`) has an ASCII digit: a text
+    // without one keeps its spaces, and most texts have none.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
-    for (i, word) in words.iter().enumerate() {
+    let mut words = text.split(' ');
+    let mut word = words.next().unwrap_or_default();
+    let mut part = DatePart::of(word);
+    for next in words {
         out.push_str(word);
-        let Some(next) = words.get(i + 1) else {
-            break;
-        };
-        let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let after = DatePart::of(next);
         // What follows the word's last letter or digit: a comma or a period allows a break.
         let bare = word.ends_with(|c: char| c.is_alphanumeric());
-        let (a, b) = (core(word), core(next));
         let starts = next.starts_with(|c: char| c.is_alphanumeric());
         let tie = bare
             && starts
-            && ((is_day(&a) && is_month(&b))
-                || (is_month(&a) && (is_day(&b) || is_year(&b)))
-                || (korean_date_part(&a, &['년', '월']) && korean_date_part(&b, &['월', '일'])));
+            && ((part.day && after.month)
+                || (part.month && (after.day || after.year))
+                || (part.year_or_month && after.month_or_day));
         out.push(if tie { NBSP } else { ' ' });
+        (word, part) = (next, after);
     }
+    out.push_str(word);
     out
+}
+
+/// What one word of a text can be in a date, read once for each word by [`tie_dates`].
+struct DatePart {
+    day: bool,
+    month: bool,
+    year: bool,
+    /// `2025년`, `12월`.
+    year_or_month: bool,
+    /// `12월`, `8일`.
+    month_or_day: bool,
+}
+
+impl DatePart {
+    fn of(word: &str) -> Self {
+        let core = word.trim_matches(|c: char| !c.is_alphanumeric());
+        // A day, a year and a Korean part have an ASCII digit; a month has none.
+        if !core.bytes().any(|b| b.is_ascii_digit()) {
+            return Self {
+                day: false,
+                month: is_month(core),
+                year: false,
+                year_or_month: false,
+                month_or_day: false,
+            };
+        }
+        Self {
+            day: is_day(core),
+            month: false,
+            year: is_year(core),
+            year_or_month: korean_date_part(core, &['년', '월']),
+            month_or_day: korean_date_part(core, &['월', '일']),
+        }
+    }
 }
 
 /// `8`, `31`, `1er`.
@@ -388,8 +427,22 @@ fn is_year(word: &str) -> bool {
             .is_ok_and(|y| (1000..=2999).contains(&y))
 }
 
+/// An English month name as written (`December`), or a French one in any case (`décembre`,
+/// `Décembre`, `DÉCEMBRE`): the word lowercased is the name, compared letter by letter.
 fn is_month(word: &str) -> bool {
-    MONTHS_EN.contains(&word) || MONTHS_FR.iter().any(|m| word.to_lowercase() == *m)
+    // Every month name is 3 to 9 bytes long and starts with one of these ASCII letters, and
+    // the only letters that lowercase to a month's letters (A-Z, É, Û) keep their length in
+    // UTF-8: any other word is no month.
+    let candidate = (3..=9).contains(&word.len())
+        && matches!(
+            word.as_bytes()[0].to_ascii_lowercase(),
+            b'j' | b'f' | b'm' | b'a' | b's' | b'o' | b'n' | b'd'
+        );
+    candidate
+        && (MONTHS_EN.contains(&word)
+            || MONTHS_FR
+                .iter()
+                .any(|m| word.chars().flat_map(char::to_lowercase).eq(m.chars())))
 }
 
 /// `2025년`, `12월`, `8일`: digits and one of `units`.
@@ -584,6 +637,73 @@ mod tests {
             "we may 8 times in 2025"
         );
         assert_eq!(tie_dates("8 December"), "8\u{a0}December");
+        // French month names in any case; spaces around them kept as written.
+        assert_eq!(tie_dates("LE 8 DÉCEMBRE  2025"), "LE 8\u{a0}DÉCEMBRE  2025");
+        assert_eq!(tie_dates(" Août 2024 "), " Août\u{a0}2024 ");
+        assert_eq!(tie_dates(""), "");
+    }
+
+    /// The tie of each pair of words is what reading the pair alone, as the first version did
+    /// (lowercasing each word for each French month), decides: texts made of date-like words.
+    #[test]
+    fn ties_are_decided_word_pair_by_word_pair() {
+        fn as_before(text: &str) -> String {
+            let words: Vec<&str> = text.split(' ').collect();
+            let mut out = String::new();
+            for (i, word) in words.iter().enumerate() {
+                out.push_str(word);
+                let Some(next) = words.get(i + 1) else { break };
+                let core = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+                let month = |w: &str| {
+                    MONTHS_EN.contains(&w) || MONTHS_FR.iter().any(|m| w.to_lowercase() == *m)
+                };
+                let (a, b) = (core(word), core(next));
+                let tie = word.ends_with(|c: char| c.is_alphanumeric())
+                    && next.starts_with(|c: char| c.is_alphanumeric())
+                    && ((is_day(&a) && month(&b))
+                        || (month(&a) && (is_day(&b) || is_year(&b)))
+                        || (korean_date_part(&a, &['년', '월'])
+                            && korean_date_part(&b, &['월', '일'])));
+                out.push(if tie { NBSP } else { ' ' });
+            }
+            out
+        }
+        let words = [
+            "8",
+            "31",
+            "32",
+            "1er",
+            "2025",
+            "2025,",
+            "(juin",
+            "DÉCEMBRE",
+            "Mai",
+            "may",
+            "May",
+            "mars.",
+            "2025년",
+            "12월",
+            "8일",
+            "",
+            "«",
+            "le",
+            "0",
+            "08",
+            "+8",
+            "ÉTÉ",
+        ];
+        let mut seed = 7u32;
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            for i in 0..6 {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                if i > 0 {
+                    text.push(' ');
+                }
+                text.push_str(words[(seed >> 16) as usize % words.len()]);
+            }
+            assert_eq!(tie_dates(&text), as_before(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! PDF standards a document is made to meet: the ones a template declares as its default
 //! (`pdf-standard:` in its manifest) and what the command line asks for, put together.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A PDF standard a brief can be built to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 pub enum Standard {
     /// PDF/A-2b, for archives: self-contained, no attachments.
     #[serde(rename = "a-2b")]

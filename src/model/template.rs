@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,6 +25,8 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 }
 
+mod prepared;
+
 /// The template a brief gets when it names none.
 pub const DEFAULT_TEMPLATE: &str = "background-note";
 
@@ -32,7 +34,7 @@ pub const DEFAULT_TEMPLATE: &str = "background-note";
 pub const MANIFEST: &str = "template.yaml";
 
 /// A template's manifest: what it is and the typed fields it reads.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The template's name, as briefs write it in `template:`.
@@ -43,22 +45,30 @@ pub struct Manifest {
     #[serde(default = "default_entry")]
     pub entry: String,
     /// Field paths tried in order for the PDF's creation date, such as `event.date`.
-    #[serde(default, rename = "document-date")]
+    #[serde(
+        default,
+        rename = "document-date",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub document_date: Vec<String>,
     /// The version of the template contract (see [`contract`]) the template is written for;
     /// none is read as version 1, with a warning.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract: Option<u32>,
     /// Whether this is a part of the handout (`brief handout` uses it; a writer does not
     /// name it in `template:`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub part: bool,
     /// The PDF standards a build meets unless the command line says otherwise (see
     /// [`crate::model::standard::resolve`]): `[ua-1]` for every built-in template; none when left out.
-    #[serde(default, rename = "pdf-standard")]
+    #[serde(
+        default,
+        rename = "pdf-standard",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub pdf_standard: Vec<Standard>,
     /// House rules the checker enforces beyond each field's type (see [`Rule`]).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
     /// Every field a brief may give, in the order a starter brief lists them.
     pub fields: IndexMap<String, Field>,
@@ -67,22 +77,22 @@ pub struct Manifest {
 /// A house rule a manifest states and the checker enforces, each failure a located error:
 /// fields a brief must give when others have given values (`when` and `require`), and texts
 /// it must give in several languages (`languages`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// The top-level fields and the values that make the rule apply (all of them); empty, it
     /// always applies.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub when: IndexMap<String, String>,
     /// The top-level fields a brief must then give.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub require: Vec<String>,
     /// Fields a brief must give in each of these languages (`{en: ..., fr: ...}`), even
     /// when it is written in one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub languages: IndexMap<String, Vec<String>>,
     /// Why the rule holds, said with each error.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -114,67 +124,76 @@ impl Manifest {
     }
 }
 
+/// Whether a flag is off: a manifest read ahead of time (`manifests.json`) leaves it out.
+fn is_false(flag: &bool) -> bool {
+    !flag
+}
+
 fn default_entry() -> String {
     "main.typ".into()
 }
 
 /// The declaration of one field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     /// The field's type.
     #[serde(rename = "type")]
     pub kind: Kind,
     /// Whether a brief must give it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     /// The value used when a brief gives none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<ManifestValue>,
     /// One line saying what the field is for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The allowed values of an `enum`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
     /// The type of a `list`'s items.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Field>>,
     /// The fields of a `record`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub fields: IndexMap<String, Field>,
     /// The type of a `map`'s values.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<Field>>,
     /// Fewest items of a `list`, or the smallest value of an `integer`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<usize>,
     /// Most items of a `list`, or the largest value of an `integer`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<usize>,
     /// What reads the field when the template itself does not print it, such as `handout`
     /// (the participant list, personalized copies, name tents): `brief check --template` then
     /// does not warn that the template never reads it.
-    #[serde(default, rename = "used-by")]
+    #[serde(default, rename = "used-by", skip_serializing_if = "Option::is_none")]
     pub used_by: Option<String>,
     /// For a `record` whose fields are alternatives, such as the kinds of a block: a brief
     /// gives exactly one of these fields.
-    #[serde(default, rename = "one-of")]
+    #[serde(default, rename = "one-of", skip_serializing_if = "Vec::is_empty")]
     pub one_of: Vec<String>,
     /// For a `list` of lists, such as a table's rows: each inner list has as many items as the
     /// list field of this name beside it in the same record (the table's `columns`).
-    #[serde(default, rename = "row-length")]
+    #[serde(
+        default,
+        rename = "row-length",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub row_length: Option<String>,
     /// The smallest value of a `length`, written as a length (`6pt`).
-    #[serde(default, rename = "at-least")]
+    #[serde(default, rename = "at-least", skip_serializing_if = "Option::is_none")]
     pub at_least: Option<String>,
     /// The largest value of a `length`, written as a length (`20pt`).
-    #[serde(default, rename = "at-most")]
+    #[serde(default, rename = "at-most", skip_serializing_if = "Option::is_none")]
     pub at_most: Option<String>,
 }
 
 /// The types a field can have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// One line or more of plain text, white space folded.
@@ -458,7 +477,7 @@ struct ReadManifests {
 struct ReadManifest {
     text: String,
     key: FileKey,
-    read: Option<(Manifest, Node)>,
+    read: Option<(Manifest, Node, bool)>,
 }
 
 /// How many manifests [`ReadManifests`] remembers: a handout's parts and their template.
@@ -469,9 +488,10 @@ static READ: Mutex<ReadManifests> = Mutex::new(ReadManifests {
 });
 
 /// A manifest's text read into the typed manifest and its positioned tree (its diagnostics
-/// registered under `key`); the same text under the same key a second time comes from
-/// [`READ`].
-fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Diagnostic>> {
+/// registered under `key`), and whether it is a built-in manifest read ahead of time, whose
+/// fields are known to be declared coherently (a test loads every built-in template); the
+/// same text under the same key a second time comes from [`READ`].
+fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node, bool), Vec<Diagnostic>> {
     let seen = {
         let cache = READ.lock().unwrap_or_else(|e| e.into_inner());
         cache
@@ -483,16 +503,21 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
     if let Some(Some(read)) = seen {
         return Ok(read);
     }
-    let (tree, manifest) = read_both(&text, key);
-    let tree = tree.map_err(yaml::for_manifest)?;
-    let manifest: Manifest = manifest.map_err(|d| vec![d])?;
+    let (manifest, tree, built_in) = match prepared::read_ahead::<Manifest>(&text, key) {
+        Some((manifest, tree)) => (manifest, tree, true),
+        None => {
+            let (tree, manifest) = read_both(&text, key);
+            let tree = tree.map_err(yaml::for_manifest)?;
+            (manifest.map_err(|d| vec![d])?, tree, false)
+        }
+    };
     let mut cache = READ.lock().unwrap_or_else(|e| e.into_inner());
     match cache
         .entries
         .iter_mut()
         .find(|e| e.key == key && e.text == text)
     {
-        Some(entry) => entry.read = Some((manifest.clone(), tree.clone())),
+        Some(entry) => entry.read = Some((manifest.clone(), tree.clone(), built_in)),
         None => {
             if cache.entries.len() == READ_MANIFESTS {
                 cache.entries.remove(0);
@@ -504,7 +529,7 @@ fn read_manifest(text: String, key: FileKey) -> Result<(Manifest, Node), Vec<Dia
             });
         }
     }
-    Ok((manifest, tree))
+    Ok((manifest, tree, built_in))
 }
 
 /// A manifest's positioned tree and its typed reading. serde_yaml expands aliases without
@@ -659,9 +684,13 @@ impl Template {
                 format!("the template folder {display_root} has no {MANIFEST}"),
             )]);
         };
-        let text = String::from_utf8_lossy(manifest).into_owned();
+        // Checked as UTF-8 at once when it is (every built-in manifest), else read lossily.
+        let text = match std::str::from_utf8(manifest) {
+            Ok(text) => text.to_string(),
+            Err(_) => String::from_utf8_lossy(manifest).into_owned(),
+        };
         let key = files.add(format!("{display_root}/{MANIFEST}"), text.clone());
-        let (manifest, manifest_tree) = read_manifest(text, key)?;
+        let (manifest, manifest_tree, built_in) = read_manifest(text, key)?;
         let template = Template {
             manifest,
             manifest_tree,
@@ -671,7 +700,7 @@ impl Template {
             warnings: Vec::new(),
         };
         let mut template = template;
-        template.validate()?;
+        template.validate(built_in)?;
         template.warnings = template.check_contract()?;
         Ok(template)
     }
@@ -758,7 +787,7 @@ impl Template {
     }
 
     /// Checks that the manifest is coherent: lists have items, records fields, and so on.
-    fn validate(&self) -> Result<(), Vec<Diagnostic>> {
+    fn validate(&self, fields_known_valid: bool) -> Result<(), Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let entry = &self.manifest.entry;
         let plain = entry.ends_with(".typ")
@@ -782,12 +811,14 @@ impl Template {
                 ),
             ));
         }
-        validate_record(
-            "",
-            &self.manifest.fields,
-            self.manifest_span(),
-            &mut problems,
-        );
+        if !fields_known_valid {
+            validate_record(
+                "",
+                &self.manifest.fields,
+                self.manifest_span(),
+                &mut problems,
+            );
+        }
         for (i, rule) in self.manifest.rules.iter().enumerate() {
             let named = rule
                 .when
@@ -985,6 +1016,63 @@ mod tests {
         }
     }
 
+    /// Every built-in manifest read as a manifest on disk is: (name, text, manifest, tree).
+    fn read_afresh(file: FileKey) -> Vec<(String, String, Manifest, Node)> {
+        Template::builtin_names()
+            .into_iter()
+            .map(|name| {
+                let text = builtin_manifest(name);
+                let (tree, manifest) = read_both(&text, file);
+                let (tree, manifest) = (tree.expect("it parses"), manifest.expect("it reads"));
+                (name.to_string(), text, manifest, tree)
+            })
+            .collect()
+    }
+
+    /// The manifests read ahead of time are what reading each built-in manifest gives today,
+    /// and they are served for exactly that text.
+    #[test]
+    fn prepared_manifests_are_the_builtin_ones_read_afresh() {
+        let read = read_afresh(7);
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(prepared::PATH, prepared::written(&read)).expect("writable");
+            return;
+        }
+        assert_eq!(
+            prepared::written(&read),
+            prepared::COMMITTED,
+            "src/model/template/manifests.json no longer holds the built-in manifests as they read: run `BLESS=1 cargo test --release --lib prepared_manifests` and commit it"
+        );
+        for (name, text, manifest, tree) in &read {
+            let (served, served_tree) = prepared::read_ahead::<Manifest>(text, 7).expect("served");
+            assert_eq!(format!("{served:?}"), format!("{manifest:?}"), "{name}");
+            assert_eq!(&served_tree, tree, "{name}");
+            // Loading a template read ahead does not check its fields again: they are sound.
+            let mut problems = Vec::new();
+            validate_record("", &manifest.fields, tree.span, &mut problems);
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert!(
+                read_manifest(text.clone(), 7).expect("it reads").2,
+                "{name}"
+            );
+        }
+    }
+
+    /// Any other text, even one of the same length, is read as written.
+    #[test]
+    fn other_manifests_are_read_as_written() {
+        let text = builtin_manifest("background-note");
+        assert!(prepared::read_ahead::<Manifest>(&text, 3).is_some());
+        // The same length, one letter changed.
+        let changed = text.replacen("name: background-note", "name: background-notf", 1);
+        assert_eq!(changed.len(), text.len());
+        assert!(prepared::read_ahead::<Manifest>(&changed, 3).is_none());
+        assert!(prepared::read_ahead::<Manifest>("name: x\n", 3).is_none());
+        let (manifest, _, built_in) = read_manifest(changed, 3).expect("it reads");
+        assert!(!built_in);
+        assert_eq!(manifest.name, "background-notf");
+    }
+
     /// The memo serves a manifest only under the key it was read with (its places name it).
     #[test]
     fn the_memo_keeps_manifests_apart_by_key() {
@@ -992,7 +1080,7 @@ mod tests {
         for _ in 0..2 {
             read_manifest(text.clone(), 9_000_002).expect("it reads");
         }
-        let (_, tree) = read_manifest(text, 9_000_003).expect("it reads");
+        let (_, tree, _) = read_manifest(text, 9_000_003).expect("it reads");
         assert_eq!(tree.span.file, 9_000_003);
     }
 
