@@ -93,10 +93,12 @@ pub struct Armed(Option<u64>);
 impl Drop for Armed {
     fn drop(&mut self) {
         if let Some(id) = self.0 {
-            let (lock, signal) = watch();
+            let (lock, _) = watch();
             let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+            // The watchdog is not woken: if it sleeps until this deadline, it wakes then,
+            // finds nothing due and sleeps until the next (a personalized copy arms and
+            // disarms one per copy, and waking the watchdog for each cost 1.4% of a batch).
             state.deadlines.retain(|d| d.id != id);
-            signal.notify_all();
         }
     }
 }
@@ -112,13 +114,18 @@ pub fn arm_with(limit: Option<Duration>, on_expiry: OnExpiry) -> Armed {
     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     state.next += 1;
     let id = state.next;
+    let at = Instant::now() + limit;
+    // The watchdog sleeps until the earliest deadline: it needs waking only for an earlier one.
+    let earliest = state.deadlines.iter().all(|d| at < d.at);
     state.deadlines.push(Deadline {
         id,
-        at: Instant::now() + limit,
+        at,
         limit,
         on_expiry: Some(on_expiry),
     });
-    signal.notify_all();
+    if earliest {
+        signal.notify_all();
+    }
     Armed(Some(id))
 }
 
@@ -317,4 +324,41 @@ pub fn with_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    fn arm_sending(limit: Duration, name: &'static str, to: &mpsc::Sender<&'static str>) -> Armed {
+        let to = to.clone();
+        arm_with(
+            Some(limit),
+            Box::new(move |_| {
+                let _ = to.send(name);
+            }),
+        )
+    }
+
+    /// Deadlines fire in order, whether armed before or after a later one, and a disarmed one
+    /// never fires, although the watchdog is woken only for an earlier deadline.
+    #[test]
+    fn deadlines_fire_in_order_and_disarmed_ones_never() {
+        let (to, from) = mpsc::channel();
+        let far = arm_sending(Duration::from_secs(600), "far", &to);
+        let later = arm_sending(Duration::from_millis(300), "later", &to);
+        let sooner = arm_sending(Duration::from_millis(100), "sooner", &to);
+        let disarmed = arm_sending(Duration::from_millis(50), "disarmed", &to);
+        drop(disarmed);
+        let wait = Duration::from_secs(10);
+        assert_eq!(from.recv_timeout(wait), Ok("sooner"));
+        assert_eq!(from.recv_timeout(wait), Ok("later"));
+        // One armed after the others have fired, earlier than `far`, fires too.
+        let last = arm_sending(Duration::from_millis(50), "last", &to);
+        assert_eq!(from.recv_timeout(wait), Ok("last"));
+        drop(far);
+        assert!(from.recv_timeout(Duration::from_millis(200)).is_err());
+        drop((later, sooner, last));
+    }
 }
