@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Alternates runs of one command under several environments, to compare two binaries side by
+side on a noisy machine, and prints each one's median wall and CPU time (user + system, from
+wait4), its peak memory and its ratio to the first.
+
+    python3 benches/alternate.py RUNS ENV [ENV ...] -- COMMAND [ARG ...]
+
+Each ENV is `NAME=VALUE;NAME=VALUE` (or `-` for none), set for the command; the command
+usually reads the binary from one of them, such as a script ending in `exec "$BIN" build ...`:
+
+    python3 benches/alternate.py 40 "BIN=/tmp/old/brief" "BIN=target/release/brief" -- ./build.sh
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main(args):
+    runs = int(args.pop(0))
+    split = args.index("--")
+    envs, command = args[:split], args[split + 1:]
+    wall = {e: [] for e in envs}
+    cpu = {e: [] for e in envs}
+    peak = {e: [] for e in envs}
+    for _ in range(runs):
+        for e in envs:
+            env = dict(os.environ)
+            if e != "-":
+                for pair in e.split(";"):
+                    name, value = pair.split("=", 1)
+                    env[name] = value
+            started = time.perf_counter()
+            child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall[e].append(time.perf_counter() - started)
+            if status != 0:
+                sys.exit(f"{command} failed under {e}")
+            cpu[e].append(usage.ru_utime + usage.ru_stime)
+            peak[e].append(usage.ru_maxrss / 1024)
+    base = statistics.median(wall[envs[0]])
+    for e in envs:
+        m = statistics.median(wall[e])
+        print(
+            f"{e:60s} wall {m * 1000:8.1f} ms  cpu {statistics.median(cpu[e]) * 1000:8.1f} ms"
+            f"  ratio {m / base:.3f}  peak {max(peak[e]):.1f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
