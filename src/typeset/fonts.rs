@@ -255,17 +255,12 @@ impl Fonts {
         let mut named: Vec<usize> = Vec::new();
         for text in texts {
             for literal in text.split('"').skip(1).step_by(2) {
-                let family = literal.to_lowercase();
-                if family.is_empty() || family.len() > 64 {
-                    continue;
-                }
-                named.extend(self.book.select_family(&family));
+                named.extend(self.book.select_family(&literal.to_lowercase()));
             }
         }
-        named.sort_unstable();
-        named.dedup();
         named.retain(|&i| self.slots[i].data.len() <= WARM_MAX_BYTES);
         named.sort_by_key(|&i| (self.slots[i].data.len(), i));
+        named.dedup();
         for index in named {
             if let Some(font) = self.font(index) {
                 typst::utils::hash128(&font);

@@ -104,15 +104,19 @@ impl Engine {
         Ok(Self::new(fonts))
     }
 
+    /// The engine for `folders`, with the page library every template imports parsed too:
+    /// what [`Engine::beside`] and [`Engine::beside_then`] make on a second core.
+    fn for_build(folders: &[PathBuf]) -> Result<Self, AppError> {
+        LazyLock::force(&PAGE_FILES);
+        Self::with_font_folders(folders)
+    }
+
     /// Runs `work` while the engine for `folders` is made on a second core, and returns both;
     /// the page library every template imports is parsed there too. Indexing the fonts of
     /// `--font-path` can take longer than reading and checking a brief.
     pub fn beside<T>(folders: &[PathBuf], work: impl FnOnce() -> T) -> (T, Result<Self, AppError>) {
         std::thread::scope(|scope| {
-            let engine = scope.spawn(|| {
-                LazyLock::force(&PAGE_FILES);
-                Self::with_font_folders(folders)
-            });
+            let engine = scope.spawn(|| Self::for_build(folders));
             let result = work();
             (result, engine.join().expect("font indexing does not panic"))
         })
@@ -136,8 +140,7 @@ impl Engine {
             let (parsed_tx, parsed_rx) = mpsc::channel::<Compiled>();
             let made = &made;
             scope.spawn(move || {
-                LazyLock::force(&PAGE_FILES);
-                let engine = match Self::with_font_folders(folders) {
+                let engine = match Self::for_build(folders) {
                     Ok(engine) => made.get_or_init(|| engine),
                     Err(error) => {
                         let _ = ready_tx.send(Err(error));
@@ -245,14 +248,6 @@ impl Unparsed {
             entry: template.manifest.entry.clone(),
             display_root: template.display_root.clone(),
         }
-    }
-
-    /// The typst text of each of the template's `.typ` files.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.files
-            .iter()
-            .filter(|(path, _)| path.ends_with(".typ"))
-            .filter_map(|(_, bytes)| std::str::from_utf8(bytes).ok())
     }
 
     /// Parses the typst files. The template folder is the root `/`.
