@@ -104,30 +104,29 @@ impl Engine {
         Ok(Self::new(fonts))
     }
 
-    /// The engine for `folders`, with the page library every template imports parsed too:
-    /// what [`Engine::beside`] and [`Engine::beside_then`] make on a second core.
-    fn for_build(folders: &[PathBuf]) -> Result<Self, AppError> {
-        LazyLock::force(&PAGE_FILES);
-        Self::with_font_folders(folders)
-    }
-
     /// Runs `work` while the engine for `folders` is made on a second core, and returns both;
     /// the page library every template imports is parsed there too. Indexing the fonts of
     /// `--font-path` can take longer than reading and checking a brief.
     pub fn beside<T>(folders: &[PathBuf], work: impl FnOnce() -> T) -> (T, Result<Self, AppError>) {
         std::thread::scope(|scope| {
-            let engine = scope.spawn(|| Self::for_build(folders));
+            let engine = scope.spawn(|| {
+                LazyLock::force(&PAGE_FILES);
+                Self::with_font_folders(folders)
+            });
             let result = work();
             (result, engine.join().expect("font indexing does not panic"))
         })
     }
 
-    /// Runs `check` while a second core makes the engine for `folders` (and parses the page
-    /// library); once `check` names the brief's template through the callback it is given,
-    /// that core parses the template's typst files and then makes ready the faces they name
-    /// ([`Fonts::warm`]). Then runs `rest` with what `check` returned, the engine, and the
-    /// template parsed (`None` if `check` named none, or the engine could not be made), while
-    /// the faces may still be being made.
+    /// Runs `check` while a second core makes the engine for `folders`; once `check` names
+    /// the brief's template through the callback it is given, that core parses the
+    /// template's typst files and then makes ready the faces they name ([`Fonts::warm`]).
+    /// The page library every template imports is parsed by whichever thread is free first:
+    /// this one once `check` is done (the second core's part, the engine and the template,
+    /// takes longer than checking a brief), else the second core before it warms the faces.
+    /// Then runs `rest` with what `check` returned, the engine, and the template parsed
+    /// (`None` if `check` named none, or the engine could not be made), while the faces may
+    /// still be being made.
     pub fn beside_then<T, R>(
         folders: &[PathBuf],
         check: impl FnOnce(&mut dyn FnMut(&Template)) -> T,
@@ -140,7 +139,7 @@ impl Engine {
             let (parsed_tx, parsed_rx) = mpsc::channel::<Compiled>();
             let made = &made;
             scope.spawn(move || {
-                let engine = match Self::for_build(folders) {
+                let engine = match Self::with_font_folders(folders) {
                     Ok(engine) => made.get_or_init(|| engine),
                     Err(error) => {
                         let _ = ready_tx.send(Err(error));
@@ -152,13 +151,9 @@ impl Engine {
                     return;
                 };
                 let compiled = unparsed.parse();
-                let texts: Vec<Source> = compiled
-                    .sources
-                    .values()
-                    .chain(PAGE_FILES.0.values())
-                    .cloned()
-                    .collect();
+                let mut texts: Vec<Source> = compiled.sources.values().cloned().collect();
                 let _ = parsed_tx.send(compiled);
+                texts.extend(PAGE_FILES.0.values().cloned());
                 engine.fonts.warm(texts.iter().map(Source::text));
             });
             let mut sent = false;
@@ -166,6 +161,7 @@ impl Engine {
                 sent = template_tx.send(Unparsed::of(template)).is_ok();
             });
             drop(template_tx);
+            LazyLock::force(&PAGE_FILES);
             let engine = ready_rx
                 .recv()
                 .expect("font indexing does not panic")
