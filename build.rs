@@ -20,6 +20,21 @@ fn main() {
     if linux_gnu {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
+    // The functions commands run are laid out together, the most run first
+    // (src/link-order.txt, made by benches/link-order.py): a build then maps 6 MB of code
+    // instead of 16.5 MB, in fewer page faults, and unmaps less at exit. Only LLD reads the
+    // list, and it is the linker of x86_64 Linux from Rust 1.90 on, unless told otherwise;
+    // a name the binary does not have is skipped without a word.
+    let order = root.join("src/link-order.txt");
+    println!("cargo:rerun-if-changed=src/link-order.txt");
+    println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
+    if linux_gnu && links_with_lld() && order.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
+            order.display()
+        );
+        println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+    }
 
     let mut files = Vec::new();
     collect(&templates, &mut files);
@@ -44,6 +59,34 @@ fn main() {
 
     let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("templates.rs");
     fs::write(dest, out).expect("OUT_DIR is writable");
+}
+
+/// Whether the binaries are linked by LLD: on x86_64 Linux with Rust 1.90 or later, unless
+/// the linker or its features are chosen otherwise.
+fn links_with_lld() -> bool {
+    if env::var("TARGET").as_deref() != Ok("x86_64-unknown-linux-gnu")
+        || env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_some()
+    {
+        return false;
+    }
+    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    if flags.contains("linker") || flags.contains("fuse-ld") {
+        return false;
+    }
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let Ok(output) = std::process::Command::new(rustc).arg("--version").output() else {
+        return false;
+    };
+    // "rustc 1.95.0 (59807616e 2026-04-14)"
+    let version = String::from_utf8_lossy(&output.stdout);
+    let mut numbers = version
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .split('.')
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+    (major, minor) >= (1, 90)
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

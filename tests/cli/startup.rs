@@ -19,3 +19,56 @@ fn the_binary_is_linked_at_a_fixed_address() {
         "linked position-independent (ELF type {kind}), not at a fixed address"
     );
 }
+
+/// The functions commands run are laid out in the order src/link-order.txt gives (build.rs
+/// hands it to the linker), so that they share a few megabytes of pages: most of its names
+/// are still the binary's (else it is stale: `python3 benches/link-order.py` makes it again
+/// after typst or the toolchain is upgraded), and they lie in its order.
+#[cfg(all(target_os = "linux", target_arch = "x86_64", target_env = "gnu"))]
+#[test]
+fn link_order_names_the_binary_s_functions() {
+    let listed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/link-order.txt"))
+            .expect("src/link-order.txt is readable");
+    let listed: Vec<&str> = listed.lines().filter(|l| !l.is_empty()).collect();
+    let nm = match std::process::Command::new("nm")
+        .args(["--defined-only", env!("CARGO_BIN_EXE_brief")])
+        .output()
+    {
+        Ok(output) if output.status.success() => output.stdout,
+        _ if std::env::var("BRIEF_REQUIRE_TOOLS").as_deref() == Ok("1") => {
+            panic!("BRIEF_REQUIRE_TOOLS=1, but nm (binutils) cannot be run")
+        }
+        _ => {
+            eprintln!("skipped: nm (binutils) cannot be run");
+            return;
+        }
+    };
+    let addresses: std::collections::HashMap<&str, u64> = std::str::from_utf8(&nm)
+        .expect("nm lists UTF-8")
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let address = u64::from_str_radix(fields.next()?, 16).ok()?;
+            let kind = fields.next()?;
+            let name = fields.next()?;
+            matches!(kind, "t" | "T").then_some((name, address))
+        })
+        .collect();
+    let placed: Vec<u64> = listed
+        .iter()
+        .filter_map(|n| addresses.get(n).copied())
+        .collect();
+    assert!(
+        placed.len() * 10 >= listed.len() * 8,
+        "only {} of the {} functions src/link-order.txt names are in the binary: make it again with `python3 benches/link-order.py`",
+        placed.len(),
+        listed.len()
+    );
+    let in_order = placed.windows(2).filter(|pair| pair[0] < pair[1]).count();
+    assert!(
+        in_order * 100 >= (placed.len() - 1) * 99,
+        "the binary's functions are not laid out in the order of src/link-order.txt ({in_order} of {} pairs in order): is build.rs's --symbol-ordering-file reaching the linker (LLD)?",
+        placed.len() - 1
+    );
+}
