@@ -17,9 +17,11 @@ pub mod preview;
 pub mod world;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
-use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic, SourceResult, Warned};
 use typst::foundations::{Datetime, Smart};
 use typst::introspection::{Location, PagedPosition, Tag};
 use typst::layout::{Frame, FrameItem, FrameParent, GroupItem};
@@ -113,33 +115,54 @@ pub fn compile(
     }
 }
 
-/// Compiles several worlds at once, one thread each (parts of a handout are independent), and
-/// maps each one's errors and warnings as [`compile`] does. Results are in the order given.
+/// Compiles several worlds side by side (parts of a handout are independent) and maps each
+/// one's errors and warnings as [`compile`] does. Results are in the order given.
+///
+/// As many threads as there are cores take the worlds in the order given, each the next one
+/// when it is done, so the first (a handout's note, its longest part) is compiled from the
+/// start on a core of its own. A thread for every world made them share the cores, and the
+/// note, which finishes last, shared them longest: a handout took 1.13x as long (60
+/// alternated pairs, `brief handout` of the example).
 pub fn compile_many(
     worlds: &[(&BriefWorld<'_>, &Compiled)],
     files: &mut Files,
 ) -> Vec<Result<Document, Vec<Diagnostic>>> {
-    let results: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = worlds
-            .iter()
-            .map(|(world, compiled)| {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, worlds.len().max(1));
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Warned<SourceResult<PagedDocument>>>>> =
+        worlds.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let work = || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((world, compiled)) = worlds.get(i) else {
+                break;
+            };
+            let _deadline = budget::arm_compile(&format!("the template {}", compiled.display_root));
+            let result = typst::compile::<PagedDocument>(*world);
+            *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+        };
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
                 std::thread::Builder::new()
                     .stack_size(budget::TYPESETTING_STACK)
-                    .spawn_scoped(scope, move || {
-                        let _deadline =
-                            budget::arm_compile(&format!("the template {}", compiled.display_root));
-                        typst::compile::<PagedDocument>(*world)
-                    })
+                    .spawn_scoped(scope, work)
                     .expect("a thread for the compile")
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("typst does not panic on a compile"))
-            .collect()
+        for handle in handles {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
+    let results = slots.into_iter().map(|slot| {
+        slot.into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .expect("every world was compiled")
     });
     results
-        .into_iter()
         .zip(worlds)
         .map(|(result, pair)| {
             let mut mapper = Mapper::new(&[*pair], files);
