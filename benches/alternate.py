@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Alternates runs of one command under several environments, to compare two binaries side by
 side on a noisy machine, and prints each one's median wall and CPU time (user + system, from
-wait4), its peak memory and its ratio to the first.
+wait4), its peak memory, its ratio to the first, and the median of the rounds' ratios (each
+round runs every environment once, in a shuffled order) with a 95% interval (bootstrap): a
+change whose interval excludes 1.000 is more than the machine's noise.
 
     python3 benches/alternate.py RUNS ENV [ENV ...] -- COMMAND [ARG ...]
 
@@ -11,6 +13,7 @@ usually reads the binary from one of them, such as a script ending in `exec "$BI
     python3 benches/alternate.py 40 "BIN=/tmp/old/brief" "BIN=target/release/brief" -- ./build.sh
 """
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -25,7 +28,7 @@ def main(args):
     cpu = {e: [] for e in envs}
     peak = {e: [] for e in envs}
     for _ in range(runs):
-        for e in envs:
+        for e in random.sample(envs, len(envs)):
             env = dict(os.environ)
             if e != "-":
                 for pair in e.split(";"):
@@ -42,9 +45,14 @@ def main(args):
     base = statistics.median(wall[envs[0]])
     for e in envs:
         m = statistics.median(wall[e])
+        pairs = [a / b for a, b in zip(wall[e], wall[envs[0]])]
+        resampled = sorted(
+            statistics.median(random.choices(pairs, k=len(pairs))) for _ in range(1000)
+        )
         print(
             f"{e:60s} wall {m * 1000:8.1f} ms  cpu {statistics.median(cpu[e]) * 1000:8.1f} ms"
-            f"  ratio {m / base:.3f}  peak {max(peak[e]):.1f} MiB"
+            f"  ratio {m / base:.3f}  pairs {statistics.median(pairs):.3f}"
+            f" [{resampled[25]:.3f}, {resampled[974]:.3f}]  peak {max(peak[e]):.1f} MiB"
         )
 
 
