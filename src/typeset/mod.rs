@@ -121,8 +121,8 @@ pub fn compile(
 /// As many threads as there are cores take the worlds in the order given, each the next one
 /// when it is done, so the first (a handout's note, its longest part) is compiled from the
 /// start on a core of its own. A thread for every world made them share the cores, and the
-/// note, which finishes last, shared them longest: a handout took 1.13x as long (60
-/// alternated pairs, `brief handout` of the example).
+/// note, which finishes last, shared them longest: a handout took 1.08-1.13x as long (two
+/// runs of 60 alternated pairs, `brief handout` of the example).
 pub fn compile_many(
     worlds: &[(&BriefWorld<'_>, &Compiled)],
     files: &mut Files,
