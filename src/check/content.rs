@@ -3,7 +3,7 @@
 //! only when the template declares the field it is about.
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde_json::Value as Json;
@@ -39,6 +39,18 @@ pub fn review(root: &Node, template: &Template, checked: &mut Checked, files: &F
                 checked.edition.code(),
                 &mut leaves,
             );
+        }
+    }
+    // Each text the checker parsed for the data is read here as it left it, not parsed again
+    // (a text given twice is parsed again for its second place).
+    let mut left: [HashMap<String, markdown::Parsed>; 2] = Default::default();
+    for (inline, text, parsed) in std::mem::take(&mut checked.parsed) {
+        left[usize::from(inline)].insert(text, parsed);
+    }
+    for leaf in leaves.iter().filter(|l| l.kind != Kind::Text) {
+        let inline = leaf.kind == Kind::Inline;
+        if let Some(parsed) = left[usize::from(inline)].remove(leaf.text) {
+            let _ = leaf.parsed.set(parsed);
         }
     }
     let mut problems = Vec::new();
@@ -79,7 +91,7 @@ struct Leaf<'a> {
     text: &'a str,
     kind: Kind,
     /// The text parsed (without its blocks, which no check here reads), once for all the
-    /// checks that read it.
+    /// checks that read it: as the checker left it in [`Checked::parsed`], else here.
     parsed: OnceCell<markdown::Parsed>,
 }
 

@@ -14,7 +14,6 @@
 //! and its Markdown `level` (`##` is 2): a template that nests headings (the background note)
 //! makes it a heading below its own, one that does not prints it as the bold paragraph.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -105,50 +104,28 @@ pub struct Problem {
 
 /// The blocks of a rich text, as a template reads them.
 pub fn to_json(text: &str) -> Json {
+    to_json_and_rest(text).0
+}
+
+/// [`to_json`], and the rest of the parse (its citations, prose and problems, without the
+/// blocks), which the content review reads: the checker keeps it for the review
+/// ([`crate::check::Checked::parsed`]) rather than the review parsing the text again.
+pub fn to_json_and_rest(text: &str) -> (Json, Parsed) {
     let mut parsed = parse(text);
     let blocks = std::mem::take(&mut parsed.blocks);
-    leave(false, text, parsed);
-    Json::Array(blocks)
-}
-
-thread_local! {
-    /// What parsing a text for a brief's data left over (its citations, prose and problems),
-    /// by kind (inline or not) and text: the content review reads the same texts right after
-    /// the checker, and takes them from here instead of parsing each text again.
-    static LEFT: RefCell<Vec<(bool, String, Parsed)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// The most [`LEFT`] holds: what a review does not take (a brief with errors is not
-/// reviewed) is dropped oldest first.
-const LEFT_AT_MOST: usize = 64;
-
-fn leave(inline: bool, text: &str, parsed: Parsed) {
-    LEFT.with_borrow_mut(|left| {
-        if left.len() == LEFT_AT_MOST {
-            left.remove(0);
-        }
-        left.push((inline, text.to_string(), parsed));
-    });
+    (Json::Array(blocks), parsed)
 }
 
 /// A text parsed as [`parse`] (or [`parse_inline`] when `inline`) does, without its blocks:
-/// for checks that read its citations, prose and problems. What parsing it for the data left
-/// is taken, when there is some.
+/// for checks that read its citations, prose and problems.
 pub fn parse_without_blocks(text: &str, inline: bool) -> Parsed {
-    let left = LEFT.with_borrow_mut(|left| {
-        left.iter()
-            .position(|(i, t, _)| *i == inline && t == text)
-            .map(|at| left.remove(at).2)
-    });
-    left.unwrap_or_else(|| {
-        let mut parsed = if inline {
-            parse_inline(text)
-        } else {
-            parse(text)
-        };
-        parsed.blocks.clear();
-        parsed
-    })
+    let mut parsed = if inline {
+        parse_inline(text)
+    } else {
+        parse(text)
+    };
+    parsed.blocks.clear();
+    parsed
 }
 
 /// Parses rich text.
@@ -159,13 +136,18 @@ pub fn parse(text: &str) -> Parsed {
 /// A one-line rich text (an `inline` field: a table cell, a caption) as a template reads it:
 /// `{inlines, text}`, the inlines and the plain text a reader sees.
 pub fn inline_to_json(text: &str) -> Json {
+    inline_to_json_and_rest(text).0
+}
+
+/// [`inline_to_json`], and the rest of the parse, as [`to_json_and_rest`] gives it.
+pub fn inline_to_json_and_rest(text: &str) -> (Json, Parsed) {
     let mut parsed = parse_inline(text);
     let blocks = std::mem::take(&mut parsed.blocks);
-    leave(true, text, parsed);
-    match blocks.into_iter().next() {
+    let json = match blocks.into_iter().next() {
         Some(paragraph) => json!({"inlines": paragraph["inlines"], "text": paragraph["text"]}),
         None => json!({"inlines": [], "text": ""}),
-    }
+    };
+    (json, parsed)
 }
 
 /// What is put before a one-line text so that nothing at its start opens a block (`# 1` a
@@ -1067,28 +1049,24 @@ pub fn landmarks(text: &str) -> Landmarks {
 mod tests {
     use super::*;
 
-    /// What the content review reads of a text is what parsing it gives, whether the checker
-    /// parsed it first for the data (and left it) or not, and nothing left is kept for long.
+    /// The rest of a parse for the data is what parsing the text without its blocks gives.
     #[test]
-    fn a_text_parsed_for_the_data_is_not_parsed_again() {
+    fn the_rest_of_a_parse_for_the_data_is_the_parse_without_blocks() {
         let text = "See [@s].[^n] A *b* [c](https://x.org).\n\n[^n]: Note [@t].\n";
         let line = "A *b* [@s] [c](ftp://x)";
-        let expected = |mut parsed: Parsed| {
-            parsed.blocks.clear();
-            format!("{parsed:?}")
-        };
-        let (rich, inline) = (expected(parse(text)), expected(parse_inline(line)));
-        assert_eq!(format!("{:?}", parse_without_blocks(text, false)), rich);
-        assert_eq!(format!("{:?}", parse_without_blocks(line, true)), inline);
-        to_json(text);
-        inline_to_json(line);
-        assert_eq!(format!("{:?}", parse_without_blocks(line, true)), inline);
-        assert_eq!(format!("{:?}", parse_without_blocks(text, false)), rich);
-        assert!(LEFT.with_borrow(|left| left.iter().all(|(_, t, _)| t != text && t != line)));
-        for i in 0..200 {
-            to_json(&format!("text {i}"));
-        }
-        assert_eq!(LEFT.with_borrow(Vec::len), LEFT_AT_MOST);
+        let (json, rest) = to_json_and_rest(text);
+        assert_eq!(json, Json::Array(parse(text).blocks));
+        assert_eq!(
+            format!("{rest:?}"),
+            format!("{:?}", parse_without_blocks(text, false))
+        );
+        let (json, rest) = inline_to_json_and_rest(line);
+        assert_eq!(json, inline_to_json(line));
+        assert_eq!(
+            format!("{rest:?}"),
+            format!("{:?}", parse_without_blocks(line, true))
+        );
+        assert!(!rest.cites.is_empty() && !rest.problems.is_empty());
     }
 
     /// Paragraphs split on blank lines, keep a plain `text`, and fold line breaks.

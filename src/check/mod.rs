@@ -58,6 +58,10 @@ pub struct Checked {
     /// The language of the edition checked (`en`, `fr`, `ko`): a text given per language was
     /// taken in it.
     pub edition: Language,
+    /// Each rich and inline text the data holds, with what parsing it left besides the blocks
+    /// (its citations, prose and problems), for the content review to read without parsing
+    /// it again: whether it was inline, its text, the rest of its parse.
+    pub parsed: Vec<(bool, String, markdown::Parsed)>,
 }
 
 impl Checked {
@@ -128,6 +132,7 @@ fn check_inner(
         map_entry: false,
         translations: Vec::new(),
         wants_languages: Vec::new(),
+        parsed: Vec::new(),
     };
     let decls = template.manifest_tree.get("fields").map(|e| &e.node);
     let data = match &root.value {
@@ -158,6 +163,7 @@ fn check_inner(
         read: checker.read,
         problems,
         edition,
+        parsed: checker.parsed,
     }
 }
 
@@ -310,6 +316,8 @@ struct Checker<'f> {
     /// Problems (by index) that end with a hint naming the brief's languages, known only
     /// once the whole brief is checked.
     wants_languages: Vec<usize>,
+    /// The rich and inline texts parsed so far, for [`Checked::parsed`].
+    parsed: Vec<(bool, String, markdown::Parsed)>,
 }
 
 /// A field given per language.
@@ -1127,8 +1135,16 @@ impl Checker<'_> {
     ) -> Result<Json, (String, Option<&'static str>)> {
         match field.kind {
             Kind::Text => Ok(Json::String(fold(text))),
-            Kind::Rich => Ok(rich(text)),
-            Kind::Inline => Ok(crate::check::markdown::inline_to_json(text)),
+            Kind::Rich | Kind::Inline => {
+                let inline = field.kind == Kind::Inline;
+                let (json, rest) = if inline {
+                    markdown::inline_to_json_and_rest(text)
+                } else {
+                    markdown::to_json_and_rest(text)
+                };
+                self.parsed.push((inline, text.to_string(), rest));
+                Ok(json)
+            }
             Kind::Date => crate::model::ranges::parse(text)
                 .map(|(first, last)| {
                     crate::model::ranges::to_json(&first, last.as_ref(), self.locale)
@@ -1433,11 +1449,6 @@ fn language_choices() -> String {
         .join(", ")
 }
 
-/// Prose: CommonMark converted to blocks a template renders (see [`crate::check::markdown`]).
-fn rich(text: &str) -> Json {
-    crate::check::markdown::to_json(text)
-}
-
 fn check_url(text: &str) -> Result<&str, String> {
     let rest = text
         .strip_prefix("https://")
@@ -1479,7 +1490,7 @@ mod tests {
 
     #[test]
     fn rich_text_splits_paragraphs_on_blank_lines() {
-        let blocks = rich("One\nline.\n\n\nTwo.\n");
+        let blocks = markdown::to_json("One\nline.\n\n\nTwo.\n");
         let texts: Vec<&Json> = blocks
             .as_array()
             .unwrap()
