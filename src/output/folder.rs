@@ -530,11 +530,12 @@ fn ours(target: &Target, brief: &str, contents: bool) -> Result<(), AppError> {
                 "two briefs cannot share a folder of copies (each replaces the whole folder): name another folder with --out-dir",
             ));
     }
-    let wrote = |name: &str| {
-        marker
-            .as_ref()
-            .and_then(|m| m.files.iter().find(|e| e.name == name))
-    };
+    // By name: a batch may hold a thousand copies.
+    let mut recorded: std::collections::HashMap<&str, &Entry> = std::collections::HashMap::new();
+    for entry in marker.iter().flat_map(|m| &m.files) {
+        recorded.entry(entry.name.as_str()).or_insert(entry);
+    }
+    let wrote = |name: &str| recorded.get(name).copied();
     // Every entry that is not brief's, with why; files of the marker checked on all cores.
     let mut foreign: Vec<String> = Vec::new();
     let mut to_compare: Vec<(&str, &Entry)> = Vec::new();
