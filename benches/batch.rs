@@ -8,6 +8,12 @@
 //! (default 1000). `BRIEF_BENCH_BASELINE=PATH` names another `brief` binary (an earlier
 //! build) to run alternately with this one, each going first half the time, and prints the
 //! ratios of the medians.
+//!
+//! The copies are written under the system's temporary folder (`TMPDIR`), and the bench says
+//! which file system that is: this machine's own disk is ext4 without a journal, where
+//! creating a thousand files soon after a thousand were removed (as replacing a batch does)
+//! costs the kernel far more than on a journaled one (docs/benchmarks.md). `TMPDIR=DIR` runs
+//! the same bench on another.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,6 +29,7 @@ fn medians(runs: &[Child]) -> Child {
     Child {
         wall: median(runs.iter().map(|r| r.wall).collect()),
         cpu: median(runs.iter().map(|r| r.cpu).collect()),
+        system: median(runs.iter().map(|r| r.system).collect()),
         peak_kib: peaks[peaks.len() / 2],
     }
 }
@@ -112,6 +119,11 @@ fn main() {
         measure_child(&mut command)
     };
     println!("batch commands, fresh process each; copies: {count} of the example note; medians");
+    println!(
+        "  written under {} ({})",
+        dir.path().display(),
+        file_system(dir.path())
+    );
     for case in &cases {
         // One warm-up run each, so the file cache holds the binaries and the brief.
         run(&ours, case);
@@ -142,10 +154,11 @@ fn main() {
             String::new()
         };
         println!(
-            "  {:<30} wall {:>9}  CPU {:>9}  peak {:>6.1} MiB  (target {}{memory_target}: {}; {} runs)",
+            "  {:<30} wall {:>9}  CPU {:>9} (system {:>9})  peak {:>6.1} MiB  (target {}{memory_target}: {}; {} runs)",
             case.label,
             show(m.wall),
             show(m.cpu),
+            show(m.system),
             peak,
             show(case.wall_target),
             if met { "met" } else { "not met" },
@@ -154,10 +167,11 @@ fn main() {
         if !theirs.is_empty() {
             let b = medians(&theirs);
             println!(
-                "  {:<30} wall {:>9}  CPU {:>9}  peak {:>6.1} MiB  (baseline); ratios: wall {:.2}, CPU {:.2}, peak {:.2}",
+                "  {:<30} wall {:>9}  CPU {:>9} (system {:>9})  peak {:>6.1} MiB  (baseline); ratios: wall {:.2}, CPU {:.2}, peak {:.2}",
                 "",
                 show(b.wall),
                 show(b.cpu),
+                show(b.system),
                 b.peak_kib as f64 / 1024.0,
                 m.wall.as_secs_f64() / b.wall.as_secs_f64(),
                 m.cpu.as_secs_f64() / b.cpu.as_secs_f64(),
@@ -173,4 +187,39 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" ")
     );
+}
+
+/// The file system holding `path`, as `/proc/self/mounts` names it, and for ext4 whether it
+/// keeps a journal (a journaled one has a `jbd2` entry for its device).
+fn file_system(path: &Path) -> String {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap_or_default();
+    let Some((device, kind)) = mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let (device, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
+            path.starts_with(point)
+                .then_some((point.len(), device, kind))
+        })
+        .max_by_key(|(len, _, _)| *len)
+        .map(|(_, device, kind)| (device, kind))
+    else {
+        return "file system unknown".into();
+    };
+    if kind != "ext4" {
+        return format!("{kind} on {device}");
+    }
+    let name = device.rsplit('/').next().unwrap_or(device);
+    let journaled = std::fs::read_dir("/proc/fs/jbd2").is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{name}-"))
+        })
+    });
+    format!(
+        "ext4 on {device}, {}",
+        if journaled { "journaled" } else { "no journal" }
+    )
 }

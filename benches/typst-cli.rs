@@ -46,6 +46,7 @@ fn medians(runs: &[Run]) -> Run {
     Run {
         wall: median(runs.iter().map(|r| r.wall).collect()),
         cpu: median(runs.iter().map(|r| r.cpu).collect()),
+        system: median(runs.iter().map(|r| r.system).collect()),
         peak_kib: peaks[peaks.len() / 2],
     }
 }

@@ -101,6 +101,8 @@ pub struct Child {
     pub wall: Duration,
     /// User and system time of that child alone.
     pub cpu: Duration,
+    /// The part of `cpu` spent in the kernel (files created, written, synced and removed).
+    pub system: Duration,
     /// Its peak resident memory, in KiB.
     pub peak_kib: u64,
 }
@@ -131,6 +133,7 @@ pub fn measure_child(command: &mut std::process::Command) -> Child {
     Child {
         wall,
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
+        system: time(usage.ru_stime),
         peak_kib: usage.ru_maxrss as u64,
     }
 }
