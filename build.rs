@@ -17,8 +17,20 @@ fn main() {
     // differently, so `cargo build` and `cargo test` still share one build.
     let linux_gnu = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
         && env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu");
-    if linux_gnu {
+    let crt_static = env::var("CARGO_CFG_TARGET_FEATURE")
+        .is_ok_and(|features| features.split(',').any(|f| f == "crt-static"));
+    if linux_gnu && !crt_static {
         println!("cargo:rustc-link-arg-bins=-no-pie");
+        // The C library is linked in as well (static): the loader then maps no shared
+        // library, resolves no symbol and relocates no libc at start-up, about 1 ms of a
+        // fresh process's 2-5 (`brief check` 0.83 of before). See `static_libraries`.
+        println!("cargo:rerun-if-env-changed=BRIEF_LINK_DYNAMIC");
+        if env::var_os("BRIEF_LINK_DYNAMIC").is_none()
+            && let Some(dir) = static_libraries()
+        {
+            println!("cargo:rustc-link-arg-bins=-L{}", dir.display());
+            println!("cargo:rustc-link-arg-bins=-static");
+        }
     }
     // The functions commands run are laid out together, the most run first
     // (src/link-order.txt, made by benches/link-order.py): a build then maps 6 MB of code
@@ -87,6 +99,43 @@ fn links_with_lld() -> bool {
         .map(|n| n.parse::<u32>().unwrap_or(0));
     let (major, minor) = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
     (major, minor) >= (1, 90)
+}
+
+/// The C libraries rustc names for a dynamic glibc link (`-lgcc_s -lutil -lrt -lpthread -lm
+/// -ldl -lc`), as static archives in a folder of OUT_DIR, or `None` when the system has not
+/// got them all (then the binaries stay dynamic). The folder is searched before the system's,
+/// so each `-l` finds its archive there: the system's own `.a` (a link to it), and for
+/// `gcc_s`, which has no archive, a linker script naming libgcc_eh.a and libgcc.a, what the
+/// C compiler links for `-static`. Linking crates built for `crt-static` instead would need
+/// a `--target` (cargo applies target flags to proc-macros otherwise) and a second build.
+#[cfg(unix)]
+fn static_libraries() -> Option<PathBuf> {
+    let archive = |name: &str| -> Option<PathBuf> {
+        // `cc` is what rustc links with on Linux unless told otherwise.
+        let output = std::process::Command::new("cc")
+            .arg(format!("-print-file-name={name}"))
+            .output()
+            .ok()?;
+        // The compiler prints the bare name back when it has no such file.
+        let path = PathBuf::from(String::from_utf8(output.stdout).ok()?.trim());
+        (output.status.success() && path.is_absolute() && path.is_file()).then_some(path)
+    };
+    let dir = PathBuf::from(env::var("OUT_DIR").ok()?).join("static-libraries");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).ok()?;
+    for name in ["c", "m", "pthread", "dl", "rt", "util"] {
+        let file = format!("lib{name}.a");
+        std::os::unix::fs::symlink(archive(&file)?, dir.join(&file)).ok()?;
+    }
+    let (eh, gcc) = (archive("libgcc_eh.a")?, archive("libgcc.a")?);
+    let script = format!("GROUP ( {} {} )\n", eh.display(), gcc.display());
+    fs::write(dir.join("libgcc_s.a"), script).ok()?;
+    Some(dir)
+}
+
+#[cfg(not(unix))]
+fn static_libraries() -> Option<PathBuf> {
+    None
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -20,6 +20,40 @@ fn the_binary_is_linked_at_a_fixed_address() {
     );
 }
 
+/// The binary maps no shared library (no `PT_INTERP` program header, so no loader runs):
+/// build.rs links glibc in statically whenever the C compiler has its archives, as Debian's
+/// libc6-dev does (`BRIEF_LINK_DYNAMIC=1` at build time keeps it dynamic).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_is_linked_statically() {
+    let has_archives = std::process::Command::new("cc")
+        .arg("-print-file-name=libc.a")
+        .output()
+        .ok()
+        .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .is_some_and(|path| path.is_absolute() && path.is_file());
+    if !has_archives || option_env!("BRIEF_LINK_DYNAMIC").is_some() {
+        eprintln!("skipped: the C library's static archives are not here, so it links dynamically");
+        return;
+    }
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_brief")).expect("the binary is readable");
+    let number = |at: usize, size: usize| -> usize {
+        let mut bytes = [0u8; 8];
+        bytes[..size].copy_from_slice(&binary[at..at + size]);
+        usize::try_from(u64::from_le_bytes(bytes)).expect("fits")
+    };
+    assert_eq!(binary[4], 2, "a 64-bit ELF file");
+    // e_phoff at 32, e_phentsize at 54, e_phnum at 56; each header's p_type first.
+    let (offset, size, count) = (number(32, 8), number(54, 2), number(56, 2));
+    let types: Vec<usize> = (0..count).map(|i| number(offset + i * size, 4)).collect();
+    const PT_DYNAMIC: usize = 2;
+    const PT_INTERP: usize = 3;
+    assert!(
+        !types.contains(&PT_INTERP) && !types.contains(&PT_DYNAMIC),
+        "the binary asks for the dynamic loader (program header types {types:?}): is build.rs's -static reaching the linker?"
+    );
+}
+
 /// The functions commands run are laid out in the order src/link-order.txt gives (build.rs
 /// hands it to the linker), so that they share a few megabytes of pages: most of its names
 /// are still the binary's (else it is stale: `python3 benches/link-order.py` makes it again
