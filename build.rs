@@ -22,14 +22,16 @@ fn main() {
     if linux_gnu && !crt_static {
         println!("cargo:rustc-link-arg-bins=-no-pie");
         // The C library is linked in as well (static): the loader then maps no shared
-        // library, resolves no symbol and relocates no libc at start-up, about 1 ms of a
-        // fresh process's 2-5 (`brief check` 0.83 of before). See `static_libraries`.
+        // library, resolves no symbol and relocates no libc at start-up, 0.2-1 ms of a
+        // fresh process's 2.5-5 (`brief check` 0.78-0.93 of before). See `static_libraries`.
+        // BRIEF_LINKED_STATICALLY tells tests/cli/startup.rs which link to expect.
         println!("cargo:rerun-if-env-changed=BRIEF_LINK_DYNAMIC");
         if env::var_os("BRIEF_LINK_DYNAMIC").is_none()
             && let Some(dir) = static_libraries()
         {
             println!("cargo:rustc-link-arg-bins=-L{}", dir.display());
             println!("cargo:rustc-link-arg-bins=-static");
+            println!("cargo:rustc-env=BRIEF_LINKED_STATICALLY=1");
         }
     }
     // The functions commands run are laid out together, the most run first

@@ -1,53 +1,66 @@
 //! What a fresh `brief` process pays before it reads a brief: the binary's start-up.
 
+/// The first `len` bytes of the binary (or all of it, if shorter).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn binary_start(len: u64) -> Vec<u8> {
+    use std::io::Read;
+    let mut start = Vec::new();
+    std::fs::File::open(env!("CARGO_BIN_EXE_brief"))
+        .and_then(|file| file.take(len).read_to_end(&mut start))
+        .expect("the binary is readable");
+    assert_eq!(&start[..4], b"\x7fELF", "an ELF file");
+    start
+}
+
+/// A little-endian number of `size` bytes at `at`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn number(bytes: &[u8], at: usize, size: usize) -> u64 {
+    let mut word = [0u8; 8];
+    word[..size].copy_from_slice(&bytes[at..at + size]);
+    u64::from_le_bytes(word)
+}
+
 /// The binary is linked at a fixed address (ELF type `EXEC`, not a position-independent
 /// `DYN`), so the loader applies no relative relocations at start-up (build.rs asks the
 /// linker for it on Linux with glibc).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn the_binary_is_linked_at_a_fixed_address() {
-    use std::io::Read;
-    let mut binary = [0u8; 18];
-    std::fs::File::open(env!("CARGO_BIN_EXE_brief"))
-        .and_then(|mut file| file.read_exact(&mut binary))
-        .expect("the binary is readable");
-    assert_eq!(&binary[..4], b"\x7fELF", "an ELF file");
-    // e_type, little-endian at offset 16: 2 is ET_EXEC, 3 is ET_DYN (PIE).
-    let kind = u16::from_le_bytes([binary[16], binary[17]]);
+    // e_type, at offset 16: 2 is ET_EXEC, 3 is ET_DYN (PIE).
+    let kind = number(&binary_start(18), 16, 2);
     assert_eq!(
         kind, 2,
         "linked position-independent (ELF type {kind}), not at a fixed address"
     );
 }
 
-/// The binary maps no shared library (no `PT_INTERP` program header, so no loader runs):
-/// build.rs links glibc in statically whenever the C compiler has its archives, as Debian's
-/// libc6-dev does (`BRIEF_LINK_DYNAMIC=1` at build time keeps it dynamic).
+/// The binary maps no shared library (no `PT_INTERP` or `PT_DYNAMIC` program header, so no
+/// loader runs) whenever build.rs linked glibc in statically, which it does when the C
+/// compiler has glibc's archives, as Debian's libc6-dev does (`BRIEF_LINK_DYNAMIC=1` at build
+/// time keeps it dynamic).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn the_binary_is_linked_statically() {
-    let has_archives = std::process::Command::new("cc")
-        .arg("-print-file-name=libc.a")
-        .output()
-        .ok()
-        .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
-        .is_some_and(|path| path.is_absolute() && path.is_file());
-    if !has_archives || option_env!("BRIEF_LINK_DYNAMIC").is_some() {
-        eprintln!("skipped: the C library's static archives are not here, so it links dynamically");
+    if option_env!("BRIEF_LINKED_STATICALLY").is_none() {
+        eprintln!(
+            "skipped: build.rs linked dynamically (no glibc archives, or BRIEF_LINK_DYNAMIC)"
+        );
         return;
     }
-    let binary = std::fs::read(env!("CARGO_BIN_EXE_brief")).expect("the binary is readable");
-    let number = |at: usize, size: usize| -> usize {
-        let mut bytes = [0u8; 8];
-        bytes[..size].copy_from_slice(&binary[at..at + size]);
-        usize::try_from(u64::from_le_bytes(bytes)).expect("fits")
-    };
-    assert_eq!(binary[4], 2, "a 64-bit ELF file");
-    // e_phoff at 32, e_phentsize at 54, e_phnum at 56; each header's p_type first.
-    let (offset, size, count) = (number(32, 8), number(54, 2), number(56, 2));
-    let types: Vec<usize> = (0..count).map(|i| number(offset + i * size, 4)).collect();
-    const PT_DYNAMIC: usize = 2;
-    const PT_INTERP: usize = 3;
+    let header = binary_start(64);
+    assert_eq!(header[4], 2, "a 64-bit ELF file");
+    // e_phoff at 32, e_phentsize at 54, e_phnum at 56; each program header's p_type first.
+    let (offset, size, count) = (
+        number(&header, 32, 8),
+        number(&header, 54, 2),
+        number(&header, 56, 2),
+    );
+    let headers = binary_start(offset + size * count);
+    let types: Vec<u64> = (0..count)
+        .map(|i| number(&headers, (offset + i * size) as usize, 4))
+        .collect();
+    const PT_DYNAMIC: u64 = 2;
+    const PT_INTERP: u64 = 3;
     assert!(
         !types.contains(&PT_INTERP) && !types.contains(&PT_DYNAMIC),
         "the binary asks for the dynamic loader (program header types {types:?}): is build.rs's -static reaching the linker?"
